@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Build the bundled reference data from ../shared/data.
+
+Only files that ../shared/README.md marks bundle=yes are taken, and only the facts
+and citations in them (no article text). Run from the repository root:
+
+    python scripts/build_reference_data.py [--shared ../shared] [--out src/tollwatch/data]
+
+The output is deterministic: the same inputs give byte-identical files, which the
+test suite checks against the committed copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+# What we take, and under what terms (mirrors ../shared/README.md's bundle column).
+BUNDLE = {
+    "facilities": ("data/facilities/facilities.csv", "facts with citations", "compiled from Wikipedia, HRNK, US State Dept, Daily NK, Korea Future (cited per row)"),
+    "articles": ("data/articles/articles_index.jsonl", "citations (URL, publisher, title) with our own paraphrases", "the URLs in each record"),
+    "companies": ("data/companies/companies_named_in_reporting.csv", "allegations with citations, never sanctioned entities", "cited URLs"),
+    "hs2022": ("data/trade/hs2022_harmonized-system.csv", "ODC-PDDL", "github datasets/harmonized-system @905e5a0f"),
+    "trade_figures": ("data/trade/cn_dprk_hair_trade_figures_from_news.csv", "facts with citations", "compiled from the cited pages"),
+    "ofac_sdn": ("data/sanctions/ofac_sdn_2024-05-03.csv", "US government work, public domain", "US Treasury OFAC via github jackdwyer/specially-designated-nationals-list @a5ec3c5e"),
+    "ofac_alt": ("data/sanctions/ofac_alt_2026-06-02.csv", "public domain", "US Treasury OFAC via github mino6225/eurasian-risk-screener @77f04277"),
+    "ofac_add": ("data/sanctions/ofac_add_2026-06-02.csv", "public domain", "US Treasury OFAC via github mino6225/eurasian-risk-screener @77f04277"),
+    "un_sc": ("data/sanctions/un_sc_consolidated_2018-10-29.xml", "UN public list", "UN Security Council via github perchrh/sanction_list_search @f7721ba1"),
+}
+# Explicitly never bundled: the seed article (copyrighted), Korea Future points (license
+# not stated), the name benchmark (benchmark input only).
+NEVER = ("data/seed/", "data/facilities/korea_future_prison_db_points.geojson", "data/benchmarks/")
+
+SNAPSHOT_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+class BuildError(Exception):
+    pass
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [dict(r) for r in csv.DictReader(fh)]
+
+
+def _gzip_bytes(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
+        gz.write(data)
+    return buf.getvalue()
+
+
+def _dump(obj) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def build(shared: Path, out: Path) -> dict:
+    readme = (shared / "README.md").read_text(encoding="utf-8")
+    for key, (rel, _license, _origin) in BUNDLE.items():
+        if not (shared / rel).is_file():
+            raise BuildError(f"{shared / rel}: missing input for {key}")
+        row = next((line for line in readme.splitlines() if f"| {rel} |" in line), None)
+        bundle_cell = row.strip().strip("|").split("|")[-1].strip().strip("*").strip() if row else ""
+        if not bundle_cell.startswith("yes"):
+            # The README's bundle column is the authority; refuse anything it does not allow.
+            raise BuildError(f"{rel}: ../shared/README.md does not mark it bundle=yes")
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, bytes] = {}
+
+    facilities = _read_csv(shared / BUNDLE["facilities"][0])
+    hs_rows = _read_csv(shared / BUNDLE["hs2022"][0])
+    hs_codes = {r["hscode"] for r in hs_rows}
+    files["facilities.json"] = _dump(facilities)
+    articles = [json.loads(line) for line in (shared / BUNDLE["articles"][0]).read_text(encoding="utf-8").splitlines() if line.strip()]
+    keep = ("id", "url", "publisher", "title", "kind", "date", "entities", "products", "claims_paraphrased")
+    files["articles.json"] = _dump([{k: a.get(k) for k in keep} for a in articles])
+    files["companies.json"] = _dump(_read_csv(shared / BUNDLE["companies"][0]))
+    files["trade_figures.json"] = _dump(_read_csv(shared / BUNDLE["trade_figures"][0]))
+    files["hs2022.json.gz"] = _gzip_bytes(_dump([{k: r[k] for k in ("hscode", "description", "parent", "level", "section")} for r in hs_rows]))
+
+    # Every catalogue HS code must be real.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from tollwatch.core.catalogue import PRODUCTS
+
+    for p in PRODUCTS:
+        for code in p.hs_codes:
+            if code not in hs_codes:
+                raise BuildError(f"catalogue: {p.id} uses HS code {code}, which HS 2022 does not have")
+
+    for key in ("ofac_sdn", "ofac_alt", "ofac_add", "un_sc"):
+        rel = BUNDLE[key][0]
+        suffix = Path(rel).suffix
+        files[f"{key}{suffix}.gz"] = _gzip_bytes((shared / rel).read_bytes())
+
+    manifest = {"files": {}, "inputs": {}}
+    for key, (rel, license_, origin) in BUNDLE.items():
+        raw = (shared / rel).read_bytes()
+        date = SNAPSHOT_DATE.search(rel)
+        manifest["inputs"][key] = {
+            "path": rel,
+            "license": license_,
+            "origin": origin,
+            "snapshot_date": date.group(1) if date else None,
+            "sha256": hashlib.sha256(raw).hexdigest(),
+        }
+    for name, data in sorted(files.items()):
+        manifest["files"][name] = hashlib.sha256(data).hexdigest()
+    files["manifest.json"] = _dump(manifest)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(__file__).resolve().parents[1]
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=root.parent / "shared")
+    ap.add_argument("--out", type=Path, default=root / "src" / "tollwatch" / "data")
+    args = ap.parse_args(argv)
+    try:
+        manifest = build(args.shared, args.out)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(manifest['files'])} files to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

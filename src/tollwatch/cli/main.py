@@ -1,0 +1,93 @@
+"""The `tollwatch` command. Each area of work registers its commands from its own module."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from tollwatch.core.errors import InputError
+from tollwatch.core.model import ModelError
+from tollwatch.store.repository import StoreError
+
+
+class TollwatchGroup(click.Group):
+    """Turns known failures into one clear line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except ModelError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except StoreError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+
+
+class AppContext:
+    def __init__(self, db: str | None, actor: str):
+        self.db = db
+        self.actor = actor
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from tollwatch.app.evidence import open_store
+
+            self._store = open_store(self.db)
+        return self._store
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def _default_actor() -> str:
+    try:
+        return os.environ.get("TOLLWATCH_USER") or getpass.getuser()
+    except Exception:
+        return "cli"
+
+
+@click.group(cls=TollwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="TOLLWATCH_DB", help="SQLAlchemy URL of the store (default: SQLite in the user data dir).")
+@click.option("--actor", default=_default_actor, help="Who is making changes, for the audit log.")
+@click.version_option(package_name="tollwatch")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, actor: str) -> None:
+    """tollwatch: trace goods made with North Korean forced labor through supply chains."""
+    ctx.obj = AppContext(db, actor)
+
+
+def _register() -> None:
+    from tollwatch.cli import evidence_cmds
+
+    evidence_cmds.register(cli)
+    for name in ("screening_cmds", "extraction_cmds", "trade_cmds", "server_cmds", "demo_cmds"):
+        try:
+            module = __import__(f"tollwatch.cli.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tollwatch.cli.{name}":
+                raise
+            continue
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli(prog_name="tollwatch")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(cli(prog_name="tollwatch"))
+
+__all__ = ["cli", "pass_app", "AppContext", "Path"]

@@ -1,0 +1,96 @@
+"""How strong is a claim, and what contradicts it.
+
+Strength counts independent sources, not articles: reports that share a publisher
+or an origin (one informant, one wire story) count once, at their best grade.
+Contradictions are listed side by side, never resolved silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tollwatch.core.model import (
+    FUNCTIONAL_PREDICATES,
+    GRADE_WEIGHT,
+    Claim,
+    ReviewStatus,
+    Source,
+)
+
+UNGRADED_WEIGHT = GRADE_WEIGHT["F"]
+
+
+def claim_id(subject_id: str, predicate: str, object_key: str, source_id: str, span: tuple[int, int] | None) -> str:
+    """Content-derived ids make imports idempotent and exports reproducible."""
+    raw = "\x1f".join([subject_id, str(predicate), object_key, source_id, f"{span[0]}:{span[1]}" if span else ""])
+    return "c-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Corroboration:
+    subject_id: str
+    predicate: str
+    object_key: str
+    claim_ids: list[str]
+    independent_sources: int
+    strength: float  # in [0, 1]: 1 - Π(1 - w) over independent source groups
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Contradiction:
+    subject_id: str
+    predicate: str
+    sides: dict[str, list[str]]  # object_key -> claim ids
+
+
+def _group_key(claim: Claim) -> tuple[str, str, str]:
+    return (claim.subject_id, str(claim.predicate), claim.object_key)
+
+
+def corroborate(claims: list[Claim], sources: dict[str, Source]) -> dict[tuple[str, str, str], Corroboration]:
+    """Rejected claims carry no weight; proposed ones count, but are reported as such."""
+    groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    for c in claims:
+        groups[_group_key(c)].append(c)
+    result = {}
+    for key, members in groups.items():
+        best_by_origin: dict[str, float] = {}
+        statuses: dict[str, int] = defaultdict(int)
+        for c in members:
+            statuses[str(c.review.status)] += 1
+            if c.review.status == ReviewStatus.REJECTED:
+                continue
+            src = sources.get(c.evidence.source_id)
+            origin = src.independence_key if src else "source:" + c.evidence.source_id
+            weight = GRADE_WEIGHT.get(src.grade, UNGRADED_WEIGHT) if src and src.grade else UNGRADED_WEIGHT
+            weight *= max(0.0, min(1.0, c.evidence.confidence))
+            best_by_origin[origin] = max(best_by_origin.get(origin, 0.0), weight)
+        remaining = 1.0
+        for w in best_by_origin.values():
+            remaining *= 1.0 - w
+        result[key] = Corroboration(
+            subject_id=key[0],
+            predicate=key[1],
+            object_key=key[2],
+            claim_ids=[c.id for c in members],
+            independent_sources=len(best_by_origin),
+            strength=round(1.0 - remaining, 4),
+            statuses=dict(statuses),
+        )
+    return result
+
+
+def contradictions(claims: list[Claim]) -> list[Contradiction]:
+    """Functional predicates with more than one live value for the same subject."""
+    sides: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        if c.predicate in FUNCTIONAL_PREDICATES and c.review.status != ReviewStatus.REJECTED:
+            sides[(c.subject_id, str(c.predicate))][c.object_key].append(c.id)
+    out = []
+    for (subject, predicate), by_value in sides.items():
+        if len(by_value) > 1:
+            out.append(Contradiction(subject, predicate, {k: v for k, v in sorted(by_value.items())}))
+    return out

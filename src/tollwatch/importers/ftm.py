@@ -1,0 +1,355 @@
+"""FollowTheMoney JSON lines in and out, so Aleph and OpenSanctions users can take our data.
+
+Each line is a valid FtM entity (id, schema, properties, datasets). What FtM has no
+property for (a name's script and romanization system, a coordinate's source, a
+claim's span and review) travels in an extra top-level `tollwatch` object that FtM
+tools ignore and our importer reads, so export → import → export is lossless.
+Confidential sources, and every claim quoting them, are never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from tollwatch.app.evidence import claim_from_dict, claim_to_dict, entity_to_dict, read_text, source_to_dict
+from tollwatch.core.errors import InputError
+from tollwatch.core.model import (
+    Coordinates,
+    Entity,
+    EntityKind,
+    Identifier,
+    ModelError,
+    Name,
+    Romanization,
+    Script,
+    Sensitivity,
+    Source,
+    SourceKind,
+    parse_enum,
+)
+from tollwatch.store.repository import Store
+
+KIND_TO_SCHEMA = {
+    EntityKind.FACILITY: "PublicBody",
+    EntityKind.ORGANIZATION: "Organization",
+    EntityKind.PERSON: "Person",
+    EntityKind.PLACE: "Address",
+    EntityKind.PRODUCT: "Asset",
+    EntityKind.VESSEL: "Vessel",
+}
+SCHEMA_TO_KIND = {
+    "Person": EntityKind.PERSON,
+    "Company": EntityKind.ORGANIZATION,
+    "Organization": EntityKind.ORGANIZATION,
+    "LegalEntity": EntityKind.ORGANIZATION,
+    "PublicBody": EntityKind.ORGANIZATION,
+    "Vessel": EntityKind.VESSEL,
+    "Address": EntityKind.PLACE,
+    "Asset": EntityKind.PRODUCT,
+}
+
+
+def _allowed(sensitivity: Sensitivity, include_restricted: bool) -> bool:
+    if sensitivity == Sensitivity.CONFIDENTIAL:
+        return False
+    return sensitivity == Sensitivity.PUBLIC or include_restricted
+
+
+def collect(store: Store, include_restricted: bool = False) -> tuple[list[Source], list[Entity], list[dict]]:
+    ceiling = Sensitivity.RESTRICTED if include_restricted else Sensitivity.PUBLIC
+    with store.read(max_sensitivity=ceiling) as r:
+        sources = [s for s in r.list_sources() if _allowed(s.sensitivity, include_restricted)]
+        entities = r.list_entities()
+        claims = r.list_claims()
+        ents = {e.id: e for e in entities}
+        claim_dicts = [claim_to_dict(c, ents) for c in sorted(claims, key=lambda c: c.id)]
+    return sources, entities, claim_dicts
+
+
+def source_to_ftm(s: Source) -> dict:
+    props = {"title": [s.title], "contentHash": [s.sha256] if s.sha256 else []}
+    if s.publisher:
+        props["publisher"] = [s.publisher]
+    if s.url:
+        props["sourceUrl"] = [s.url]
+    if s.date:
+        props["publishedAt"] = [s.date]
+    if s.text and s.sensitivity == Sensitivity.PUBLIC:
+        props["bodyText"] = [s.text]
+    return {
+        "id": s.id,
+        "schema": "PlainText" if s.text else "Document",
+        "properties": {k: v for k, v in props.items() if v},
+        "datasets": ["tollwatch"],
+        "tollwatch": {"record": "source", **source_to_dict(s, with_text=True)},
+    }
+
+
+def entity_to_ftm(e: Entity) -> dict:
+    props: dict[str, list] = {"name": [e.caption]}
+    aliases = [n.value for n in e.names if n.value != e.caption]
+    if aliases:
+        props["alias"] = aliases
+    if e.attributes.get("country"):
+        props["country"] = [e.attributes["country"]]
+    if e.kind == EntityKind.PLACE and e.coordinates:
+        props["latitude"] = [str(e.coordinates[0].lat)]
+        props["longitude"] = [str(e.coordinates[0].lon)]
+    notes = e.attributes.get("notes") or e.attributes.get("caveat")
+    if notes:
+        props["notes"] = [notes]
+    for ident in e.identifiers:
+        if ident.scheme == "imo" and e.kind == EntityKind.VESSEL:
+            props.setdefault("imoNumber", []).append(ident.value)
+        else:
+            props.setdefault("registrationNumber" if e.kind != EntityKind.PERSON else "idNumber", []).append(ident.value)
+    return {
+        "id": e.id,
+        "schema": KIND_TO_SCHEMA[e.kind],
+        "properties": props,
+        "datasets": [e.dataset],
+        "tollwatch": {"record": "entity", **entity_to_dict(e)},
+    }
+
+
+def claim_to_ftm(c: dict) -> dict:
+    props: dict[str, list] = {"role": [c["predicate"]]}
+    if c.get("object"):
+        schema = "UnknownLink"
+        props["subject"] = [c["subject"]["id"]]
+        props["object"] = [c["object"]["id"]]
+    else:
+        schema = "Note"
+        props["entity"] = [c["subject"]["id"]]
+        value = c.get("value")
+        if value is None and c.get("quantity"):
+            q = c["quantity"]
+            value = f"{q['low']:g}–{q['high']:g} {q['unit']}" if q["high"] is not None else f"{q['low']:g} {q['unit']}"
+        props["description"] = [f"{c['predicate']}: {value}"]
+    props["proof"] = [c["source_id"]]
+    if c.get("quote"):
+        props["summary"] = [c["quote"]]
+    if c.get("period"):
+        if c["period"].get("start"):
+            props["startDate"] = [c["period"]["start"]]
+        if c["period"].get("end"):
+            props["endDate"] = [c["period"]["end"]]
+    return {
+        "id": c["id"],
+        "schema": schema,
+        "properties": props,
+        "datasets": ["tollwatch"],
+        "tollwatch": {"record": "claim", **{k: v for k, v in c.items() if k not in ("reviewed_by_display",)}},
+    }
+
+
+def export_lines(store: Store, fmt: str, include_restricted: bool = False) -> list[str]:
+    sources, entities, claims = collect(store, include_restricted)
+    dump = lambda obj: json.dumps(obj, ensure_ascii=False, sort_keys=True)  # noqa: E731
+    if fmt == "ftm":
+        return (
+            [dump(source_to_ftm(s)) for s in sources]
+            + [dump(entity_to_ftm(e)) for e in entities]
+            + [dump(claim_to_ftm(c)) for c in claims]
+        )
+    if fmt == "jsonl":
+        return (
+            [dump({"record": "source", **source_to_dict(s, with_text=True)}) for s in sources]
+            + [dump({"record": "entity", **entity_to_dict(e)}) for e in entities]
+            + [dump({"record": "claim", **c}) for c in claims]
+        )
+    raise ValueError(fmt)
+
+
+CSV_COLUMNS = ["id", "subject_id", "subject", "predicate", "object_id", "object", "value", "quantity", "quote", "source_id", "status", "confidence"]
+
+
+def safe_cell(value) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @ (or a control char) is made inert."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r|":
+        return "'" + text
+    return text
+
+
+def export_file(store: Store, path: Path, fmt: str, include_restricted: bool = False) -> int:
+    """Written to a temporary file and renamed: a failed export leaves no partial file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tollwatch-export-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            if fmt == "csv":
+                _, _, claims = collect(store, include_restricted)
+                writer = csv.writer(fh)
+                writer.writerow(CSV_COLUMNS)
+                for c in claims:
+                    q = c.get("quantity")
+                    writer.writerow(
+                        [
+                            safe_cell(x)
+                            for x in (
+                                c["id"], c["subject"]["id"], c["subject"]["name"], c["predicate"],
+                                (c.get("object") or {}).get("id"), (c.get("object") or {}).get("name"), c.get("value"),
+                                f"{q['low']:g}-{q['high']:g} {q['unit']}" if q and q["high"] is not None else (f"{q['low']:g} {q['unit']}" if q else ""),
+                                c["quote"], c["source_id"], c["status"], c["confidence"],
+                            )
+                        ]
+                    )
+                n = len(claims)
+            else:
+                lines = export_lines(store, fmt, include_restricted)
+                for line in lines:
+                    fh.write(line + "\n")
+                n = len(lines)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return n
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _source_from_native(d: dict) -> Source:
+    return Source(
+        id=d["id"],
+        title=d["title"],
+        kind=parse_enum(SourceKind, d.get("kind") or "news", "kind"),
+        publisher=d.get("publisher"),
+        url=d.get("url"),
+        date=d.get("date"),
+        grade=d.get("grade"),
+        sensitivity=parse_enum(Sensitivity, d.get("sensitivity") or "public", "sensitivity"),
+        text=d.get("text"),
+        sha256=d.get("sha256"),
+        origin=d.get("origin"),
+    )
+
+
+def _entity_from_native(d: dict) -> Entity:
+    return Entity(
+        id=d["id"],
+        kind=parse_enum(EntityKind, d["kind"], "kind"),
+        caption=d["caption"],
+        names=[
+            Name(
+                value=n["value"],
+                script=parse_enum(Script, n.get("script") or "latin", "names.script"),
+                system=parse_enum(Romanization, n["system"], "names.system") if n.get("system") else None,
+                lang=n.get("lang"),
+            )
+            for n in d.get("names") or []
+        ],
+        identifiers=[Identifier(i["scheme"], i["value"]) for i in d.get("identifiers") or []],
+        coordinates=[Coordinates(c["lat"], c["lon"], c.get("source"), c.get("confidence")) for c in d.get("coordinates") or []],
+        attributes=d.get("attributes") or {},
+        dataset=d.get("dataset") or "tollwatch",
+        is_new=bool(d.get("is_new")),
+    )
+
+
+def entity_from_foreign_ftm(d: dict, dataset: str | None = None) -> Entity | None:
+    """An FtM entity from another tool (e.g. an OpenSanctions export); None if not an entity we model."""
+    kind = SCHEMA_TO_KIND.get(d.get("schema") or "")
+    if kind is None:
+        return None
+    props = d.get("properties") or {}
+    names = [*props.get("name", []), *props.get("alias", []), *props.get("weakAlias", []), *props.get("previousName", [])]
+    if not names:
+        raise ModelError("properties.name", "an entity needs at least one name")
+    ids = []
+    for prop in ("registrationNumber", "idNumber", "imoNumber", "innCode", "ogrnCode", "swiftBic", "taxNumber", "passportNumber"):
+        for v in props.get(prop, []):
+            ids.append(Identifier(prop, v))
+    attributes = {}
+    for prop in ("country", "nationality", "jurisdiction", "topics", "program", "birthDate", "address"):
+        if props.get(prop):
+            attributes[prop] = props[prop]
+    datasets = d.get("datasets") or []
+    return Entity(
+        id=str(d["id"]),
+        kind=kind,
+        caption=d.get("caption") or names[0],
+        names=[Name.of(n) for n in dict.fromkeys(names) if n.strip()],
+        identifiers=ids,
+        attributes=attributes,
+        dataset=dataset or (datasets[0] if datasets else "ftm"),
+    )
+
+
+def parse_lines(path: Path):
+    text = read_text(path, max_bytes=2 * 1024 * 1024 * 1024)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
+        if not isinstance(data, dict):
+            raise InputError("each line must be a JSON object", path=str(path), line=lineno, field="json")
+        yield lineno, data
+
+
+def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
+    """One transaction: any bad line and nothing is stored."""
+    path = Path(path)
+    counts = {"sources": 0, "entities": 0, "claims": 0, "skipped": 0}
+    records = list(parse_lines(path))
+    with store.begin(actor) as tx:
+        pending_claims = []
+        for lineno, data in records:
+            try:
+                native = data.get("tollwatch") if isinstance(data.get("tollwatch"), dict) else (data if "record" in data else None)
+                if native:
+                    kind = native.get("record")
+                    if kind == "source":
+                        src = _source_from_native(native)
+                        existing = tx.get_source(src.id)
+                        if existing is None:
+                            if src.sha256 and tx.find_source_by_hash(src.sha256):
+                                counts["skipped"] += 1
+                                continue
+                            tx.add_source(src)
+                            counts["sources"] += 1
+                        elif existing.sha256 != src.sha256:
+                            raise ModelError("id", f"source {src.id} exists with different content")
+                    elif kind == "entity":
+                        tx.upsert_entity(_entity_from_native(native))
+                        counts["entities"] += 1
+                    elif kind == "claim":
+                        pending_claims.append((lineno, claim_from_dict(native)))
+                    else:
+                        raise ModelError("tollwatch.record", f"unknown record type {kind!r}")
+                else:
+                    if "schema" not in data or "id" not in data:
+                        raise ModelError("schema", "an FtM entity needs id and schema")
+                    ent = entity_from_foreign_ftm(data)
+                    if ent is None:
+                        counts["skipped"] += 1
+                        continue
+                    tx.upsert_entity(ent)
+                    counts["entities"] += 1
+            except (KeyError, TypeError) as exc:
+                raise InputError(f"missing or malformed field {exc}", path=str(path), line=lineno, field=str(exc).strip("'")) from None
+            except ModelError as exc:
+                raise InputError(exc.message, path=str(path), line=lineno, field=exc.field) from None
+        for lineno, claim in pending_claims:
+            try:
+                before = tx.get_claim(claim.id)
+                tx.add_claim(claim, replace=before is not None and before != claim)
+                counts["claims"] += 1
+            except ModelError as exc:
+                raise InputError(exc.message, path=str(path), line=lineno, field=exc.field) from None
+    return counts
+
+
+__all__ = ["export_file", "import_file", "export_lines", "safe_cell", "entity_from_foreign_ftm", "io"]

@@ -1,0 +1,98 @@
+"""Versioned migrations, applied in order on every open; each runs in its own transaction.
+
+A migration never changes once released: later shapes come as new steps, so a store
+made by any earlier tollwatch upgrades in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, inspect, select, text
+
+from tollwatch.store import schema
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+
+def _v1_initial(conn: Connection) -> None:
+    tables = [
+        schema.sources,
+        schema.entities,
+        schema.names,
+        schema.name_keys,
+        schema.identifiers,
+        schema.coordinates,
+        schema.claims,
+        schema.audit_log,
+        schema.meta,
+    ]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+def _v2_append_only_audit(conn: Connection) -> None:
+    """The audit log is evidence too: the database itself refuses edits and deletions."""
+    if conn.dialect.name == "sqlite":
+        for op in ("UPDATE", "DELETE"):
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER audit_log_no_{op.lower()} BEFORE {op} ON audit_log "
+                    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+                )
+            )
+    elif conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION tollwatch_audit_append_only() RETURNS trigger AS $$ "
+                "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+                "FOR EACH ROW EXECUTE FUNCTION tollwatch_audit_append_only()"
+            )
+        )
+
+
+MIGRATIONS: list[Migration] = [
+    (1, "initial evidence graph", _v1_initial),
+    (2, "append-only audit log", _v2_append_only_audit),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(engine: Engine) -> int:
+    if not inspect(engine).has_table("schema_version"):
+        return 0
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.schema_version.c.version)).scalars().all()
+    return max(rows, default=0)
+
+
+def migrate(engine: Engine, migrations: list[Migration] | None = None) -> list[int]:
+    """Apply pending migrations; returns the versions applied."""
+    steps = migrations if migrations is not None else MIGRATIONS
+    with engine.begin() as conn:
+        schema.metadata.create_all(conn, tables=[schema.schema_version])
+    applied = []
+    for version, name, step in steps:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two processes opening a fresh store at once must not both migrate.
+                conn.execute(text("SELECT pg_advisory_xact_lock(7420915)"))
+            done = conn.execute(
+                select(schema.schema_version.c.version).where(schema.schema_version.c.version == version)
+            ).first()
+            if done:
+                continue
+            step(conn)
+            conn.execute(
+                schema.schema_version.insert().values(
+                    version=version, name=name, applied_at=datetime.now(UTC).isoformat(timespec="seconds")
+                )
+            )
+            applied.append(version)
+    return applied

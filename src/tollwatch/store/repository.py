@@ -1,0 +1,537 @@
+"""The store adapter: the domain model in and out of SQLite or PostgreSQL.
+
+Every write runs inside one transaction with its audit entry, so a failed import
+leaves nothing half-written and every change says who made it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
+
+from tollwatch.core import names as name_intel
+from tollwatch.core.model import (
+    Claim,
+    Coordinates,
+    Entity,
+    EntityKind,
+    Evidence,
+    Identifier,
+    Method,
+    ModelError,
+    Name,
+    Period,
+    Predicate,
+    Quantity,
+    Review,
+    ReviewStatus,
+    Romanization,
+    Script,
+    Sensitivity,
+    Source,
+    SourceKind,
+)
+from tollwatch.store import schema
+from tollwatch.store.migrations import migrate
+
+
+class StoreError(Exception):
+    """A write the store refuses; the message is meant for the user."""
+
+
+class DuplicateSourceError(StoreError):
+    def __init__(self, existing_id: str):
+        super().__init__(f"duplicate source: the same content is already stored as {existing_id}")
+        self.existing_id = existing_id
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_db_url() -> str:
+    env = os.environ.get("TOLLWATCH_DB")
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir("tollwatch", appauthor=False)) / "tollwatch.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _normalize_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = _normalize_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, url: str | None = None):
+        self.url = url or default_db_url()
+        self.engine = make_engine(self.url)
+        migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def begin(self, actor: str = "cli") -> Iterator[Txn]:
+        with self.engine.begin() as conn:
+            yield Txn(conn, actor)
+
+    @contextmanager
+    def read(self, max_sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL) -> Iterator[Reader]:
+        with self.engine.connect() as conn:
+            yield Reader(conn, max_sensitivity)
+
+    # Convenience wrappers for single operations.
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+
+class Reader:
+    """Reads honour a sensitivity ceiling: callers without the right role never see more."""
+
+    def __init__(self, conn: Connection, max_sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL):
+        self.conn = conn
+        self.max_sensitivity = max_sensitivity
+
+    def _allowed_sensitivities(self) -> list[str]:
+        return [s.value for s in Sensitivity if s.rank <= self.max_sensitivity.rank]
+
+    # Sources
+    def get_source(self, source_id: str) -> Source | None:
+        row = self.conn.execute(
+            select(schema.sources).where(
+                schema.sources.c.id == source_id,
+                schema.sources.c.sensitivity.in_(self._allowed_sensitivities()),
+            )
+        ).mappings().first()
+        return _source_from_row(row) if row else None
+
+    def find_source_by_hash(self, sha: str) -> str | None:
+        return self.conn.execute(select(schema.sources.c.id).where(schema.sources.c.sha256 == sha)).scalar()
+
+    def list_sources(self) -> list[Source]:
+        rows = self.conn.execute(
+            select(schema.sources)
+            .where(schema.sources.c.sensitivity.in_(self._allowed_sensitivities()))
+            .order_by(schema.sources.c.id)
+        ).mappings()
+        return [_source_from_row(r) for r in rows]
+
+    def sources_by_id(self, ids: Iterable[str]) -> dict[str, Source]:
+        ids = list(set(ids))
+        out = {}
+        for chunk in _chunks(ids, 500):
+            rows = self.conn.execute(
+                select(schema.sources).where(
+                    schema.sources.c.id.in_(chunk),
+                    schema.sources.c.sensitivity.in_(self._allowed_sensitivities()),
+                )
+            ).mappings()
+            out.update({r["id"]: _source_from_row(r) for r in rows})
+        return out
+
+    # Entities
+    def get_entity(self, entity_id: str) -> Entity | None:
+        row = self.conn.execute(select(schema.entities).where(schema.entities.c.id == entity_id)).mappings().first()
+        if not row:
+            return None
+        return self._hydrate([row])[0]
+
+    def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        out: dict[str, Entity] = {}
+        for chunk in _chunks(list(set(ids)), 500):
+            rows = self.conn.execute(select(schema.entities).where(schema.entities.c.id.in_(chunk))).mappings().all()
+            out.update({e.id: e for e in self._hydrate(rows)})
+        return out
+
+    def list_entities(self, kind: EntityKind | None = None, dataset: str | None = None) -> list[Entity]:
+        q = select(schema.entities).order_by(schema.entities.c.id)
+        if kind:
+            q = q.where(schema.entities.c.kind == kind.value)
+        if dataset:
+            q = q.where(schema.entities.c.dataset == dataset)
+        return self._hydrate(self.conn.execute(q).mappings().all())
+
+    def find_entities(self, query: str, dataset: str | None = None) -> list[Entity]:
+        """Entities with a name whose keys include every key of the query (any script)."""
+        exact = self.get_entity(query)
+        if exact:
+            return [exact]
+        keys = name_intel.token_keys(query)
+        if not keys:
+            return []
+        k = schema.name_keys
+        q = (
+            select(k.c.entity_id)
+            .where(k.c.key.in_(list(keys)))
+            .group_by(k.c.entity_id)
+            .having(func.count(func.distinct(k.c.key)) == len(keys))
+        )
+        ids = list(self.conn.execute(q).scalars())
+        ents = sorted(self.entities(ids).values(), key=lambda e: (e.dataset != "tollwatch", e.id))
+        if dataset:
+            ents = [e for e in ents if e.dataset == dataset]
+        return ents
+
+    def _hydrate(self, rows) -> list[Entity]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        names: dict[str, list] = {i: [] for i in ids}
+        idents: dict[str, list] = {i: [] for i in ids}
+        coords: dict[str, list] = {i: [] for i in ids}
+        for chunk in _chunks(ids, 500):
+            for r in self.conn.execute(
+                select(schema.names).where(schema.names.c.entity_id.in_(chunk)).order_by(schema.names.c.position)
+            ).mappings():
+                names[r["entity_id"]].append(
+                    Name(
+                        value=r["value"],
+                        script=Script(r["script"]),
+                        system=Romanization(r["system"]) if r["system"] else None,
+                        lang=r["lang"],
+                    )
+                )
+            for r in self.conn.execute(
+                select(schema.identifiers)
+                .where(schema.identifiers.c.entity_id.in_(chunk))
+                .order_by(schema.identifiers.c.position)
+            ).mappings():
+                idents[r["entity_id"]].append(Identifier(r["scheme"], r["value"]))
+            for r in self.conn.execute(
+                select(schema.coordinates)
+                .where(schema.coordinates.c.entity_id.in_(chunk))
+                .order_by(schema.coordinates.c.position)
+            ).mappings():
+                coords[r["entity_id"]].append(Coordinates(r["lat"], r["lon"], r["source"], r["confidence"]))
+        return [
+            Entity(
+                id=r["id"],
+                kind=EntityKind(r["kind"]),
+                caption=r["caption"],
+                names=names[r["id"]],
+                identifiers=idents[r["id"]],
+                coordinates=coords[r["id"]],
+                attributes=dict(r["attributes"] or {}),
+                dataset=r["dataset"],
+                is_new=bool(r["is_new"]),
+            )
+            for r in rows
+        ]
+
+    # Claims
+    def list_claims(
+        self,
+        source_id: str | None = None,
+        entity_id: str | None = None,
+        status: ReviewStatus | None = None,
+    ) -> list[Claim]:
+        c, s = schema.claims, schema.sources
+        q = (
+            select(c)
+            .join(s, s.c.id == c.c.source_id)
+            .where(s.c.sensitivity.in_(self._allowed_sensitivities()))
+            .order_by(c.c.source_id, c.c.span_start, c.c.id)
+        )
+        if source_id:
+            q = q.where(c.c.source_id == source_id)
+        if entity_id:
+            q = q.where((c.c.subject_id == entity_id) | (c.c.object_id == entity_id))
+        if status:
+            q = q.where(c.c.status == status.value)
+        return [_claim_from_row(r) for r in self.conn.execute(q).mappings()]
+
+    def get_claim(self, claim_id: str) -> Claim | None:
+        claims = [c for c in self._claims_where(schema.claims.c.id == claim_id)]
+        return claims[0] if claims else None
+
+    def _claims_where(self, cond) -> list[Claim]:
+        c, s = schema.claims, schema.sources
+        q = select(c).join(s, s.c.id == c.c.source_id).where(cond, s.c.sensitivity.in_(self._allowed_sensitivities()))
+        return [_claim_from_row(r) for r in self.conn.execute(q).mappings()]
+
+    def audit(self, target_id: str | None = None, limit: int = 1000) -> list[dict]:
+        q = select(schema.audit_log).order_by(schema.audit_log.c.id.desc()).limit(limit)
+        if target_id:
+            q = q.where(schema.audit_log.c.target_id == target_id)
+        return [dict(r) for r in self.conn.execute(q).mappings()]
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for name, table in (("sources", schema.sources), ("entities", schema.entities), ("claims", schema.claims)):
+            out[name] = self.conn.execute(select(func.count()).select_from(table)).scalar() or 0
+        return out
+
+
+class Txn(Reader):
+    """A write transaction; all writes record an audit entry in the same transaction."""
+
+    def __init__(self, conn: Connection, actor: str):
+        super().__init__(conn, Sensitivity.CONFIDENTIAL)
+        self.actor = actor
+
+    def _audit(self, action: str, target_kind: str, target_id: str, detail: dict | None = None) -> None:
+        self.conn.execute(
+            schema.audit_log.insert().values(
+                at=now(), actor=self.actor, action=action, target_kind=target_kind, target_id=target_id, detail=detail
+            )
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        t = schema.meta
+        if self.conn.execute(select(t.c.key).where(t.c.key == key)).first():
+            self.conn.execute(update(t).where(t.c.key == key).values(value=value))
+        else:
+            self.conn.execute(t.insert().values(key=key, value=value))
+
+    def add_source(self, source: Source) -> Source:
+        if source.sha256:
+            existing = self.find_source_by_hash(source.sha256)
+            if existing:
+                raise DuplicateSourceError(existing)
+        if self.conn.execute(select(schema.sources.c.id).where(schema.sources.c.id == source.id)).first():
+            raise StoreError(f"id: a source with id {source.id} already exists")
+        self.conn.execute(
+            schema.sources.insert().values(
+                id=source.id,
+                title=source.title,
+                kind=source.kind.value,
+                publisher=source.publisher,
+                url=source.url,
+                date=source.date,
+                grade=source.grade,
+                sensitivity=source.sensitivity.value,
+                origin=source.origin,
+                sha256=source.sha256,
+                text=source.text,
+                created_at=now(),
+            )
+        )
+        # The audit log names the source but never copies its text or title: logs must not leak.
+        self._audit("create", "source", source.id, {"sensitivity": source.sensitivity.value})
+        return source
+
+    def upsert_entity(self, entity: Entity) -> Entity:
+        t = schema.entities
+        exists = self.conn.execute(select(t.c.id).where(t.c.id == entity.id)).first()
+        values = dict(
+            kind=entity.kind.value,
+            caption=entity.caption,
+            dataset=entity.dataset,
+            attributes=entity.attributes,
+            is_new=int(entity.is_new),
+            updated_at=now(),
+        )
+        if exists:
+            self.conn.execute(update(t).where(t.c.id == entity.id).values(**values))
+            for child in (schema.names, schema.name_keys, schema.identifiers, schema.coordinates):
+                self.conn.execute(delete(child).where(child.c.entity_id == entity.id))
+        else:
+            self.conn.execute(t.insert().values(id=entity.id, created_at=values["updated_at"], **values))
+        self._write_children(entity)
+        self._audit("update" if exists else "create", "entity", entity.id)
+        return entity
+
+    def _write_children(self, entity: Entity) -> None:
+        if entity.names:
+            self.conn.execute(
+                schema.names.insert(),
+                [
+                    dict(
+                        entity_id=entity.id,
+                        position=i,
+                        value=n.value,
+                        script=n.script.value,
+                        system=n.system.value if n.system else None,
+                        lang=n.lang,
+                    )
+                    for i, n in enumerate(entity.names)
+                ],
+            )
+        keys: set[str] = set()
+        for label in entity.all_names():
+            keys |= name_intel.token_keys(label)
+        if keys:
+            self.conn.execute(schema.name_keys.insert(), [dict(entity_id=entity.id, key=k[:200]) for k in keys])
+        if entity.identifiers:
+            self.conn.execute(
+                schema.identifiers.insert(),
+                [
+                    dict(entity_id=entity.id, position=i, scheme=x.scheme, value=x.value)
+                    for i, x in enumerate(entity.identifiers)
+                ],
+            )
+        if entity.coordinates:
+            self.conn.execute(
+                schema.coordinates.insert(),
+                [
+                    dict(entity_id=entity.id, position=i, lat=c.lat, lon=c.lon, source=c.source, confidence=c.confidence)
+                    for i, c in enumerate(entity.coordinates)
+                ],
+            )
+
+    def add_claim(self, claim: Claim, *, replace: bool = False) -> Claim:
+        for field_name, entity_id in (("subject", claim.subject_id), ("object", claim.object_id)):
+            if entity_id and not self.conn.execute(
+                select(schema.entities.c.id).where(schema.entities.c.id == entity_id)
+            ).first():
+                raise ModelError(field_name, f"no entity with id {entity_id}")
+        src = self.conn.execute(
+            select(schema.sources.c.id, schema.sources.c.text).where(schema.sources.c.id == claim.evidence.source_id)
+        ).first()
+        if not src:
+            raise ModelError("source_id", f"no source with id {claim.evidence.source_id}")
+        claim.evidence.check_against(src.text)
+        exists = self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim.id)).first()
+        if exists and not replace:
+            return claim  # content-addressed ids: the same claim from the same passage is already here
+        row = _claim_to_row(claim)
+        if exists:
+            self.conn.execute(update(schema.claims).where(schema.claims.c.id == claim.id).values(**row))
+        else:
+            self.conn.execute(schema.claims.insert().values(id=claim.id, created_at=now(), **row))
+        self._audit("update" if exists else "create", "claim", claim.id, {"predicate": str(claim.predicate)})
+        return claim
+
+    def review_claim(self, claim_id: str, status: ReviewStatus, note: str | None = None) -> Claim:
+        claim = self.get_claim(claim_id)
+        if not claim:
+            raise NotFoundError(f"id: no claim with id {claim_id}")
+        at = now()
+        values = dict(status=status.value, reviewed_by=self.actor, reviewed_at=at)
+        if note is not None:
+            values["note"] = note
+        self.conn.execute(update(schema.claims).where(schema.claims.c.id == claim_id).values(**values))
+        self._audit(
+            "review", "claim", claim_id, {"from": claim.review.status.value, "to": status.value, "note": note}
+        )
+        return self.get_claim(claim_id)
+
+    def delete_claim(self, claim_id: str) -> None:
+        if not self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id)).first():
+            raise NotFoundError(f"id: no claim with id {claim_id}")
+        self.conn.execute(delete(schema.claims).where(schema.claims.c.id == claim_id))
+        self._audit("delete", "claim", claim_id)
+
+    def merge_entity(self, from_id: str, into_id: str) -> Entity:
+        """Fold a proposed entity into an existing one: names join, claims move."""
+        src, dst = self.get_entity(from_id), self.get_entity(into_id)
+        if not src or not dst:
+            raise NotFoundError(f"id: no entity with id {from_id if not src else into_id}")
+        for n in src.names:
+            if n not in dst.names:
+                dst.names.append(n)
+        if src.caption not in dst.all_names():
+            dst.names.append(Name.of(src.caption))
+        self.upsert_entity(dst)
+        c = schema.claims
+        self.conn.execute(update(c).where(c.c.subject_id == from_id).values(subject_id=into_id))
+        self.conn.execute(update(c).where(c.c.object_id == from_id).values(object_id=into_id))
+        self.conn.execute(delete(schema.entities).where(schema.entities.c.id == from_id))
+        self._audit("merge", "entity", from_id, {"into": into_id})
+        return dst
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _source_from_row(r) -> Source:
+    return Source(
+        id=r["id"],
+        title=r["title"],
+        kind=SourceKind(r["kind"]),
+        publisher=r["publisher"],
+        url=r["url"],
+        date=r["date"],
+        grade=r["grade"],
+        sensitivity=Sensitivity(r["sensitivity"]),
+        text=r["text"],
+        sha256=r["sha256"],
+        origin=r["origin"],
+    )
+
+
+def _claim_to_row(c: Claim) -> dict:
+    return dict(
+        subject_id=c.subject_id,
+        predicate=c.predicate.value,
+        object_id=c.object_id,
+        value=c.value,
+        period_start=c.period.start if c.period else None,
+        period_end=c.period.end if c.period else None,
+        qty_low=c.quantity.low if c.quantity else None,
+        qty_high=c.quantity.high if c.quantity else None,
+        qty_unit=c.quantity.unit if c.quantity else None,
+        source_id=c.evidence.source_id,
+        quote=c.evidence.quote,
+        span_start=c.evidence.span[0] if c.evidence.span else None,
+        span_end=c.evidence.span[1] if c.evidence.span else None,
+        method=c.evidence.method.value,
+        confidence=c.evidence.confidence,
+        status=c.review.status.value,
+        reviewed_by=c.review.by,
+        reviewed_at=c.review.at,
+        note=c.note,
+    )
+
+
+def _claim_from_row(r) -> Claim:
+    qty = None
+    if r["qty_unit"] is not None:
+        qty = Quantity(r["qty_low"], r["qty_high"], r["qty_unit"])
+    period = None
+    if r["period_start"] or r["period_end"]:
+        period = Period(r["period_start"], r["period_end"])
+    span = (r["span_start"], r["span_end"]) if r["span_start"] is not None else None
+    return Claim(
+        id=r["id"],
+        subject_id=r["subject_id"],
+        predicate=Predicate(r["predicate"]),
+        object_id=r["object_id"],
+        value=r["value"],
+        period=period,
+        quantity=qty,
+        evidence=Evidence(
+            source_id=r["source_id"],
+            quote=r["quote"],
+            span=span,
+            method=Method(r["method"]),
+            confidence=r["confidence"],
+        ),
+        review=Review(ReviewStatus(r["status"]), r["reviewed_by"], r["reviewed_at"]),
+        note=r["note"],
+    )
