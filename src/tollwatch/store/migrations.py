@@ -56,9 +56,17 @@ def _v2_append_only_audit(conn: Connection) -> None:
         )
 
 
+def _v3_users_and_api_keys(conn: Connection) -> None:
+    """Server accounts: roles, clearances, argon2 password hashes and API key digests."""
+    from tollwatch.store.users_repo import create_tables
+
+    create_tables(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial evidence graph", _v1_initial),
     (2, "append-only audit log", _v2_append_only_audit),
+    (3, "users and api keys", _v3_users_and_api_keys),
 ]
 
 LATEST = MIGRATIONS[-1][0]

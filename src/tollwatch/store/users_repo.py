@@ -1,0 +1,225 @@
+"""Accounts and API keys for the server: who may read which sensitivity, and who may write.
+
+Passwords are stored as argon2 hashes; API keys as SHA-256 of a random secret (the key
+itself is shown once, at creation). Roles ceilings are enforced by the server through
+`Store.read(max_sensitivity=...)`, never by templates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Connection, ForeignKey, Integer, MetaData, String, Table, select, update
+
+from tollwatch.core.model import Sensitivity
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("clearance", String(20), nullable=False),
+    Column("password_hash", String(200)),
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("created_at", String(40), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(24), primary_key=True),
+    Column("user_name", String(120), ForeignKey("users.name", ondelete="CASCADE"), nullable=False),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("label", String(200)),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+)
+
+ROLES = ("admin", "analyst", "viewer")
+# What each role reads unless an admin grants more (an analyst handling testimony needs
+# confidential clearance, given by name, not by default).
+DEFAULT_CLEARANCE = {"admin": Sensitivity.CONFIDENTIAL, "analyst": Sensitivity.RESTRICTED, "viewer": Sensitivity.PUBLIC}
+_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,120}$")
+
+
+class UserError(ValueError):
+    """A user-admin request that cannot be done; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    clearance: Sensitivity
+    disabled: bool = False
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in ("admin", "analyst") and not self.disabled
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and not self.disabled
+
+
+def create_tables(conn: Connection) -> None:
+    """Called by the store migration that introduces accounts."""
+    metadata.create_all(conn, tables=[users, api_keys])
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise UserError("password: at least 8 characters")
+    return _hasher().hash(password)
+
+
+def _row_user(r) -> User:
+    return User(r["name"], r["role"], Sensitivity(r["clearance"]), bool(r["disabled"]))
+
+
+def add_user(conn: Connection, name: str, role: str, password: str | None = None, clearance: str | None = None) -> User:
+    if not _NAME.match(name or ""):
+        raise UserError("name: letters, digits and . _ @ - only (1-120 characters)")
+    if role not in ROLES:
+        raise UserError(f"role: unknown role {role!r} (allowed: {', '.join(ROLES)})")
+    level = Sensitivity(clearance) if clearance else DEFAULT_CLEARANCE[role]
+    if conn.execute(select(users.c.name).where(users.c.name == name)).first():
+        raise UserError(f"name: a user named {name} already exists")
+    conn.execute(
+        users.insert().values(
+            name=name,
+            role=role,
+            clearance=level.value,
+            password_hash=hash_password(password) if password else None,
+            disabled=0,
+            created_at=_now(),
+        )
+    )
+    return User(name, role, level)
+
+
+def get_user(conn: Connection, name: str) -> User | None:
+    r = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    return _row_user(r) if r else None
+
+
+def list_users(conn: Connection) -> list[User]:
+    return [_row_user(r) for r in conn.execute(select(users).order_by(users.c.name)).mappings()]
+
+
+def set_password(conn: Connection, name: str, password: str) -> None:
+    if not get_user(conn, name):
+        raise UserError(f"name: no user named {name}")
+    conn.execute(update(users).where(users.c.name == name).values(password_hash=hash_password(password)))
+
+
+def set_role(conn: Connection, name: str, role: str | None = None, clearance: str | None = None, disabled: bool | None = None) -> User:
+    user = get_user(conn, name)
+    if not user:
+        raise UserError(f"name: no user named {name}")
+    values: dict = {}
+    if role is not None:
+        if role not in ROLES:
+            raise UserError(f"role: unknown role {role!r} (allowed: {', '.join(ROLES)})")
+        values["role"] = role
+        if clearance is None:
+            values["clearance"] = DEFAULT_CLEARANCE[role].value
+    if clearance is not None:
+        values["clearance"] = Sensitivity(clearance).value
+    if disabled is not None:
+        values["disabled"] = int(disabled)
+    if values:
+        conn.execute(update(users).where(users.c.name == name).values(**values))
+    return get_user(conn, name)
+
+
+def verify_password(conn: Connection, name: str, password: str) -> User | None:
+    """The user if name and password match and the account is enabled; else None (same time either way)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    r = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    hasher = _hasher()
+    if not r or not r["password_hash"]:
+        # Spend the same effort so response time does not tell which names exist.
+        try:
+            hasher.verify(_DUMMY_HASH(), password or "x")
+        except (VerificationError, InvalidHashError):
+            pass
+        return None
+    try:
+        hasher.verify(r["password_hash"], password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    user = _row_user(r)
+    return None if user.disabled else user
+
+
+_dummy: list[str] = []
+
+
+def _DUMMY_HASH() -> str:  # noqa: N802 - a lazily computed constant
+    if not _dummy:
+        _dummy.append(_hasher().hash(secrets.token_hex(16)))
+    return _dummy[0]
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_api_key(conn: Connection, name: str, label: str | None = None) -> str:
+    """A new key for the user, returned once in full: `tw_<id>_<secret>`."""
+    if not get_user(conn, name):
+        raise UserError(f"name: no user named {name}")
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    conn.execute(
+        api_keys.insert().values(
+            key_id=key_id, user_name=name, secret_sha256=_digest(secret), label=label, created_at=_now()
+        )
+    )
+    return f"tw_{key_id}_{secret}"
+
+
+def revoke_api_key(conn: Connection, key_id: str) -> bool:
+    result = conn.execute(
+        update(api_keys).where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=_now())
+    )
+    return bool(result.rowcount)
+
+
+def list_api_keys(conn: Connection, name: str | None = None) -> list[dict]:
+    q = select(api_keys.c.key_id, api_keys.c.user_name, api_keys.c.label, api_keys.c.created_at, api_keys.c.revoked_at)
+    if name:
+        q = q.where(api_keys.c.user_name == name)
+    return [dict(r) for r in conn.execute(q.order_by(api_keys.c.created_at)).mappings()]
+
+
+def user_for_api_key(conn: Connection, key: str) -> User | None:
+    parts = (key or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != "tw":
+        return None
+    r = conn.execute(
+        select(api_keys).where(api_keys.c.key_id == parts[1], api_keys.c.revoked_at.is_(None))
+    ).mappings().first()
+    if not r or not hmac.compare_digest(r["secret_sha256"], _digest(parts[2])):
+        return None
+    user = get_user(conn, r["user_name"])
+    return None if not user or user.disabled else user
