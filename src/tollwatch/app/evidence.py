@@ -115,7 +115,9 @@ def claim_from_dict(data: dict, *, default_method: str = "human") -> Claim:
     subject = ref("subject") or data.get("subject_id")
     if not subject:
         raise ModelError("subject", "missing")
-    predicate = parse_enum(Predicate, str(data.get("predicate") or ""), "predicate")
+    if not data.get("predicate"):
+        raise ModelError("predicate", "missing")
+    predicate = parse_enum(Predicate, str(data["predicate"]), "predicate")
     obj = data.get("object")
     object_id = obj.get("id") if isinstance(obj, dict) else (obj or data.get("object_id"))
     value = data.get("value")
