@@ -49,9 +49,9 @@ def test_refuses_an_input_not_marked_bundle(tmp_path):
 def test_catalogue_codes_must_exist(tmp_path, monkeypatch):
     from tollwatch.core import catalogue
 
-    bad = catalogue.Product("product-x", "x", ("9999",), ("x",))
+    bad = catalogue.Product("product-x", "x", ("6799",), ("x",))
     monkeypatch.setattr(catalogue, "PRODUCTS", catalogue.PRODUCTS + (bad,))
-    with pytest.raises(build_mod.BuildError, match="9999"):
+    with pytest.raises(build_mod.BuildError, match="6799"):
         build_mod.build(SHARED, tmp_path / "out")
 
 
