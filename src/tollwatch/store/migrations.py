@@ -63,10 +63,18 @@ def _v3_users_and_api_keys(conn: Connection) -> None:
     create_tables(conn)
 
 
+def _v4_trade_records(conn: Connection) -> None:
+    """Trade statistics (UN Comtrade and similar), one row per period, pair, flow and HS code."""
+    from tollwatch.store.trade_repo import create_tables
+
+    create_tables(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial evidence graph", _v1_initial),
     (2, "append-only audit log", _v2_append_only_audit),
     (3, "users and api keys", _v3_users_and_api_keys),
+    (4, "trade records", _v4_trade_records),
 ]
 
 LATEST = MIGRATIONS[-1][0]
