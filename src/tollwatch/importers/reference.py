@@ -57,8 +57,12 @@ def manifest() -> dict:
     return read_json("manifest.json")
 
 
+# Bump when the way bundled data becomes entities and claims changes, so stores reload it.
+LOADER_VERSION = "2"
+
+
 def manifest_digest() -> str:
-    return hashlib.sha256(data_path("manifest.json").read_bytes()).hexdigest()
+    return hashlib.sha256(data_path("manifest.json").read_bytes() + LOADER_VERSION.encode()).hexdigest()
 
 
 @cache
@@ -73,6 +77,7 @@ def ensure_reference(store: Store) -> bool:
         return False
     with store.begin(actor=REFERENCE_ACTOR) as tx:
         # Re-check inside the transaction: another process may have loaded it meanwhile.
+        tx.lock(META_KEY)
         if tx.conn.execute(_meta_select()).scalar() == digest:
             return False
         load_reference(tx)
@@ -99,6 +104,23 @@ def load_reference(tx: Txn) -> None:
         _load_company(tx, row)
     _load_articles(tx)
     _load_trade_figures(tx)
+
+
+def _put_source(tx: Txn, source: Source) -> None:
+    """Reference sources are ours: a newer bundle replaces them in place."""
+    from sqlalchemy import update
+
+    from tollwatch.store import schema
+
+    if tx.get_source(source.id) is None:
+        tx.add_source(source)
+        return
+    tx.conn.execute(
+        update(schema.sources)
+        .where(schema.sources.c.id == source.id)
+        .values(title=source.title, kind=source.kind.value, publisher=source.publisher, url=source.url,
+                date=source.date, text=source.text, sha256=source.sha256, origin=source.origin)
+    )
 
 
 # --- products ---------------------------------------------------------------------------
@@ -284,7 +306,7 @@ def _load_facility(tx: Txn, row: dict) -> None:
         text=text,
         origin="gazetteer:" + fid,  # each row rests on its own cited pages
     )
-    tx.add_source(source)
+    _put_source(tx, source)
     entity = Entity(
         id=fid,
         kind=EntityKind.FACILITY,
@@ -423,7 +445,7 @@ def _load_company(tx: Txn, row: dict) -> None:
         text=text,
         origin="companies:" + (url or row["source_url"]),
     )
-    tx.add_source(source)
+    _put_source(tx, source)
     tx.upsert_entity(
         Entity(
             id=eid,
@@ -507,7 +529,7 @@ def _load_articles(tx: Txn) -> None:
 
     gazetteer = Gazetteer(tx.list_entities())
     for source in article_sources():
-        tx.add_source(source)
+        _put_source(tx, source)
         if not source.text:
             continue
         result = extract(source.text, source.id, gazetteer)

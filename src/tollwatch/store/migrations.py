@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from tollwatch.store import schema
+from tollwatch.store.engine import write_connection
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
@@ -89,16 +90,17 @@ def current_version(engine: Engine) -> int:
 
 
 def migrate(engine: Engine, migrations: list[Migration] | None = None) -> list[int]:
-    """Apply pending migrations; returns the versions applied."""
+    """Apply pending migrations; returns the versions applied. Safe when several processes open at once."""
     steps = migrations if migrations is not None else MIGRATIONS
-    with engine.begin() as conn:
+    if _applied_versions(engine) >= {v for v, _, _ in steps}:
+        return []  # the common case: nothing to do, and no write lock taken
+    with write_connection(engine) as conn:
+        _serialize(conn)
         schema.metadata.create_all(conn, tables=[schema.schema_version])
     applied = []
     for version, name, step in steps:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Two processes opening a fresh store at once must not both migrate.
-                conn.execute(text("SELECT pg_advisory_xact_lock(7420915)"))
+        with write_connection(engine) as conn:
+            _serialize(conn)
             done = conn.execute(
                 select(schema.schema_version.c.version).where(schema.schema_version.c.version == version)
             ).first()
@@ -112,3 +114,17 @@ def migrate(engine: Engine, migrations: list[Migration] | None = None) -> list[i
             )
             applied.append(version)
     return applied
+
+
+def _applied_versions(engine: Engine) -> set[int]:
+    if not inspect(engine).has_table("schema_version"):
+        return set()
+    with engine.connect() as conn:
+        return set(conn.execute(select(schema.schema_version.c.version)).scalars())
+
+
+def _serialize(conn: Connection) -> None:
+    # Two processes opening a fresh store at once must not both migrate. On SQLite the
+    # IMMEDIATE transaction already holds the write lock; PostgreSQL needs an explicit one.
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(7420915)"))

@@ -12,7 +12,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.exc import IntegrityError
 
 from tollwatch.core import names as name_intel
 from tollwatch.core.model import (
@@ -37,6 +40,8 @@ from tollwatch.core.model import (
     SourceKind,
 )
 from tollwatch.store import schema
+from tollwatch.store.engine import ensure_schema, search_path_schema, write_connection
+from tollwatch.store.engine import make_engine as make_engine  # re-exported: callers import it from here
 from tollwatch.store.migrations import migrate
 
 
@@ -69,34 +74,12 @@ def default_db_url() -> str:
     return f"sqlite:///{path}"
 
 
-def _normalize_url(url: str) -> str:
-    # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def make_engine(url: str) -> Engine:
-    url = _normalize_url(url)
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
 class Store:
     def __init__(self, url: str | None = None):
         self.url = url or default_db_url()
         self.engine = make_engine(self.url)
+        if self.engine.dialect.name == "postgresql":
+            ensure_schema(self.engine, search_path_schema(self.url))
         migrate(self.engine)
 
     def close(self) -> None:
@@ -104,8 +87,13 @@ class Store:
 
     @contextmanager
     def begin(self, actor: str = "cli") -> Iterator[Txn]:
-        with self.engine.begin() as conn:
-            yield Txn(conn, actor)
+        try:
+            with write_connection(self.engine) as conn:
+                yield Txn(conn, actor)
+        except IntegrityError as exc:
+            # Reaches here only when a constraint the checks above could not foresee fails,
+            # e.g. another writer committed the same record a moment earlier.
+            raise StoreError(f"conflict: the database refused the write ({_first_line(exc.orig)}); retry") from exc
 
     @contextmanager
     def read(self, max_sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL) -> Iterator[Reader]:
@@ -116,6 +104,10 @@ class Store:
     def get_meta(self, key: str) -> str | None:
         with self.engine.connect() as conn:
             return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "constraint"
 
 
 class Reader:
@@ -309,12 +301,26 @@ class Txn(Reader):
             )
         )
 
+    def lock(self, name: str) -> None:
+        """Serialize writers on `name` until this transaction ends (check-then-write sections).
+
+        SQLite write transactions are already exclusive; PostgreSQL takes an advisory lock."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(7420916, hashtext(:n))"), {"n": name})
+
+    def _insert_if_absent(self, table, values: dict) -> bool:
+        """Insert unless a row with the same key exists (perhaps committed a moment ago by
+        another writer); True when inserted. Never raises on the duplicate."""
+        dialect = pg_dialect if self.conn.dialect.name == "postgresql" else sqlite_dialect
+        key = list(table.primary_key.columns)[0]
+        stmt = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(key)
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT through SQLAlchemy.
+        return self.conn.execute(stmt).first() is not None
+
     def set_meta(self, key: str, value: str) -> None:
         t = schema.meta
-        if self.conn.execute(select(t.c.key).where(t.c.key == key)).first():
+        if not self._insert_if_absent(t, dict(key=key, value=value)):
             self.conn.execute(update(t).where(t.c.key == key).values(value=value))
-        else:
-            self.conn.execute(t.insert().values(key=key, value=value))
 
     def add_source(self, source: Source) -> Source:
         if source.sha256:
@@ -323,8 +329,9 @@ class Txn(Reader):
                 raise DuplicateSourceError(existing)
         if self.conn.execute(select(schema.sources.c.id).where(schema.sources.c.id == source.id)).first():
             raise StoreError(f"id: a source with id {source.id} already exists")
-        self.conn.execute(
-            schema.sources.insert().values(
+        inserted = self._insert_if_absent(
+            schema.sources,
+            dict(
                 id=source.id,
                 title=source.title,
                 kind=source.kind.value,
@@ -337,15 +344,16 @@ class Txn(Reader):
                 sha256=source.sha256,
                 text=source.text,
                 created_at=now(),
-            )
+            ),
         )
+        if not inserted:  # another writer stored the same document between our check and insert
+            raise DuplicateSourceError(self.find_source_by_hash(source.sha256) or source.id)
         # The audit log names the source but never copies its text or title: logs must not leak.
         self._audit("create", "source", source.id, {"sensitivity": source.sensitivity.value})
         return source
 
     def upsert_entity(self, entity: Entity) -> Entity:
         t = schema.entities
-        exists = self.conn.execute(select(t.c.id).where(t.c.id == entity.id)).first()
         values = dict(
             kind=entity.kind.value,
             caption=entity.caption,
@@ -354,12 +362,12 @@ class Txn(Reader):
             is_new=int(entity.is_new),
             updated_at=now(),
         )
+        # Insert-or-update without a race: two writers proposing the same new entity both succeed.
+        exists = not self._insert_if_absent(t, dict(id=entity.id, created_at=values["updated_at"], **values))
         if exists:
             self.conn.execute(update(t).where(t.c.id == entity.id).values(**values))
             for child in (schema.names, schema.name_keys, schema.identifiers, schema.coordinates):
                 self.conn.execute(delete(child).where(child.c.entity_id == entity.id))
-        else:
-            self.conn.execute(t.insert().values(id=entity.id, created_at=values["updated_at"], **values))
         self._write_children(entity)
         self._audit("update" if exists else "create", "entity", entity.id)
         return entity
@@ -414,18 +422,18 @@ class Txn(Reader):
         if not src:
             raise ModelError("source_id", f"no source with id {claim.evidence.source_id}")
         claim.evidence.check_against(src.text)
-        exists = self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim.id)).first()
+        row = _claim_to_row(claim)
+        exists = not self._insert_if_absent(schema.claims, dict(id=claim.id, created_at=now(), **row))
         if exists and not replace:
             return claim  # content-addressed ids: the same claim from the same passage is already here
-        row = _claim_to_row(claim)
         if exists:
             self.conn.execute(update(schema.claims).where(schema.claims.c.id == claim.id).values(**row))
-        else:
-            self.conn.execute(schema.claims.insert().values(id=claim.id, created_at=now(), **row))
         self._audit("update" if exists else "create", "claim", claim.id, {"predicate": str(claim.predicate)})
         return claim
 
     def review_claim(self, claim_id: str, status: ReviewStatus, note: str | None = None) -> Claim:
+        # Lock the row first: two reviewers at once queue, and the audit's "from" is the true prior status.
+        self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id).with_for_update())
         claim = self.get_claim(claim_id)
         if not claim:
             raise NotFoundError(f"id: no claim with id {claim_id}")
