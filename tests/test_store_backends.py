@@ -319,3 +319,20 @@ def test_cli_init_and_entities_show(backend_url):
     assert "KP-KHS-001" in result.output
     result = runner.invoke(cli, ["--db", backend_url, "entities", "show", "개천"], catch_exceptions=False)
     assert result.exit_code == 0 and "KP-KHS-001" in result.output
+
+
+def test_cli_demo_runs_on_both_backends(backend_url, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from tollwatch.cli.main import cli
+
+    if "demo" not in cli.commands:
+        pytest.skip("`tollwatch demo` is not in this build")
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["--db", backend_url, "demo", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    reports = json.loads((out / "kaechon.json").read_text(encoding="utf-8"))
+    assert {r["id"] for r in reports} >= {"KP-KHS-001"}
+    assert all(r["claims"] for r in reports)
