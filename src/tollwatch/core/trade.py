@@ -574,6 +574,14 @@ def _role_flows(partner_is_processor: bool) -> tuple[str, str]:
     return ("X", "M") if partner_is_processor else ("M", "X")
 
 
+def _code_labels(records: list[TradeRecord]) -> list[dict]:
+    labels: dict[str, str | None] = {}
+    for r in records:
+        if not labels.get(r.hs):
+            labels[r.hs] = r.description
+    return [{"hs": hs, "description": labels[hs]} for hs in sorted(labels)]
+
+
 def analyze(records: Iterable[TradeRecord], params: AnalysisParams = AnalysisParams()) -> dict:
     all_records = dedupe_hierarchy(records)
     pair = [r for r in all_records if r.reporter == params.reporter and r.partner == params.partner]
@@ -619,6 +627,8 @@ def analyze(records: Iterable[TradeRecord], params: AnalysisParams = AnalysisPar
                     "kg_ratio": round(o.net_kg / i.net_kg, 4) if i.net_kg and o.net_kg is not None else None,
                 }
             )
+            if gran == "year":
+                ratios[-1]["months"] = max(i.months, o.months)
         if gran == "month":
             in_values = {p: v.value for p, v in ins.items()}
             out_values = {p: v.value for p, v in outs.items()}
@@ -632,6 +642,7 @@ def analyze(records: Iterable[TradeRecord], params: AnalysisParams = AnalysisPar
         "input_codes": list(params.input_codes),
         "output_codes": list(params.output_codes),
         "records": len(pair),
+        "codes": _code_labels(pair),
         "flows": flows,
         "ratios": ratios,
         "lag": lag,
@@ -651,3 +662,78 @@ def analyze(records: Iterable[TradeRecord], params: AnalysisParams = AnalysisPar
             "sanctions": [asdict(r) | {"rule": r.describe()} for r in SANCTION_RULES],
         },
     }
+
+
+# --- reference figures beside imported statistics ---------------------------------------------
+
+_RANGE_RE = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{2})$")
+_HALF_RE = re.compile(r"^(\d{4})-H([12])$")
+
+
+def reference_months(period: str) -> tuple[str, list[str]] | None:
+    """("year", ["2023"]) or ("month", ["2023-01", ...]) for the period spellings in the bundled figures."""
+    period = period.strip()
+    if re.fullmatch(r"\d{4}", period):
+        return "year", [period]
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        return "month", [period]
+    m = _RANGE_RE.match(period)
+    if m:
+        year, lo, hi = m.group(1), int(m.group(2)), int(m.group(3))
+        return "month", [f"{year}-{i:02d}" for i in range(lo, hi + 1)]
+    m = _HALF_RE.match(period)
+    if m:
+        start = 1 if m.group(2) == "1" else 7
+        return "month", [f"{m.group(1)}-{i:02d}" for i in range(start, start + 6)]
+    return None
+
+
+def _reference_role(figure: dict) -> str | None:
+    """Which imported series a news figure speaks about: outputs, inputs, or neither."""
+    flow = (figure.get("flow") or "").upper()
+    scope = (figure.get("hs_scope") or "").lower()
+    hairy = any(w in scope for w in ("6704", "wig", "eyelash", "hair", "beard", "beauty"))
+    if flow.startswith("NK->CN") and hairy:
+        return "output"
+    if flow.startswith("CN->NK") and ("6703" in scope or scope.startswith("processed hair")):
+        return "input"
+    return None
+
+
+def compare_reference(figures: list[dict], result: dict) -> list[dict]:
+    """Each bundled figure beside the imported total for the same period and series, if any."""
+    series = {(r["granularity"], r["period"]): r for r in result.get("ratios", [])}
+    pair_ok = result.get("processor") == PROCESSOR and {result.get("reporter"), result.get("partner")} == {"CN", "KP"}
+    out = []
+    for fig in figures:
+        role = _reference_role(fig)
+        periods = reference_months(fig.get("period", ""))
+        imported = None
+        if role and periods and pair_ok:
+            gran, keys = periods
+            rows = [series.get((gran, k)) for k in keys]
+            # A year counts only when all twelve months (or an annual record) are in.
+            if all(rows) and all(r.get("months", 12) == 12 for r in rows):
+                imported = sum(r["output_usd" if role == "output" else "input_usd"] for r in rows)
+        try:
+            reported = float(fig.get("value_usd") or "nan")
+        except ValueError:
+            reported = math.nan
+        out.append(
+            {
+                "period": fig.get("period"),
+                "flow": fig.get("flow"),
+                "hs_scope": fig.get("hs_scope"),
+                "series": role,
+                "reported_usd": None if math.isnan(reported) else reported,
+                "imported_usd": imported,
+                "difference_pct": (
+                    round(100 * (imported - reported) / reported, 1)
+                    if imported is not None and reported and not math.isnan(reported)
+                    else None
+                ),
+                "source_publisher": fig.get("source_publisher"),
+                "source_url": fig.get("source_url"),
+            }
+        )
+    return out
