@@ -1,17 +1,46 @@
 """Propose claims from text, each pointing at the exact passage it rests on.
 
 Contract: extract(text, source_id, gazetteer) -> ExtractionResult with claims whose
-evidence quote equals text[span]. Deterministic; no I/O.
+evidence quote equals text[span]. Deterministic, rule-based, no I/O.
+
+How it reads a report:
+- sentences with their offsets (abbreviations such as "Jan." and "No." do not end one);
+- mentions of known entities in every script and romanization, through the name
+  intelligence in tollwatch.core.names (token keys shared by Kaechon, Kaech'ŏn,
+  Gaecheon and 개천), Korean particles and facility suffixes split off first;
+- a place name shared by two facilities (Kaechon: Kyohwaso No. 1 and Camp 14) is
+  resolved from the words around it, and the claim's note says why;
+- products are attributed only to a facility named in the same sentence, the nearest
+  one before them, so a sentence about what camps in general make is nobody's claim;
+- quantities, deadlines, the chain of command and toll-processing contracts come from
+  small patterns, and names that look like facilities or companies but are not known
+  are proposed as new entities.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tollwatch.core import catalogue
+from tollwatch.core import names as name_intel
 from tollwatch.core.corroboration import claim_id
-from tollwatch.core.model import Claim, Entity, EntityKind, Evidence, Method, Predicate
+from tollwatch.core.model import (
+    Claim,
+    Entity,
+    EntityKind,
+    Evidence,
+    FacilityType,
+    Method,
+    Name,
+    Period,
+    Predicate,
+    Quantity,
+    slug,
+)
+
+# --- the gazetteer ------------------------------------------------------------------------
 
 
 @dataclass
@@ -21,6 +50,14 @@ class Gazetteer:
 
     def __post_init__(self):
         self.ids = {e.id for e in self.entities}
+        self.by_id = {e.id: e for e in self.entities}
+        self._matcher: _Matcher | None = None
+
+    @property
+    def matcher(self) -> _Matcher:
+        if self._matcher is None:
+            self._matcher = _Matcher(self.entities)
+        return self._matcher
 
 
 @dataclass
@@ -29,31 +66,776 @@ class ExtractionResult:
     new_entities: list[Entity] = field(default_factory=list)
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# --- tokens -------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+(?:['’ʼ‘\-]\w+)*")
+_HANGUL = re.compile(r"[가-힣]")
+# Korean particles and endings that attach to a noun; stripped to find the noun.
+_PARTICLES = tuple(
+    sorted(
+        (
+            "에서는 에서도 에서의 에서 에게서 에게 으로는 으로 로는 로 에는 에도 에의 에 과의 와의 과는 와는 과 와 "
+            "까지 부터 마다 이며 이고 이다 였다 이었다 이라는 라는 은 는 이 가 을 를 의 도 만 들은 들이 들을 들 등"
+        ).split(),
+        key=len,
+        reverse=True,
+    )
+)
+# Facility words that Korean writes solid with the place ("개천교화소"): split them off.
+_KO_FACILITY_SUFFIXES = (
+    "정치범수용소",
+    "로동단련대",
+    "노동단련대",
+    "노동교화소",
+    "로동교화소",
+    "교화소",
+    "관리소",
+    "수용소",
+    "단련대",
+    "집결소",
+    "구류장",
+)
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:Co\.,?\s*Ltd\.?|Co\.|Ltd\.?|Inc\.?|Corp\.?|Corporation|Company|LLC|GmbH|S\.A\.|有限公司|주식회사))+\s*$",
+    re.I,
+)
 
 
-def extract(text: str, source_id: str, gazetteer: Gazetteer) -> ExtractionResult:
-    """Baseline: a facility and a catalogue product named in one sentence."""
-    result = ExtractionResult()
-    facilities = [e for e in gazetteer.entities if e.kind == EntityKind.FACILITY]
-    for m in _SENTENCE.finditer(text):
-        sentence = m.group(0)
-        low = sentence.casefold()
-        subjects = [f for f in facilities if any(n.value.casefold() in low for n in f.names if len(n.value) > 4)]
-        if len(subjects) != 1:
-            continue
-        for p in catalogue.PRODUCTS:
-            if p.role == "output" and any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in p.terms):
-                start = m.start() + (len(sentence) - len(sentence.lstrip()))
-                quote = sentence.strip()
-                span = (start, start + len(quote))
-                result.claims.append(
-                    Claim(
-                        id=claim_id(subjects[0].id, Predicate.PRODUCES.value, "entity:" + p.id, source_id, span),
-                        subject_id=subjects[0].id,
-                        predicate=Predicate.PRODUCES,
-                        object_id=p.id,
-                        evidence=Evidence(source_id, quote, span, Method.RULE, 0.6),
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def _split_hangul(word: str, start: int) -> list[Token]:
+    """A Hangul word without its particle, with a solid facility suffix as its own token."""
+    core = word
+    for p in _PARTICLES:
+        if len(core) > len(p) and core.endswith(p):
+            core = core[: -len(p)]
+            break
+    out: list[Token] = []
+    for suf in _KO_FACILITY_SUFFIXES:
+        if len(core) > len(suf) and core.endswith(suf):
+            head = core[: -len(suf)]
+            out.append(Token(head, start, start + len(head)))
+            out.append(Token(suf, start + len(head), start + len(core)))
+            return out
+    out.append(Token(core, start, start + len(core)))
+    return out
+
+
+def tokenize(text: str) -> list[Token]:
+    out: list[Token] = []
+    for m in _WORD.finditer(text):
+        w = m.group(0)
+        if _HANGUL.search(w) and re.fullmatch(r"[가-힣0-9]+", w):
+            # "제1호교화소" -> "제1호", "교화소"; "개천교화소에서는" -> "개천", "교화소"
+            num = re.match(r"제?\d+호", w)
+            if num and len(num.group(0)) < len(w):
+                out.append(Token(num.group(0), m.start(), m.start() + num.end()))
+                out.extend(_split_hangul(w[num.end() :], m.start() + num.end()))
+            else:
+                out.extend(_split_hangul(w, m.start()))
+        else:
+            out.append(Token(w, m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def token_keys(token: str) -> frozenset[str]:
+    """Keys of one token; the joined normal form keeps "Kaech'ŏn" one word."""
+    normal = name_intel.normalize(token)
+    joined = normal.replace(" ", "")
+    if not joined:
+        return frozenset()
+    keys = {joined}
+    try:
+        # "Susŏng-dong" is one word: its parts alone ("dong") must not match a person's name.
+        base = token if " " not in normal else joined
+        keys |= {k for k in name_intel.token_keys(base) if len(k) >= 3 or k == joined}
+    except Exception:  # pragma: no cover - name intelligence must never break extraction
+        pass
+    return frozenset(keys)
+
+
+# Words that say what kind of place a name is, not which one.
+_GENERIC = {
+    name_intel.normalize(w).replace(" ", "")
+    for w in (
+        "camp camps prison prisons concentration internment labor labour re-education reeducation re education "
+        "correctional political prisoner prisoners kyohwaso kyo-hwa-so kwalliso kwan-li-so kwanliso gyohwaso gwalliso "
+        "no number the of and che je ho facility centre center detention reform training danryondae rodong "
+        "교화소 관리소 수용소 정치범수용소 정치범 노동단련대 로동단련대 단련대 노동교화소 로동교화소 집결소 구류장 "
+        "sections section"
+    ).split()
+}
+
+
+def _is_designation(tok: str) -> bool:
+    return bool(re.fullmatch(r"(제)?\d+(호)?|[a-z]?\d+[a-z]?|che\d+ho|je\d+ho", name_intel.normalize(tok).replace(" ", "")))
+
+
+@dataclass
+class _Pattern:
+    entity_id: str
+    kind: EntityKind
+    keys: list[frozenset[str]]
+    anchor: bool  # a place name stripped of its generic words, possibly shared
+    label: str
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    candidates: tuple[str, ...]
+    kind: EntityKind
+    anchor: bool
+    entity_id: str | None = None
+    note: str | None = None
+    confidence: float = 0.8
+
+
+class _Matcher:
+    """Token-key patterns for every name (and place anchor) of the gazetteer's entities."""
+
+    def __init__(self, entities: list[Entity]):
+        self.index: dict[str, list[_Pattern]] = {}
+        self.kinds = {e.id: e.kind for e in entities}
+        for e in entities:
+            if e.kind not in (EntityKind.FACILITY, EntityKind.ORGANIZATION, EntityKind.PRODUCT, EntityKind.PLACE):
+                continue
+            seen: set[tuple] = set()
+            for label in e.all_names():
+                # A parenthesis is part of a caption, not of the name people write.
+                for variant in {label, re.sub(r"\s*\([^)]*\)", "", label).strip()}:
+                    # A facility "name" that is only a place ("Kaech'ŏn") may be shared: treat it as a place.
+                    place_only = e.kind == EntityKind.FACILITY and all(
+                        not (token_keys(t.text) & _GENERIC) and not _is_designation(t.text) for t in tokenize(variant)
                     )
-                )
+                    self._add(e, variant, anchor=place_only, seen=seen)
+                    if e.kind == EntityKind.ORGANIZATION:
+                        # Reporting drops the legal form: "Dandong Huayang Textiles and Garments".
+                        bare = _LEGAL_FORM.sub("", variant).strip(" ,.")
+                        if bare != variant and len(tokenize(bare)) >= 2:
+                            self._add(e, bare, anchor=False, seen=seen)
+                if e.kind == EntityKind.FACILITY:
+                    for variant in re.split(r"[()]", label):
+                        toks = [t.text for t in tokenize(variant)]
+                        core = [t for t in toks if token_keys(t) - _GENERIC and not _is_designation(t)]
+                        core = [t for t in core if not (token_keys(t) & _GENERIC)]
+                        if core and len(core) <= 3:
+                            self._add(e, " ".join(core), anchor=True, seen=seen)
+
+    def _add(self, e: Entity, label: str, *, anchor: bool, seen: set) -> None:
+        toks = [t.text for t in tokenize(label)]
+        if not toks:
+            return
+        keys = [token_keys(t) for t in toks]
+        if any(not k for k in keys):
+            return
+        joined = "".join(sorted(keys[0]))
+        if len(toks) == 1 and len(name_intel.normalize(toks[0])) < 2 and not _HANGUL.search(toks[0]):
+            return
+        # Organization acronyms ("MSS") only match as written, so "mss" in a URL does not.
+        sig = (tuple(tuple(sorted(k)) for k in keys), anchor)
+        if sig in seen:
+            return
+        seen.add(sig)
+        pat = _Pattern(e.id, e.kind, keys, anchor, label if not (label.isupper() and len(label) <= 5) else "=" + label)
+        for k in keys[0]:
+            self.index.setdefault(k, []).append(pat)
+        del joined
+
+    def find(self, text: str, tokens: list[Token]) -> list[Mention]:
+        """All matches, overlapping ones included."""
+        tkeys = [token_keys(t.text) for t in tokens]
+        found: dict[tuple[int, int, bool], set[str]] = {}
+        kinds: dict[tuple[int, int, bool], EntityKind] = {}
+        for i, t in enumerate(tokens):
+            cands: list[_Pattern] = []
+            for k in tkeys[i]:
+                cands.extend(self.index.get(k, ()))
+            for pat in cands:
+                n = len(pat.keys)
+                if i + n > len(tokens):
+                    continue
+                ok = True
+                for j in range(n):
+                    if not (pat.keys[j] & tkeys[i + j]):
+                        ok = False
+                        break
+                    if j and not _joinable(text[tokens[i + j - 1].end : tokens[i + j].start]):
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                if pat.label.startswith("=") and text[t.start : tokens[i + n - 1].end] != pat.label[1:]:
+                    continue
+                key = (t.start, tokens[i + n - 1].end, pat.anchor)
+                found.setdefault(key, set()).add(pat.entity_id)
+                kinds[key] = pat.kind
+        out = []
+        for (s, e, anchor), ids in found.items():
+            # A full name beats an anchor of the same span.
+            if anchor and (s, e, False) in found:
+                continue
+            by_kind = sorted(ids)
+            out.append(Mention(s, e, tuple(by_kind), kinds[(s, e, anchor)], anchor))
+        out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        return out
+
+
+def _joinable(gap: str) -> bool:
+    return len(gap) <= 3 and "\n" not in gap and not re.search(r"[.;!?]\s", gap + " ") or gap in (". ",)
+
+
+def select_longest(mentions: list[Mention]) -> list[Mention]:
+    """Non-overlapping mentions, longest first, in text order."""
+    chosen: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+_ABBREV = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "mr", "mrs",
+    "ms", "dr", "st", "co", "ltd", "inc", "corp", "est", "approx", "vs", "etc", "e.g", "i.e", "u.s", "u.n", "gen", "lt",
+}
+_BOUNDARY = re.compile(r"[.!?。]+[\"'”’)\]]*(?=\s|$)|\n\s*\n|\n")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, trimmed of surrounding whitespace."""
+    spans = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if m.group(0).startswith((".",)) and "\n" not in m.group(0):
+            word = re.search(r"([\w.]+)\.*$", text[start : m.start()])
+            w = word.group(1).casefold() if word else ""
+            if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+                continue
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        seg = text[s:e]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        if e - trail > s + lead:
+            out.append((s + lead, e - trail))
+    return out
+
+
+# --- cues -----------------------------------------------------------------------------------
+
+
+def _rx(words: str) -> re.Pattern:
+    parts = [w.strip() for w in words.split("|") if w.strip()]
+    latin = [p for p in parts if not _HANGUL.search(p)]
+    korean = [p for p in parts if _HANGUL.search(p)]
+    alts = []
+    if latin:
+        alts.append(r"\b(?:" + "|".join(latin) + r")")
+    if korean:
+        alts.append("(?:" + "|".join(korean) + ")")
+    return re.compile("|".join(alts), re.I)
+
+
+_KWALLISO_CUE = _rx(
+    r"political prison camps?|political prisoners? camps?|kwalliso|kwan-?li-?so|kwanliso|internment camps?|"
+    r"camp (?:no\.? ?)?14|관리소|정치범수용소|정치범 수용소|제14호"
+)
+_KYOHWASO_CUE = _rx(
+    r"(?:forced )?labou?r camps?|prison camps?|kyohwaso|kyo-?hwa-?so|re-?education camps?|correctional|"
+    r"reform(?:atory)? (?:through labou?r)?|prisons?\b|교화소|노동교화|로동교화|교도소|제1호"
+)
+_PRODUCE_CUE = _rx(
+    r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
+    r"export items?|work(?:ing|s|ed)? on|receiv\w*|materials? for|생산|제작|만들|만드|가공|뜨개|짜|작업|제조"
+)
+_RECEIVE_CUE = _rx(r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|받|공급|들여|반입|수입")
+_NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|didn't|did not|않|못|중단")
+_INSPECT_CUE = _rx(
+    r"visit\w*|inspect\w*|check(?:ing|ed|s)? on|supervis\w*|audit\w*|점검|검열|시찰|방문|감독|검사"
+)
+_GENERAL_CUE = _rx(r"each camp|every camp|camps in general|generally|usually|typically|일반적|대체로|보통")
+_CONTRACT_CUE = _rx(r"toll[- ]manufactur\w*|toll[- ]process\w*|processing[- ]on[- ]commission|contracts?|consignment|임가공|위탁가공|계약")
+_COUNTERPART = re.compile(
+    r"\b(?:Chinese|China-based|foreign|overseas)\s+(?:companies|company|firms?|businesses|buyers?|partners?|clients?|traders?|suppliers?|merchants?)\b"
+    r"|중국\s*(?:회사|기업|업체|측)(?:들)?",
+    re.I,
+)
+_WORK_UNIT_CUE = _rx(r"work(?:ing)? teams?|work units?|work groups?|brigades?|작업반|작업조|작업대")
+_REVIEW_CUE = _rx(r"review\w*|evaluat\w*|assess\w*|deadline|총화|평가|검토|마감")
+_QUANTITY = re.compile(
+    r"(\d[\d,]*)\s*(?:(?:-|–|—|~|to)\s*(\d[\d,]*)\s*)?(prisoners|inmates|people|persons|workers|명)",
+    re.I,
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+            ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+            ("nov", "november"), ("dec", "december"),
+        ),
+        1,
+    )
+    for m in names
+}
+_DEADLINE = re.compile(
+    r"\b(?:by|until|before|no later than|deadline(?: of| is)?)\s+"
+    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?"
+    r"|(?:(?P<kyear>\d{4})년\s*)?(?P<kmon>\d{1,2})월\s*(?P<kday>\d{1,2})일\s*(?:까지|전까지|이전)",
+    re.I,
+)
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_UNIT_WORDS = {"inmates": "prisoners", "prisoners": "prisoners", "명": "prisoners"}
+
+# Names that look like a facility or a company, for proposing new entities.
+_NEW_FACILITY = re.compile(
+    r"\b((?:[A-Z][\w'’-]+\s+){1,3}?)(Labou?r (?:Training )?Camp|Prison Camp|Prison|Kyohwaso|Kwalliso|"
+    r"Re-?education Camp|Detention Cent(?:er|re)|Holding Cent(?:er|re))\b"
+    r"|(?<![가-힣])([가-힣]{2,6})\s?(?:제?\d+호\s?)?(교화소|관리소|노동단련대|로동단련대|집결소)"
+)
+_NEW_COMPANY = re.compile(
+    r"\b((?:[A-Z][\w&'’-]*\s+){1,5}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?))"
+    r"|(?<![가-힣])([가-힣]{2,8}(?:무역회사|무역))(?![가-힣])"
+)
+_NEW_SUBUNIT = re.compile(r"\b(?:the\s+)?([a-z]+)\s+(department|division|section|office)\s+of\s+(?:the\s+)?$", re.I)
+_STOP_CAPS = {"the", "a", "an", "this", "that", "north", "south", "korean", "chinese", "in", "at", "of"}
+
+
+# --- the extractor ------------------------------------------------------------------------
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    mentions: list[Mention]  # non-overlapping, resolved
+
+
+def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: str | None = None) -> ExtractionResult:
+    """Propose claims and new entities; reference_date (ISO) dates "by Jan. 8" when the year is unsaid."""
+    result = ExtractionResult()
+    if not text or not text.strip():
+        return result
+    tokens = tokenize(text)
+    raw = gazetteer.matcher.find(text, tokens)
+    chosen = select_longest(raw)
+    _resolve_ambiguous(text, chosen, gazetteer)
+    sents = []
+    for s, e in sentences(text):
+        sents.append(_Sentence(s, e, text[s:e], [m for m in chosen if s <= m.start and m.end <= e]))
+    lead_body = _lead_body(chosen, gazetteer)
+    out = _Claims(source_id)
+    new_entities: dict[str, Entity] = {}
+    for sent in sents:
+        facilities = [m for m in sent.mentions if m.kind == EntityKind.FACILITY and m.entity_id]
+        orgs = [m for m in sent.mentions if m.kind == EntityKind.ORGANIZATION and m.entity_id]
+        products = [m for m in sent.mentions if m.kind == EntityKind.PRODUCT and m.entity_id]
+        new_facs = _new_facilities(text, sent, chosen, new_entities, source_id)
+        facilities = sorted(facilities + new_facs, key=lambda m: m.start)
+        new_orgs = _new_companies(text, sent, chosen, new_entities, source_id)
+        _products(text, sent, facilities, products, out, gazetteer)
+        _inspection(sent, facilities, orgs, raw, out, gazetteer)
+        _chain(text, sent, raw, out, new_entities, gazetteer, source_id)
+        general_subject = _first_unnested(orgs, raw) or lead_body
+        _quantities(sent, facilities, general_subject, out, gazetteer)
+        _deadlines(sent, facilities, orgs, raw, general_subject, out, reference_date, gazetteer)
+        _contracts(sent, facilities, orgs + new_orgs, raw, general_subject, out, gazetteer)
+    result.claims = out.claims
+    result.new_entities = list(new_entities.values())
     return result
+
+
+class _Claims:
+    def __init__(self, source_id: str):
+        self.source_id = source_id
+        self.claims: list[Claim] = []
+        self._seen: set[str] = set()
+
+    def add(
+        self,
+        sent: _Sentence,
+        subject: str,
+        predicate: Predicate,
+        *,
+        obj: str | None = None,
+        value: str | None = None,
+        quantity: Quantity | None = None,
+        period: Period | None = None,
+        confidence: float,
+        note: str | None = None,
+    ) -> None:
+        if obj is not None and obj == subject:
+            return
+        span = (sent.start, sent.end)
+        claim = Claim(
+            id="pending",
+            subject_id=subject,
+            predicate=predicate,
+            object_id=obj,
+            value=value,
+            quantity=quantity,
+            period=period,
+            evidence=Evidence(self.source_id, sent.text, span, Method.RULE, round(confidence, 2)),
+            note=note,
+        )
+        claim.id = claim_id(subject, predicate.value, claim.object_key, self.source_id, span)
+        if claim.id in self._seen:
+            return
+        self._seen.add(claim.id)
+        self.claims.append(claim)
+
+
+def _facility_type(entity: Entity | None) -> str:
+    return (entity.attributes or {}).get("facility_type") or FacilityType.OTHER.value if entity else ""
+
+
+def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> None:
+    """Pick one entity for each mention; a shared place name is decided by the words around it."""
+    previous: dict[tuple[str, ...], tuple[str, str]] = {}
+    sent_spans = sentences(text)
+    doc_kw = len(_KWALLISO_CUE.findall(text))
+    doc_ky = len(_KYOHWASO_CUE.findall(_KWALLISO_CUE.sub(" ", text)))
+    for m in mentions:
+        if len(m.candidates) == 1:
+            m.entity_id = m.candidates[0]
+            continue
+        if m.kind != EntityKind.FACILITY:
+            # Two organizations or products under one name: leave it to a person.
+            continue
+        ents = [gaz.by_id[c] for c in m.candidates if c in gaz.by_id]
+        political = [e for e in ents if _facility_type(e) == FacilityType.KWALLISO.value]
+        other = [e for e in ents if _facility_type(e) != FacilityType.KWALLISO.value]
+        label = text[m.start : m.end]
+        names = ", ".join(f"{e.id} {e.caption}" for e in ents)
+        s, e = next(((a, b) for a, b in sent_spans if a <= m.start < b), (m.start, m.end))
+        cue = _nearest_cue(text, s, e, m)
+        choice: Entity | None = None
+        if cue and political and other:
+            kind, word = cue
+            choice = political[0] if kind == "kwalliso" else other[0]
+            m.note = (
+                f"'{label}' names {len(ents)} facilities ({names}); chose {choice.id} because the sentence calls it "
+                f"'{word}' ({'a political prison camp' if kind == 'kwalliso' else 'a labor/prison camp, not a political prison camp'})"
+            )
+            m.confidence = 0.8
+        elif m.candidates in previous:
+            chosen_id, why = previous[m.candidates]
+            choice = gaz.by_id[chosen_id]
+            m.note = f"'{label}' names {len(ents)} facilities ({names}); chose {choice.id} as earlier in the text ({why})"
+            m.confidence = 0.7
+        elif political and other and (doc_kw or doc_ky):
+            choice = political[0] if doc_kw > doc_ky else other[0]
+            m.note = (
+                f"'{label}' names {len(ents)} facilities ({names}); chose {choice.id}: the text calls camps "
+                f"{'political prison camps' if doc_kw > doc_ky else 'labor/prison camps'} more often ({max(doc_kw, doc_ky)} to {min(doc_kw, doc_ky)})"
+            )
+            m.confidence = 0.55
+        elif other:
+            choice = other[0]
+            m.note = (
+                f"'{label}' names {len(ents)} facilities ({names}); nothing in the text says which: chose {choice.id}, "
+                "since a political prison camp is usually named as one — check before accepting"
+            )
+            m.confidence = 0.45
+        if choice is not None:
+            m.entity_id = choice.id
+            previous[m.candidates] = (choice.id, m.note.split("; ", 1)[1] if m.note else "")
+
+
+def _nearest_cue(text: str, s: int, e: int, m: Mention) -> tuple[str, str] | None:
+    sentence = text[s:e]
+    found = []
+    for kind, rx in (("kwalliso", _KWALLISO_CUE), ("kyohwaso", _KYOHWASO_CUE)):
+        masked = sentence if kind == "kwalliso" else _KWALLISO_CUE.sub(lambda x: " " * len(x.group(0)), sentence)
+        for c in rx.finditer(masked):
+            cs = s + c.start()
+            dist = m.start - (cs + len(c.group(0))) if cs < m.start else cs - m.end
+            found.append((abs(dist), kind, c.group(0)))
+    if not found:
+        return None
+    found.sort()
+    return found[0][1], found[0][2]
+
+
+def _lead_body(mentions: list[Mention], gaz: Gazetteer) -> str | None:
+    """The organization a report names most often: general statements are about it, not a camp."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for m in mentions:
+        if m.kind == EntityKind.ORGANIZATION and m.entity_id:
+            counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+            first.setdefault(m.entity_id, m.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda k: (counts[k], -first[k]))
+
+
+def _first_unnested(orgs: list[Mention], raw: list[Mention]) -> str | None:
+    """The narrowest organization named: in "the bureau of the ministry", the bureau."""
+    return orgs[0].entity_id if orgs else None
+
+
+def _clause_groups(text: str, facilities: list[Mention]) -> list[list[Mention]]:
+    """Facilities joined only by "and", commas or a parenthesis share what follows them."""
+    groups: list[list[Mention]] = []
+    for m in facilities:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.end : m.start]
+            if re.fullmatch(r"[\s,(/]*(?:and|or|및|과|와|,)?[\s,(/]*", gap, re.I) or re.fullmatch(r"\s*\(\s*", gap):
+                groups[-1].append(m)
+                continue
+        groups.append([m])
+    return groups
+
+
+def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Gazetteer) -> None:
+    if not facilities or not products:
+        return
+    if not _PRODUCE_CUE.search(sent.text):
+        return
+    groups = _clause_groups(text, facilities)
+    receive = bool(_RECEIVE_CUE.search(sent.text))
+    years = sorted(set(_YEAR.findall(sent.text)))
+    period = Period(years[0], years[0]) if len(years) == 1 else None
+    for p in products:
+        before = [g for g in groups if g[-1].end <= p.start]
+        group = before[-1] if before else (groups[0] if len(groups) == 1 else None)
+        if group is None:
+            continue
+        anchor = group[-1] if before else group[0]
+        between = text[min(anchor.end, p.start) : max(anchor.start, p.end)]
+        if _NEGATION.search(between):
+            continue
+        product = catalogue.BY_ID.get(p.entity_id)
+        role = product.role if product else (gaz.by_id[p.entity_id].attributes or {}).get("role", "output")
+        if role == "input":
+            predicate = Predicate.RECEIVES_INPUT
+            if not receive:
+                continue
+        else:
+            predicate = Predicate.PRODUCES
+        for f in {x.entity_id: x for x in group}.values():
+            conf = min(0.85, f.confidence + (0.05 if not f.anchor else 0.0))
+            note = f.note
+            if not before:
+                conf -= 0.1
+            out.add(sent, f.entity_id, predicate, obj=p.entity_id, period=period, confidence=conf, note=note)
+
+
+def _inspection(sent, facilities, orgs, raw, out: _Claims, gaz) -> None:
+    if not facilities or not orgs or not _INSPECT_CUE.search(sent.text):
+        return
+    inspector = _first_unnested(orgs, raw)
+    for f in {x.entity_id: x for x in facilities}.values():
+        out.add(sent, f.entity_id, Predicate.INSPECTED_BY, obj=inspector, confidence=min(0.75, f.confidence), note=f.note)
+
+
+def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities, gaz, source_id) -> None:
+    """ "the X bureau of the Y ministry" and "사회안전성 교화국" say X is part of Y."""
+    orgs = [
+        m for m in raw if m.kind == EntityKind.ORGANIZATION and len(m.candidates) == 1 and sent.start <= m.start and m.end <= sent.end
+    ]
+    for a in orgs:
+        for b in orgs:
+            if a.candidates == b.candidates:
+                continue
+            gap = text[a.end : b.start]
+            if b.start >= a.end and re.fullmatch(r"\s+of\s+(?:the\s+)?", gap, re.I):
+                out.add(sent, a.candidates[0], Predicate.PART_OF, obj=b.candidates[0], confidence=0.85)
+            elif (
+                b.start >= a.end
+                and _HANGUL.search(text[a.start : a.end])
+                and re.fullmatch(r"\s*(?:산하\s*|의\s*)?", gap)
+                and re.search(r"(?:국|처|과|부|소)$", text[b.start : b.end])
+                and re.search(r"(?:성|부|위원회)$", text[a.start : a.end])
+            ):
+                out.add(sent, b.candidates[0], Predicate.PART_OF, obj=a.candidates[0], confidence=0.8)
+    # "the production department of the corrections bureau": a unit we do not know yet.
+    for b in orgs:
+        prefix = text[max(sent.start, b.start - 60) : b.start]
+        m = _NEW_SUBUNIT.search(prefix)
+        if not m or m.group(1).casefold() in _STOP_CAPS:
+            continue
+        parent = gaz.by_id.get(b.candidates[0])
+        unit_name = f"{m.group(1).capitalize()} {m.group(2).casefold()}"
+        caption = f"{unit_name}, {parent.caption if parent else b.candidates[0]}"
+        eid = "org-new-" + slug(f"{b.candidates[0]} {unit_name}")[:80]
+        if eid not in new_entities:
+            new_entities[eid] = Entity(
+                id=eid,
+                kind=EntityKind.ORGANIZATION,
+                caption=caption,
+                names=[Name.of(caption), Name.of(text[max(sent.start, b.start - 60) + m.start(1) : b.end])],
+                attributes={"proposed_from": source_id, "parent": b.candidates[0]},
+                is_new=True,
+            )
+        out.add(sent, eid, Predicate.PART_OF, obj=b.candidates[0], confidence=0.7, note="a unit the graph does not know yet")
+    return None
+
+
+def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz) -> None:
+    for q in _QUANTITY.finditer(sent.text):
+        low = float(q.group(1).replace(",", ""))
+        high = float(q.group(2).replace(",", "")) if q.group(2) else low
+        if low > high:
+            continue
+        unit = _UNIT_WORDS.get(q.group(3).casefold(), q.group(3).casefold())
+        qty = Quantity(low, high, unit)
+        if _WORK_UNIT_CUE.search(sent.text):
+            if facilities and not _GENERAL_CUE.search(sent.text):
+                for f in {x.entity_id: x for x in facilities}.values():
+                    out.add(sent, f.entity_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=0.7, note=f.note)
+            elif general_subject:
+                out.add(
+                    sent,
+                    general_subject,
+                    Predicate.WORK_UNIT_SIZE,
+                    quantity=qty,
+                    confidence=0.5,
+                    note="general practice across camps, not a claim about a named camp; attributed to the body the report says runs them",
+                )
+        elif facilities and unit == "prisoners" and not _GENERAL_CUE.search(sent.text):
+            for f in {x.entity_id: x for x in facilities}.values():
+                out.add(sent, f.entity_id, Predicate.HOLDS_PRISONERS, quantity=qty, confidence=0.6, note=f.note)
+
+
+def _deadlines(sent, facilities, orgs, raw, general_subject, out: _Claims, reference_date, gaz) -> None:
+    if not _REVIEW_CUE.search(sent.text):
+        return
+    for d in _DEADLINE.finditer(sent.text):
+        if d.group("mon"):
+            month = _MONTHS[d.group("mon").casefold().rstrip(".")[:4] if d.group("mon").casefold().startswith("sept") else d.group("mon").casefold()[:3]]
+            day, year = int(d.group("day")), d.group("year")
+        else:
+            month, day, year = int(d.group("kmon")), int(d.group("kday")), d.group("kyear")
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        if year is None and reference_date:
+            ref_y = int(reference_date[:4])
+            ref_m = int(reference_date[5:7]) if len(reference_date) >= 7 else 1
+            year = str(ref_y + 1 if month < ref_m else ref_y)
+        value = f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+        subject = _first_unnested(orgs, raw) or (facilities[0].entity_id if facilities else general_subject)
+        if not subject:
+            continue
+        out.add(
+            sent,
+            subject,
+            Predicate.REVIEW_DEADLINE,
+            value=value,
+            period=Period(None, value) if year else None,
+            confidence=0.7 if orgs or facilities else 0.45,
+            note=None if year else "the text gives no year; set the source date to date it",
+        )
+
+
+def _contracts(sent, facilities, orgs, raw, general_subject, out: _Claims, gaz) -> None:
+    if not _CONTRACT_CUE.search(sent.text):
+        return
+    counterparts = [m for m in orgs if (gaz.by_id.get(m.entity_id) is None or "state_body" not in (gaz.by_id[m.entity_id].attributes or {}).get("roles", []))]
+    phrases = list(_COUNTERPART.finditer(sent.text))
+    if not counterparts and not phrases:
+        return
+    state = [m for m in orgs if m not in counterparts]
+    subjects = [f.entity_id for f in facilities] or ([state[0].entity_id] if state else ([general_subject] if general_subject else []))
+    general = not facilities and not state
+    for subj in dict.fromkeys(subjects):
+        for c in counterparts:
+            out.add(sent, subj, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=0.6, note="toll manufacturing")
+        for p in phrases:
+            out.add(
+                sent,
+                subj,
+                Predicate.CONTRACTS_WITH,
+                value=p.group(0),
+                confidence=0.4 if general else 0.6,
+                note="toll manufacturing"
+                + ("; the text names no camp: attributed to the body the report says runs the camps" if general else ""),
+            )
+
+
+def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, source_id) -> list[Mention]:
+    out = []
+    for m in _NEW_FACILITY.finditer(sent.text):
+        s = sent.start + m.start()
+        e = sent.start + m.end()
+        if m.group(3):
+            place, kind_word = m.group(3), m.group(4)
+            place_start = s
+        else:
+            words = [w for w in m.group(1).split() if w.casefold() not in _STOP_CAPS]
+            if not words:
+                continue
+            place, kind_word = " ".join(words), m.group(2)
+            place_start = s + m.group(1).find(words[0])
+        if any(c.start < e and c.end > place_start for c in chosen):
+            continue  # a known facility (or part of one)
+        caption = f"{place} {kind_word}"
+        eid = "facility-new-" + slug(caption)
+        if eid not in new_entities:
+            ftype = (
+                FacilityType.KWALLISO
+                if re.search("kwalliso|관리소", kind_word, re.I)
+                else FacilityType.KYOHWASO
+                if re.search("kyohwaso|교화소", kind_word, re.I)
+                else FacilityType.RODONG_DANRYONDAE
+                if "단련대" in kind_word or "Training" in kind_word
+                else FacilityType.OTHER
+            )
+            new_entities[eid] = Entity(
+                id=eid,
+                kind=EntityKind.FACILITY,
+                caption=caption,
+                names=[Name.of(text[place_start:e])],
+                attributes={"facility_type": ftype.value, "proposed_from": source_id, "country": "kp"},
+                is_new=True,
+            )
+        out.append(Mention(place_start, e, (eid,), EntityKind.FACILITY, False, eid, "a facility the graph does not know yet", 0.6))
+    return out
+
+
+def _new_companies(text, sent: _Sentence, chosen: list[Mention], new_entities, source_id) -> list[Mention]:
+    out = []
+    for m in _NEW_COMPANY.finditer(sent.text):
+        g = 1 if m.group(1) else 2
+        name = m.group(g).strip()
+        words = name.split()
+        while words and words[0].casefold() in _STOP_CAPS:
+            words.pop(0)
+        if len(words) < 2 and g == 1:
+            continue
+        name = " ".join(words)
+        s = sent.start + m.start(g) + m.group(g).find(words[0] if g == 1 else name)
+        e = s + len(name)
+        if text[s:e] != name:
+            continue
+        if any(c.start < e and c.end > s for c in chosen):
+            continue
+        eid = "org-new-" + slug(name)
+        if eid not in new_entities:
+            new_entities[eid] = Entity(
+                id=eid,
+                kind=EntityKind.ORGANIZATION,
+                caption=name,
+                names=[Name.of(name)],
+                attributes={"proposed_from": source_id, "roles": ["other"]},
+                is_new=True,
+            )
+        out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, None, 0.6))
+    return out

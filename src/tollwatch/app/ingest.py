@@ -1,0 +1,270 @@
+"""Ingest reports: read a document's text, store it as a source, propose claims and new entities.
+
+Every file is read and checked before anything is written, and everything is written in
+one transaction, so a bad file leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tollwatch.core.errors import InputError
+from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
+from tollwatch.core.model import Claim, Entity, ModelError, Source
+from tollwatch.store.repository import Store
+
+MAX_INGEST_BYTES = 20 * 1024 * 1024  # reports are small; a bigger file is a mistake or an attack
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+
+
+@dataclass
+class Document:
+    path: str
+    text: str
+    title: str | None = None
+    format: str = "txt"
+
+    @property
+    def language(self) -> str:
+        hangul = sum(1 for c in self.text if "\uac00" <= c <= "\ud7a3")
+        letters = sum(1 for c in self.text if c.isalpha()) or 1
+        return "ko" if hangul / letters > 0.3 else "en"
+
+
+@dataclass
+class IngestResult:
+    source: Source
+    claims: list[Claim] = field(default_factory=list)
+    new_entities: list[Entity] = field(default_factory=list)
+    language: str = "en"
+    path: str = ""
+
+
+# --- reading documents ----------------------------------------------------------------------
+
+
+def list_inputs(path: Path) -> list[Path]:
+    """A file, or the supported files under a directory (sorted, so runs repeat)."""
+    if not path.exists():
+        raise InputError("no such file or directory", path=str(path))
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+        if not files:
+            raise InputError(f"no supported files ({', '.join(SUPPORTED)}) in the directory", path=str(path))
+        return files
+    return [path]
+
+
+def read_document(path: Path, *, max_bytes: int = MAX_INGEST_BYTES) -> Document:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(f"unsupported file type {suffix or '(none)'!r} (supported: {', '.join(SUPPORTED)})", path=str(path), field="format")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    if size > max_bytes:
+        raise InputError(f"file is {size} bytes, over the {max_bytes}-byte limit", path=str(path), field="size")
+    if size == 0:
+        raise InputError("file is empty", path=str(path), field="content")
+    raw = path.read_bytes()
+    if suffix in (".txt", ".md"):
+        doc = Document(str(path), _decode(raw, path), None, suffix[1:])
+    elif suffix in (".html", ".htm"):
+        doc = _read_html(raw, path)
+    elif suffix == ".pdf":
+        doc = _read_pdf(raw, path)
+    else:
+        doc = _read_docx(raw, path)
+    text = _clean(doc.text)
+    if not text.strip():
+        raise InputError("no text in the file", path=str(path), field="content")
+    junk = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Co", "Cs", "Cn") and c not in "\n\t")
+    if junk > max(8, len(text) // 100):
+        raise InputError("binary content, not text", path=str(path), field="content")
+    doc.text = text
+    return doc
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if not raw.strip():
+        raise InputError("file is empty", path=str(path), field="content")
+    if b"\x00" in raw[:8192]:
+        raise InputError("binary content, not text", path=str(path), field="content")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start})", path=str(path), line=line, field="text") from None
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = re.sub(r"[ \t\u00a0]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n"
+
+
+_BOILERPLATE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button", "template")
+_BOILERPLATE_HINT = re.compile(r"(^|[-_ ])(nav|menu|footer|header|sidebar|share|social|comment|related|advert|ads?|cookie|breadcrumb|subscribe|newsletter|popup|banner)([-_ ]|$)", re.I)
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "figcaption", "dd", "dt")
+
+
+def _read_html(raw: bytes, path: Path) -> Document:
+    from bs4 import BeautifulSoup
+
+    if b"\x00" in raw[:8192]:
+        raise InputError("binary content, not HTML", path=str(path), field="content")
+    try:
+        html = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        html = None
+    soup = BeautifulSoup(html if html is not None else raw, "lxml")
+    title = None
+    og = soup.find("meta", attrs={"property": "og:title"})
+    if og and og.get("content"):
+        title = og["content"].strip()
+    elif soup.title and soup.title.string:
+        title = soup.title.string.strip()
+    for tag in soup(_BOILERPLATE_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.attrs is None:
+            continue
+        marks = " ".join([tag.get("id") or ""] + list(tag.get("class") or []) + [tag.get("role") or ""])
+        if tag.name not in ("html", "body", "main", "article") and _BOILERPLATE_HINT.search(marks):
+            tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    paragraphs = []
+    for block in root.find_all(_BLOCKS):
+        if block.find(_BLOCKS):
+            continue  # the inner blocks carry the text
+        line = " ".join(block.get_text(" ", strip=True).split())
+        if line:
+            paragraphs.append(line)
+    if not paragraphs:
+        paragraphs = [" ".join(root.get_text(" ", strip=True).split())]
+    return Document(str(path), "\n\n".join(paragraphs), title, "html")
+
+
+def _read_pdf(raw: bytes, path: Path) -> Document:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not raw.lstrip()[:5] == b"%PDF-":
+        raise InputError("not a PDF (no %PDF header)", path=str(path), field="content")
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            raise InputError("encrypted PDF: decrypt it first (tollwatch does not guess passwords)", path=str(path), field="encryption")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = None
+        if reader.metadata and reader.metadata.title:
+            title = str(reader.metadata.title).strip() or None
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise InputError(f"unreadable PDF: {exc}".split("\n")[0], path=str(path), field="content") from None
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text.strip():
+        raise InputError("the PDF has no text layer (a scan?); run OCR first", path=str(path), field="content")
+    return Document(str(path), text, title, "pdf")
+
+
+def _read_docx(raw: bytes, path: Path) -> Document:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise InputError("not a DOCX (not a zip package)", path=str(path), field="content")
+    try:
+        d = docx.Document(io.BytesIO(raw))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise InputError(f"unreadable DOCX: {exc}".split("\n")[0], path=str(path), field="content") from None
+    parts = [p.text for p in d.paragraphs if p.text.strip()]
+    for table in d.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                parts.append(" | ".join(dict.fromkeys(cells)))
+    title = (d.core_properties.title or "").strip() or None
+    return Document(str(path), "\n\n".join(parts), title, "docx")
+
+
+# --- storing ------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestOptions:
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    grade: str | None = None
+    sensitivity: str = "public"
+    kind: str = "news"
+    origin: str | None = None
+    backend: str = "rule"
+    llm: dict | None = None  # url, model, key for the model backend
+
+
+def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list[IngestResult]:
+    """Read every file first, then store sources, entities and claims in one transaction."""
+    from tollwatch.app.evidence import make_source
+
+    files = list_inputs(path)
+    docs = [read_document(f) for f in files]
+    sources: list[tuple[Document, Source]] = []
+    seen: dict[str, str] = {}
+    for doc in docs:
+        title = options.title if (options.title and len(docs) == 1) else (doc.title or Path(doc.path).name)
+        try:
+            source = make_source(
+                doc.text, title=title, publisher=options.publisher, url=options.url if len(docs) == 1 else None,
+                date=options.date, kind=options.kind, grade=options.grade, sensitivity=options.sensitivity,
+                origin=options.origin,
+            )
+        except ModelError as exc:
+            raise InputError(exc.message, path=doc.path, field=exc.field) from None
+        if source.sha256 in seen:
+            raise InputError(f"same content as {seen[source.sha256]}", path=doc.path, field="content")
+        seen[source.sha256] = doc.path
+        sources.append((doc, source))
+    with store.read() as r:
+        for doc, source in sources:
+            existing = r.find_source_by_hash(source.sha256)
+            if existing:
+                raise InputError(f"already ingested as {existing}", path=doc.path, field="content")
+        gazetteer = Gazetteer(r.list_entities())
+    results = []
+    for doc, source in sources:
+        extraction = run_backend(doc.text, source, gazetteer, options)
+        results.append(IngestResult(source, extraction.claims, extraction.new_entities, doc.language, doc.path))
+    with store.begin(actor) as tx:
+        for res in results:
+            tx.add_source(res.source)
+            for entity in res.new_entities:
+                if tx.get_entity(entity.id) is None:
+                    tx.upsert_entity(entity)
+            for claim in res.claims:
+                try:
+                    tx.add_claim(claim)
+                except ModelError as exc:
+                    raise InputError(f"claim {claim.id}: {exc.message}", path=res.path, field=exc.field) from None
+    return results
+
+
+def run_backend(text: str, source: Source, gazetteer: Gazetteer, options: IngestOptions) -> ExtractionResult:
+    if options.backend == "rule":
+        return extract(text, source.id, gazetteer, reference_date=source.date)
+    if options.backend == "llm":
+        from tollwatch.engines.llm import LLMConfig, extract_with_model
+
+        cfg = LLMConfig.from_options(**(options.llm or {}))
+        return extract_with_model(text, source.id, gazetteer, cfg, sensitivity=source.sensitivity.value)
+    raise InputError(f"unknown backend {options.backend!r} (rule or llm)", field="backend")
