@@ -1,0 +1,153 @@
+"""`tollwatch serve` and the account commands (`tollwatch users ...`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def register(cli: click.Group) -> None:
+    from tollwatch.cli.main import pass_app
+    from tollwatch.cli.output import dumps, emit, format_option
+
+    @cli.command()
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+    @click.option("--port", default=8000, show_default=True, type=int)
+    @click.option("--tiles-url", envvar="TOLLWATCH_TILES_URL", help="XYZ tile URL template for online map tiles (off by default).")
+    @click.option("--log-level", default="info", show_default=True, type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+    @pass_app
+    def serve(app, host, port, tiles_url, log_level):
+        """Run the web app and API (yente-compatible /match, docs at /docs)."""
+        import uvicorn
+
+        from tollwatch.server.app import create_app
+
+        web = create_app(store=app.store, tiles_url=tiles_url)
+        with app.store.engine.connect() as conn:
+            from tollwatch.store import users_repo
+
+            if not users_repo.list_users(conn):
+                click.echo("no accounts yet: everyone reads public material only. "
+                           "Add one with `tollwatch users add NAME --role admin`.", err=True)
+        click.echo(f"tollwatch serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+        uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=log_level == "debug")
+
+    @cli.group()
+    def users():
+        """Accounts for the web app: admin, analyst (ingests and reviews), viewer (reads public material)."""
+
+    def _password(password_stdin: bool) -> str:
+        if password_stdin:
+            return sys.stdin.readline().rstrip("\n")
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    @users.command("add")
+    @click.argument("name")
+    @click.option("--role", type=click.Choice(["admin", "analyst", "viewer"]), required=True)
+    @click.option("--clearance", type=click.Choice(["public", "restricted", "confidential"]),
+                  help="Highest sensitivity the user reads (default: admin confidential, analyst restricted, viewer public).")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+    @click.option("--no-password", is_flag=True, help="No password: the account signs in with API keys only.")
+    @pass_app
+    def users_add(app, name, role, clearance, password_stdin, no_password):
+        """Create an account."""
+        from tollwatch.store import users_repo
+
+        password = None if no_password else _password(password_stdin)
+        try:
+            with app.store.engine.begin() as conn:
+                user = users_repo.add_user(conn, name, role, password=password, clearance=clearance)
+        except users_repo.UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"added {user.name}: {user.role}, reads up to {user.clearance.value}")
+
+    @users.command("list")
+    @format_option()
+    @pass_app
+    def users_list(app, fmt):
+        """List accounts (never passwords or keys)."""
+        from tollwatch.store import users_repo
+
+        with app.store.engine.connect() as conn:
+            rows = [
+                {"name": u.name, "role": u.role, "clearance": u.clearance.value, "disabled": u.disabled}
+                for u in users_repo.list_users(conn)
+            ]
+        emit(rows, fmt, ["name", "role", "clearance", "disabled"])
+
+    @users.command("passwd")
+    @click.argument("name")
+    @click.option("--password-stdin", is_flag=True)
+    @pass_app
+    def users_passwd(app, name, password_stdin):
+        """Set a user's password."""
+        from tollwatch.store import users_repo
+
+        try:
+            with app.store.engine.begin() as conn:
+                users_repo.set_password(conn, name, _password(password_stdin))
+        except users_repo.UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"password set for {name}")
+
+    @users.command("set")
+    @click.argument("name")
+    @click.option("--role", type=click.Choice(["admin", "analyst", "viewer"]))
+    @click.option("--clearance", type=click.Choice(["public", "restricted", "confidential"]))
+    @click.option("--disable/--enable", default=None)
+    @pass_app
+    def users_set(app, name, role, clearance, disable):
+        """Change a user's role, clearance, or disable the account."""
+        from tollwatch.store import users_repo
+
+        try:
+            with app.store.engine.begin() as conn:
+                u = users_repo.set_role(conn, name, role=role, clearance=clearance, disabled=disable)
+        except users_repo.UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{u.name}: {u.role}, reads up to {u.clearance.value}{', disabled' if u.disabled else ''}")
+
+    @users.command("key")
+    @click.argument("name")
+    @click.option("--label", help="What the key is for (shown in `users keys`).")
+    @format_option(default="table", choices=("table", "json"))
+    @pass_app
+    def users_key(app, name, label, fmt):
+        """Create an API key for NAME; it is shown once. Send it as `Authorization: Bearer KEY`."""
+        from tollwatch.store import users_repo
+
+        try:
+            with app.store.engine.begin() as conn:
+                key = users_repo.create_api_key(conn, name, label)
+        except users_repo.UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        if fmt == "json":
+            click.echo(dumps({"user": name, "key": key}))
+        else:
+            click.echo(key)
+            click.echo("store it now: it cannot be shown again", err=True)
+
+    @users.command("keys")
+    @click.argument("name", required=False)
+    @format_option()
+    @pass_app
+    def users_keys(app, name, fmt):
+        """List API keys (ids and labels, never the secrets)."""
+        from tollwatch.store import users_repo
+
+        with app.store.engine.connect() as conn:
+            rows = users_repo.list_api_keys(conn, name)
+        emit(rows, fmt, ["key_id", "user_name", "label", "created_at", "revoked_at"])
+
+    @users.command("revoke")
+    @click.argument("key_id")
+    @pass_app
+    def users_revoke(app, key_id):
+        """Revoke an API key by its id (the part after `tw_`)."""
+        from tollwatch.store import users_repo
+
+        with app.store.engine.begin() as conn:
+            if not users_repo.revoke_api_key(conn, key_id):
+                raise click.ClickException(f"key_id: no active key {key_id}")
+        click.echo(f"revoked {key_id}")

@@ -1,0 +1,133 @@
+"""Who is asking, and what they may read: sessions, API keys, CSRF.
+
+Every request resolves to a Principal; its `ceiling` is the only thing reads use to
+decide what sensitivity a response may contain. Anonymous visitors are viewers of
+public material.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from tollwatch.core.model import Sensitivity
+from tollwatch.store import users_repo
+
+SESSION_COOKIE = "tw_session"
+SESSION_MAX_AGE = 12 * 3600
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str | None
+    role: str
+    clearance: Sensitivity
+    via: str  # "anonymous", "session" or "api_key"
+
+    @property
+    def ceiling(self) -> Sensitivity:
+        return self.clearance
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in ("admin", "analyst")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.name is None
+
+
+ANONYMOUS = Principal(None, "viewer", Sensitivity.PUBLIC, "anonymous")
+
+
+def principal_from_user(user: users_repo.User, via: str) -> Principal:
+    # A viewer never reads above public, whatever clearance a row says.
+    clearance = Sensitivity.PUBLIC if user.role == "viewer" else user.clearance
+    return Principal(user.name, user.role, clearance, via)
+
+
+class Sessions:
+    """Signed-cookie sessions: {'u': user name or absent, 'csrf': token}."""
+
+    def __init__(self, secret_key: str):
+        self.serializer = URLSafeTimedSerializer(secret_key, salt="tollwatch-session")
+
+    def load(self, request: Request) -> dict:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if raw:
+            try:
+                data = self.serializer.loads(raw, max_age=SESSION_MAX_AGE)
+                if isinstance(data, dict) and isinstance(data.get("csrf"), str):
+                    return data
+            except BadSignature:
+                pass
+        return {"csrf": secrets.token_urlsafe(24)}
+
+    def dump(self, data: dict) -> str:
+        return self.serializer.dumps(data)
+
+
+def api_key_from(request: Request) -> str | None:
+    key = request.headers.get("x-api-key")
+    if key:
+        return key.strip()
+    auth = request.headers.get("authorization") or ""
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() in ("bearer", "apikey") and value.strip():
+        return value.strip()
+    return None
+
+
+def resolve_principal(request: Request, store) -> Principal:
+    key = api_key_from(request)
+    if key is not None:
+        with store.engine.connect() as conn:
+            user = users_repo.user_for_api_key(conn, key)
+        if not user:
+            raise HTTPException(status_code=401, detail="invalid API key")
+        return principal_from_user(user, "api_key")
+    name = request.state.session.get("u")
+    if name:
+        with store.engine.connect() as conn:
+            user = users_repo.get_user(conn, name)
+        if user and not user.disabled:
+            return principal_from_user(user, "session")
+        request.state.session.pop("u", None)
+        request.state.session_dirty = True
+    return ANONYMOUS
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Unsafe requests carried by the session cookie must echo the session's token."""
+    if request.state.principal.via == "api_key":
+        return
+    if request.state.principal.via == "anonymous" and SESSION_COOKIE not in request.cookies:
+        return  # no cookie, no ambient authority to abuse (e.g. a yente client calling /match)
+    expected = request.state.session.get("csrf", "")
+    token = submitted or request.headers.get(CSRF_HEADER) or ""
+    if not expected or not hmac.compare_digest(str(expected), str(token)):
+        raise HTTPException(status_code=403, detail="CSRF token missing or wrong; reload the page and try again")
+
+
+def require_writer(request: Request) -> Principal:
+    p: Principal = request.state.principal
+    if not p.can_write:
+        raise HTTPException(status_code=401 if p.anonymous else 403, detail="analyst or admin role required")
+    return p
+
+
+def require_admin(request: Request) -> Principal:
+    p: Principal = request.state.principal
+    if not p.is_admin:
+        raise HTTPException(status_code=401 if p.anonymous else 403, detail="admin role required")
+    return p

@@ -1,0 +1,204 @@
+"""What a principal may see, shaped for pages and API alike.
+
+Every function takes a Reader opened at the principal's ceiling, so sources and
+quotes above it are never loaded in the first place; entities (which carry no
+sensitivity of their own) are hidden when they exist only through unseen evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from tollwatch.app.evidence import entity_report, entity_to_dict, source_to_dict
+from tollwatch.core.model import Claim, Entity, EntityKind, Predicate, ReviewStatus, Script, Sensitivity, Source
+from tollwatch.store.repository import Reader
+
+PREDICATE_LABELS = {
+    Predicate.PRODUCES: "Produces",
+    Predicate.RECEIVES_INPUT: "Receives input",
+    Predicate.LOCATED_IN: "Located in",
+    Predicate.OPERATED_BY: "Operated by",
+    Predicate.PART_OF: "Part of",
+    Predicate.CONTRACTS_WITH: "Contracts with",
+    Predicate.SUPPLIES: "Supplies",
+    Predicate.EXPORTS_VIA: "Exports via",
+    Predicate.WORK_UNIT_SIZE: "Work unit size",
+    Predicate.INSPECTED_BY: "Inspected by",
+    Predicate.HOLDS_PRISONERS: "Holds prisoners",
+    Predicate.HAS_STATUS: "Status",
+    Predicate.REVIEW_DEADLINE: "Review deadline",
+    Predicate.REPORTED_ROLE: "Reported role",
+}
+SCRIPT_LABELS = {Script.HANGUL: "Hangul", Script.HAN: "Han (Chinese characters)", Script.LATIN: "Latin", Script.OTHER: "Other"}
+
+
+def entity_visible(reader: Reader, entity: Entity | None) -> bool:
+    """Graph entities are public; a proposed one is shown only with a claim the reader may see."""
+    if entity is None:
+        return False
+    if not entity.is_new:
+        return True
+    if reader.max_sensitivity == Sensitivity.CONFIDENTIAL:
+        return True
+    return bool(reader.list_claims(entity_id=entity.id))
+
+
+def get_visible_entity(reader: Reader, entity_id: str) -> Entity | None:
+    entity = reader.get_entity(entity_id)
+    return entity if entity_visible(reader, entity) else None
+
+
+def entity_summary(entity: Entity) -> dict:
+    return {
+        "id": entity.id,
+        "caption": entity.caption,
+        "kind": entity.kind.value,
+        "dataset": entity.dataset,
+        "names": entity.all_names(),
+        "is_new": entity.is_new,
+    }
+
+
+def search(reader: Reader, q: str, limit: int = 50) -> dict:
+    q = (q or "").strip()
+    if not q:
+        return {"q": q, "entities": [], "sources": []}
+    entities = [e for e in reader.find_entities(q) if entity_visible(reader, e)]
+    needle = q.casefold()
+    sources = [
+        s
+        for s in reader.list_sources()
+        if needle in (s.title or "").casefold() or needle in (s.publisher or "").casefold() or needle == s.id.casefold()
+    ]
+    return {
+        "q": q,
+        "entities": [entity_summary(e) for e in entities[:limit]],
+        "sources": [source_to_dict(s) for s in sources[:limit]],
+    }
+
+
+def entity_page(reader: Reader, entity: Entity) -> dict:
+    """entity_report plus the groupings a page needs (names by script, claims by predicate)."""
+    report = entity_report(reader, entity)
+    names_by_script: dict[str, list[dict]] = defaultdict(list)
+    for n in report["names"]:
+        names_by_script[SCRIPT_LABELS.get(Script(n["script"]), n["script"])].append(n)
+    if not any(entity.caption == n["value"] for n in report["names"]):
+        names_by_script.setdefault("Latin", []).insert(0, {"value": entity.caption, "script": "latin", "system": None, "lang": None})
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for c in report["claims"]:
+        groups[c["predicate"]].append(c)
+    claim_by_id = {c["id"]: c for c in report["claims"]}
+    contradictions = []
+    for x in report["contradictions"]:
+        sides = []
+        for key, ids in x["sides"].items():
+            sides.append({"value": key.split(":", 1)[-1], "claims": [claim_by_id[i] for i in ids if i in claim_by_id]})
+        contradictions.append({"predicate": x["predicate"], "label": label(x["predicate"]), "sides": sides})
+    report["names_by_script"] = dict(names_by_script)
+    report["claim_groups"] = [
+        {"predicate": p, "label": label(p), "claims": cs} for p, cs in sorted(groups.items(), key=lambda kv: label(kv[0]))
+    ]
+    report["contradiction_views"] = contradictions
+    return report
+
+
+def label(predicate: str) -> str:
+    try:
+        return PREDICATE_LABELS[Predicate(predicate)]
+    except ValueError:
+        return predicate
+
+
+def facility_rows(reader: Reader) -> list[dict]:
+    """Facilities with type, status (from visible status claims) and every cited point."""
+    rows = []
+    facilities = [e for e in reader.list_entities(kind=EntityKind.FACILITY) if entity_visible(reader, e)]
+    status_claims: dict[str, set[str]] = defaultdict(set)
+    for c in reader.list_claims():
+        if c.predicate == Predicate.HAS_STATUS and c.review.status != ReviewStatus.REJECTED and c.value:
+            status_claims[c.subject_id].add(c.value)
+    for e in facilities:
+        statuses = sorted(status_claims.get(e.id, set()))
+        if not statuses:
+            status = "unknown"
+        elif len(statuses) == 1:
+            status = statuses[0]
+        else:
+            status = "contested"
+        rows.append(
+            {
+                "id": e.id,
+                "caption": e.caption,
+                "names": e.all_names(),
+                "type": e.attributes.get("facility_type") or "other",
+                "type_note": e.attributes.get("type_note"),
+                "status": status,
+                "statuses": statuses,
+                "province": e.attributes.get("province"),
+                "locality": e.attributes.get("locality"),
+                "points": [
+                    {"lat": c.lat, "lon": c.lon, "source": c.source, "confidence": c.confidence} for c in e.coordinates
+                ],
+            }
+        )
+    return rows
+
+
+def source_segments(text: str, claims: list[Claim]) -> list[dict]:
+    """Cut the text at every claim boundary so each piece knows which claims quote it."""
+    spans: list[tuple[int, int, str]] = []
+    for c in claims:
+        ev = c.evidence
+        if ev.span and 0 <= ev.span[0] < ev.span[1] <= len(text):
+            spans.append((ev.span[0], ev.span[1], c.id))
+        elif ev.quote:
+            at = text.find(ev.quote)
+            if at >= 0:
+                spans.append((at, at + len(ev.quote), c.id))
+    cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [cid for s, e, cid in spans if s <= a and b <= e]
+        out.append({"text": text[a:b], "claims": covering})
+    return out
+
+
+def source_view(reader: Reader, source: Source) -> dict:
+    claims = reader.list_claims(source_id=source.id)
+    from tollwatch.app.evidence import claims_as_dicts
+
+    data = source_to_dict(source, with_text=True)
+    data["claims"] = claims_as_dicts(reader, claims)
+    for d in data["claims"]:
+        d["label"] = label(d["predicate"])
+    data["segments"] = source_segments(source.text or "", claims)
+    return data
+
+
+def review_queue(reader: Reader, limit: int = 500) -> list[dict]:
+    from tollwatch.app.evidence import claims_as_dicts
+
+    claims = reader.list_claims(status=ReviewStatus.PROPOSED)[:limit]
+    out = claims_as_dicts(reader, claims)
+    sources = reader.sources_by_id(c.evidence.source_id for c in claims)
+    for d in out:
+        s = sources.get(d["source_id"])
+        d["source_title"] = s.title if s else None
+        d["source_sensitivity"] = s.sensitivity.value if s else None
+        d["label"] = label(d["predicate"])
+    return out
+
+
+__all__ = [
+    "entity_visible",
+    "get_visible_entity",
+    "entity_summary",
+    "entity_to_dict",
+    "search",
+    "entity_page",
+    "facility_rows",
+    "source_segments",
+    "source_view",
+    "review_queue",
+]
