@@ -1,0 +1,329 @@
+"""Screening use cases shared by the CLI, the Python API and the engines.
+
+Lists live in the store beside the evidence graph (dataset = list name). The bundled
+OFAC and UN snapshots are imported on first use of screening, not at `init`. The
+prepared index (names + risk facts) is built from the store and cached on disk keyed
+by a fingerprint of everything it depends on, so the second run starts in a second.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
+from tollwatch.core.model import EntityKind, ReviewStatus, Sensitivity
+from tollwatch.core.risk import PLACES, RiskFacts
+from tollwatch.importers.lists import OFAC_DATASET, UN_DATASET, ImportReport, read_list
+from tollwatch.store import lists as store_lists
+from tollwatch.store import schema
+from tollwatch.store.repository import Store
+
+BUNDLE_META_KEY = "lists_bundle_sha256"
+BUNDLED = {
+    OFAC_DATASET: ("ofac-csv", ["ofac_sdn.csv.gz", "ofac_alt.csv.gz", "ofac_add.csv.gz"]),
+    UN_DATASET: ("un-xml", ["un_sc.xml.gz"]),
+}
+# Where `tollwatch lists update` fetches current lists; overridable per dataset.
+OFFICIAL_URLS = {
+    OFAC_DATASET: (
+        "ofac-csv",
+        [
+            "https://www.treasury.gov/ofac/downloads/sdn.csv",
+            "https://www.treasury.gov/ofac/downloads/alt.csv",
+            "https://www.treasury.gov/ofac/downloads/add.csv",
+        ],
+    ),
+    UN_DATASET: ("un-xml", ["https://scsanctions.un.org/resources/xml/en/consolidated.xml"]),
+}
+SCREENABLE_KINDS = {EntityKind.FACILITY, EntityKind.ORGANIZATION, EntityKind.PERSON, EntityKind.VESSEL}
+_KIND_SCHEMA = {"facility": "Organization", "organization": "Organization", "person": "Person", "vessel": "Vessel"}
+
+
+# --- lists in the store -------------------------------------------------------------------
+
+
+def import_list(store: Store, fmt: str, paths: list[Path], dataset: str | None = None, actor: str = "cli", snapshot_date: str | None = None, extra_meta: dict | None = None) -> ImportReport:
+    """One transaction: a bad record anywhere and the previous snapshot stays as it was."""
+    report, entities = read_list(fmt, paths, dataset)
+    with store.begin(actor) as tx:
+        store_lists.replace_dataset(tx, report.dataset, _checked(entities, report), None)
+        if snapshot_date:
+            report.snapshot_date = snapshot_date
+        if report.count == 0:
+            from tollwatch.core.errors import InputError
+
+            raise InputError("no records found", path=str(paths[0]))
+        meta = {**report.meta(), **(extra_meta or {})}
+        tx.set_meta(store_lists.META_PREFIX + report.dataset, json.dumps(meta, ensure_ascii=False))
+    return report
+
+
+def _checked(entities, report):
+    for e in entities:
+        if e.dataset != report.dataset:  # FtM files name their own dataset
+            report.dataset = e.dataset
+        yield e
+
+
+def bundled_digest() -> str:
+    from tollwatch.importers.reference import manifest
+
+    files = manifest()["files"]
+    h = hashlib.sha256()
+    for _, (_, names) in sorted(BUNDLED.items()):
+        for n in names:
+            h.update(f"{n}={files.get(n)}\n".encode())
+    return h.hexdigest()
+
+
+def ensure_default_lists(store: Store, actor: str = "tollwatch-lists") -> bool:
+    """Import the bundled OFAC and UN snapshots unless this bundle is already loaded."""
+    from tollwatch.importers.reference import data_path, manifest
+
+    digest = bundled_digest()
+    if store.get_meta(BUNDLE_META_KEY) == digest:
+        return False
+    inputs = manifest()["inputs"]
+    dates = {
+        OFAC_DATASET: inputs["ofac_sdn"]["snapshot_date"],
+        UN_DATASET: inputs["un_sc"]["snapshot_date"],
+    }
+    notes = {
+        OFAC_DATASET: {
+            "snapshot_dates": {k: inputs[k]["snapshot_date"] for k in ("ofac_sdn", "ofac_alt", "ofac_add")},
+            "origin": inputs["ofac_sdn"]["origin"],
+            "bundled": True,
+        },
+        UN_DATASET: {"origin": inputs["un_sc"]["origin"], "bundled": True},
+    }
+    for dataset, (fmt, names) in BUNDLED.items():
+        paths = [Path(str(data_path(n))) for n in names]
+        import_list(store, fmt, paths, dataset, actor, snapshot_date=dates[dataset], extra_meta=notes[dataset])
+    with store.begin(actor) as tx:
+        tx.set_meta(BUNDLE_META_KEY, digest)
+    return True
+
+
+def loaded_lists(store: Store) -> dict[str, dict]:
+    with store.read(max_sensitivity=Sensitivity.PUBLIC) as r:
+        return store_lists.list_metadata(r)
+
+
+def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = None, actor: str = "cli", timeout: float = 120.0) -> list[ImportReport]:
+    """Download each list's files, then import; a failed download leaves the store as it was."""
+    import httpx
+
+    urls = urls or OFFICIAL_URLS
+    reports = []
+    for dataset, (fmt, links) in urls.items():
+        tmp = Path(tempfile.mkdtemp(prefix="tollwatch-lists-"))
+        try:
+            paths = []
+            last_modified = None
+            for url in links:
+                name = url.rstrip("/").rsplit("/", 1)[-1] or "list"
+                target = tmp / name
+                with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as resp:
+                    if resp.status_code != 200:
+                        from tollwatch.core.errors import InputError
+
+                        raise InputError(f"HTTP {resp.status_code}", path=url, field="url")
+                    last_modified = last_modified or resp.headers.get("last-modified")
+                    with open(target, "wb") as fh:
+                        for chunk in resp.iter_bytes():
+                            fh.write(chunk)
+                paths.append(target)
+            snapshot = _http_date(last_modified)
+            report = import_list(store, fmt, paths, dataset, actor, snapshot_date=snapshot, extra_meta={"fetched_from": links})
+            reports.append(report)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return reports
+
+
+def _http_date(value: str | None) -> str | None:
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    if value:
+        try:
+            return parsedate_to_datetime(value).date().isoformat()
+        except (TypeError, ValueError):
+            pass
+    return datetime.now(UTC).date().isoformat()
+
+
+# --- the prepared index -------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """Everything a screening worker needs, picklable: broadcast it to Spark as is."""
+
+    index: MatchIndex
+    facts: RiskFacts
+    lists: dict[str, dict] = field(default_factory=dict)
+    threshold: float = DEFAULT_THRESHOLD
+
+    def matcher(self, threshold: float | None = None) -> Matcher:
+        return Matcher(self.index, self.threshold if threshold is None else threshold)
+
+
+def _fingerprint(store: Store) -> str:
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent.parent
+    for p in sorted([*(here / "core" / "names").glob("*.py"), here / "core" / "matching.py", here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
+        if p.exists():
+            h.update(p.read_bytes())
+    with store.engine.connect() as conn:
+        meta = conn.execute(select(schema.meta.c.key, schema.meta.c.value).order_by(schema.meta.c.key)).all()
+        h.update(json.dumps([list(m) for m in meta]).encode())
+        for t in (schema.entities, schema.claims, schema.sources):
+            h.update(str(conn.execute(select(func.count()).select_from(t)).scalar()).encode())
+        h.update(str(conn.execute(select(func.max(schema.entities.c.updated_at))).scalar()).encode())
+        h.update(str(conn.execute(select(func.max(schema.claims.c.reviewed_at))).scalar()).encode())
+        h.update(str(conn.execute(select(func.count()).select_from(schema.claims).where(schema.claims.c.status == "accepted")).scalar()).encode())
+    h.update(store.url.encode())
+    return h.hexdigest()[:24]
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("TOLLWATCH_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tollwatch", appauthor=False))
+
+
+def prepare(store: Store, *, use_cache: bool = True) -> Prepared:
+    """The index over every list plus the evidence graph; `--list` filters at query time."""
+    ensure_default_lists(store)
+    key = _fingerprint(store)
+    path = cache_dir() / "screening" / f"index-{key}.pkl.gz"
+    if use_cache and path.exists():
+        try:
+            with gzip.open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a broken cache is rebuilt, never trusted
+            path.unlink(missing_ok=True)
+    prepared = build_prepared(store)
+    if use_cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("index-*.pkl.gz"):
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-")
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as fh:
+            pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    return prepared
+
+
+def build_prepared(store: Store) -> Prepared:
+    lists_meta = loaded_lists(store)
+    records: list[Record] = []
+    with store.read(max_sensitivity=Sensitivity.PUBLIC) as r:
+        for e in store_lists.list_entities(r):
+            meta = lists_meta.get(e.dataset, {})
+            ident = next((i.value for i in e.identifiers if i.scheme == e.dataset), e.id)
+            records.append(
+                Record(
+                    entity_id=e.id,
+                    dataset=e.dataset,
+                    source_id=ident,
+                    caption=e.caption,
+                    schema=e.attributes.get("schema") or _KIND_SCHEMA.get(e.kind.value, "Organization"),
+                    names=tuple(e.all_names()),
+                    info={
+                        "program": e.attributes.get("program") or [],
+                        "country": e.attributes.get("country") or [],
+                        "snapshot_date": meta.get("snapshot_date"),
+                        "kind": e.kind.value,
+                    },
+                )
+            )
+        graph = [e for e in r.list_entities(dataset="tollwatch") if e.kind in SCREENABLE_KINDS]
+        for e in graph:
+            records.append(
+                Record(
+                    entity_id=e.id,
+                    dataset="tollwatch",
+                    source_id=e.id,
+                    caption=e.caption,
+                    schema=_KIND_SCHEMA.get(e.kind.value, "Organization"),
+                    names=tuple(e.all_names()),
+                    info={
+                        "kind": e.kind.value,
+                        "facility_type": e.attributes.get("facility_type"),
+                        "allegation": bool(e.attributes.get("allegation")),
+                        "country": [e.attributes["country"]] if e.attributes.get("country") else [],
+                    },
+                )
+            )
+        facts = _risk_facts(r)
+    return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta)
+
+
+def _risk_facts(r) -> RiskFacts:
+    """Only ACCEPTED claims from sources this reader may see (public) feed risk."""
+    from tollwatch.core import catalogue
+
+    claims = r.list_claims(status=ReviewStatus.ACCEPTED)
+    sources = r.sources_by_id({c.evidence.source_id for c in claims})
+    ents = {e.id: e for e in r.list_entities()}
+
+    def cite(c) -> dict:
+        s = sources.get(c.evidence.source_id)
+        subj = ents.get(c.subject_id)
+        obj = ents.get(c.object_id) if c.object_id else None
+        return {
+            "claim_id": c.id,
+            "source_id": c.evidence.source_id,
+            "title": s.title if s else None,
+            "url": s.url if s else None,
+            "statement": f"{subj.caption if subj else c.subject_id} {c.predicate.value.replace('_', ' ')} {obj.caption if obj else (c.value or '')}".strip(),
+        }
+
+    facts = RiskFacts()
+    for code, pids in catalogue.hs_risk_codes().items():
+        entries = []
+        for pid in pids:
+            cl = [cite(c) for c in claims if c.object_id == pid]
+            entries.append({"product_id": pid, "product": catalogue.BY_ID[pid].name, "claims": cl[:20]})
+        facts.hs_products[code] = entries
+    for c in claims:
+        if c.subject_id in ents and ents[c.subject_id].dataset == "tollwatch":
+            facts.entity_claims.setdefault(c.subject_id, []).append(cite(c))
+        if c.object_id and c.object_id in ents and ents[c.object_id].dataset == "tollwatch" and ents[c.object_id].kind != EntityKind.PRODUCT:
+            facts.entity_claims.setdefault(c.object_id, []).append(cite(c))
+    all_sources = r.list_sources()
+    for place in PLACES:
+        cites = []
+        for s in all_sources:
+            hay = f"{s.title}\n{s.text or ''}"
+            low = hay.casefold()
+            if any((a in low) if a.isascii() else (a in hay) for a in place.aliases if len(a) >= 4 or not a.isascii()):
+                cites.append({"source_id": s.id, "title": s.title, "url": s.url})
+            if len(cites) >= 5:
+                break
+        facts.place_sources[place.name] = cites
+    return facts
+
+
+# --- one-off queries (Python API) ---------------------------------------------------------
+
+
+def match_one(prepared: Prepared, query: str, schema: str | None = None, *, lists: list[str] | None = None, limit: int = 5, threshold: float | None = None) -> list[dict]:
+    matcher = prepared.matcher(threshold)
+    datasets = frozenset(lists) if lists else None
+    return [m.as_dict() for m in matcher.match(query, schema, limit=limit, datasets=datasets)]

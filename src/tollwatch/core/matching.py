@@ -1,0 +1,519 @@
+"""Candidate retrieval and scoring of names against screening lists. Pure: no I/O.
+
+Retrieval is an inverted index, never a pairwise scan: each indexed name is split
+into tokens; each token is posted under its cross-script/romanization keys (from
+core.names), and a trigram index over the token vocabulary finds misspelt tokens.
+Only the few best-retrieved candidates are scored in full.
+
+Scores lie in [0, 1]: a weighted alignment of tokens (rare tokens weigh more),
+coverage of both names, character similarity, and penalties for conflicting tokens
+and for incompatible schemas. Every match carries an explanation naming each feature
+with the query value and the candidate value it compared.
+
+The prepared `MatchIndex` is plain data (picklable), so a distributed engine can
+broadcast it and call the same `match_name` per partition.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from array import array
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from tollwatch.core import names as name_intel
+
+DEFAULT_THRESHOLD = 0.7
+RETRIEVE = 24  # candidates scored in full per query
+MAX_POSTING = 4000  # keys more common than this only score, they do not retrieve
+
+try:  # the legal-forms helpers arrive with the name-intelligence work
+    from tollwatch.core.names import legal as _legal  # type: ignore
+except ImportError:  # pragma: no cover - until names.legal lands
+    _legal = None
+
+# Legal forms and generic company words: they weigh little, so "X Co Ltd" ≈ "X Corporation".
+_WEAK_TOKENS = frozenset(
+    """co corp corporation company companies ltd limited llc inc incorporated plc sa ag gmbh jsc ojsc pjsc cjsc oao zao ooo
+    bv nv spa srl sarl pte pty kk lp llp jv group grp holding holdings international intl trading trdg trade the of and
+    de la el al bin ibn mfg manufacturing industrial industry industries enterprise enterprises firm"""
+    .split()
+)
+
+
+def _variants(text: str) -> list[str]:
+    fn = getattr(name_intel, "name_variants", None)
+    out = [text]
+    if fn is not None:
+        try:
+            out.extend(v for v in fn(text) if v)
+        except Exception:  # noqa: BLE001 - a helper bug must not stop screening; the original still matches
+            pass
+    return list(dict.fromkeys(out))
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(name_intel.normalize(text).split())
+
+
+def _token_keys(token: str) -> tuple[str, ...]:
+    keys = set(name_intel.token_keys(token)) if token else set()
+    keys.add(token)
+    return tuple(sorted(keys))
+
+
+def _trigrams(token: str) -> set[str]:
+    padded = f"^{token}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def acronym_of(tokens: tuple[str, ...]) -> str:
+    """Initials of the strong tokens: 'Daedong Credit Bank' -> 'dcb'."""
+    strong = [t for t in tokens if t not in _WEAK_TOKENS and not t.isdigit()]
+    return "".join(t[0] for t in strong) if len(strong) >= 2 else ""
+
+
+@dataclass
+class Record:
+    """One screenable entry: a list record or an evidence-graph entity."""
+
+    entity_id: str
+    dataset: str
+    source_id: str  # the list's own identifier (OFAC ent_num, UN reference number) or our entity id
+    caption: str
+    schema: str  # FtM schema: Person, Organization, Company, Vessel, Airplane
+    names: tuple[str, ...]
+    info: dict = field(default_factory=dict)  # program, country, kind, allegation ... for risk and reports
+
+
+@dataclass
+class Match:
+    record: Record
+    score: float
+    is_match: bool
+    explanation: list[dict]
+    matched_name: str
+
+    def as_dict(self) -> dict:
+        return {
+            "dataset": self.record.dataset,
+            "source_id": self.record.source_id,
+            "entity_id": self.record.entity_id,
+            "name": self.record.caption,
+            "matched_name": self.matched_name,
+            "schema": self.record.schema,
+            "score": round(self.score, 4),
+            "match": self.is_match,
+            "explanation": self.explanation,
+        }
+
+
+class MatchIndex:
+    """Inverted index over the names of many records; build once, query many times."""
+
+    def __init__(self, records: list[Record]):
+        self.records: list[Record] = []
+        self.name_record = array("i")
+        self.name_label: list[str] = []  # the list's own spelling, shown in explanations
+        self.name_tokens: list[tuple[str, ...]] = []
+        self.vocab: dict[str, tuple[str, ...]] = {}
+        self.postings: dict[str, array] = {}
+        self.trigram_vocab: dict[str, list[str]] = {}
+        self.acronyms: dict[str, array] = {}
+        self.datasets: set[str] = set()
+        self._cache: OrderedDict = OrderedDict()
+        post: dict[str, set[int]] = defaultdict(set)
+        acr: dict[str, set[int]] = defaultdict(set)
+        for rec in records:
+            self.add(rec, post, acr)
+        self.postings = {k: array("i", sorted(v)) for k, v in post.items()}
+        self.acronyms = {k: array("i", sorted(v)) for k, v in acr.items()}
+        tri: dict[str, list[str]] = defaultdict(list)
+        for tok in self.vocab:
+            for g in _trigrams(tok):
+                tri[g].append(tok)
+        self.trigram_vocab = dict(tri)
+        n = max(1, len(self.name_tokens))
+        self.key_idf = {k: math.log(1 + n / len(v)) for k, v in self.postings.items()}
+        self.max_idf = math.log(1 + n)
+
+    # --- build ---------------------------------------------------------------------------
+
+    def add(self, rec: Record, post, acr) -> None:
+        ri = len(self.records)
+        self.records.append(rec)
+        self.datasets.add(rec.dataset)
+        seen: set[tuple[str, ...]] = set()
+        for label in rec.names:
+            for variant in _variants(label):
+                toks = _tokens(variant)
+                if not toks or toks in seen:
+                    continue
+                seen.add(toks)
+                ni = len(self.name_tokens)
+                self.name_record.append(ri)
+                self.name_label.append(label)
+                self.name_tokens.append(toks)
+                for t in toks:
+                    keys = self.vocab.get(t)
+                    if keys is None:
+                        keys = self.vocab[t] = _token_keys(t)
+                    for k in keys:
+                        post[k].add(ni)
+                a = acronym_of(toks)
+                if len(a) >= 2:
+                    acr[a].add(ni)
+                # "ICBC" and "DCB" stand as names of their own in lists too.
+                if len(toks) == 1 and 2 <= len(toks[0]) <= 6:
+                    acr[toks[0]].add(ni)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_cache"] = OrderedDict()
+        return state
+
+    # --- retrieval -----------------------------------------------------------------------
+
+    def idf(self, token: str) -> float:
+        keys = self.vocab.get(token) or _token_keys(token)
+        best = max((self.key_idf.get(k, 0.0) for k in keys), default=0.0)
+        w = best if best else self.max_idf
+        if token in _WEAK_TOKENS:
+            w *= 0.2
+        elif token.isdigit():
+            w *= 0.6
+        elif len(token) == 1:
+            w *= 0.3
+        return w
+
+    def similar_tokens(self, token: str) -> list[tuple[str, float]]:
+        """Vocabulary tokens spelt like `token` (typos, doubled letters), with similarity."""
+        key = ("tok", token)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        out: list[tuple[str, float]] = []
+        if token in self.vocab:
+            out.append((token, 1.0))
+        if len(token) >= 4 and not token.isdigit():
+            counts: dict[str, int] = defaultdict(int)
+            grams = _trigrams(token)
+            for g in grams:
+                lst = self.trigram_vocab.get(g)
+                if lst is not None and len(lst) < 3000:
+                    for cand in lst:
+                        counts[cand] += 1
+            need = max(2, int(len(grams) * 0.4))
+            for cand, c in counts.items():
+                if c >= need and cand != token:
+                    sim = token_similarity(token, cand, (), ())
+                    if sim >= 0.8:
+                        out.append((cand, sim))
+            out.sort(key=lambda x: -x[1])
+            out = out[:12]
+        self._remember(key, out)
+        return out
+
+    def _remember(self, key, value) -> None:
+        self._cache[key] = value
+        if len(self._cache) > 200_000:
+            self._cache.popitem(last=False)
+
+    def retrieve(self, variants: list[tuple[str, ...]], datasets: frozenset | None) -> dict[int, float]:
+        """Record index -> retrieval weight, from token keys, fuzzy tokens and acronyms."""
+        name_score: dict[int, float] = defaultdict(float)
+        for toks in variants:
+            for t in set(toks):
+                w = self.idf(t)
+                hits: dict[int, float] = {}
+                keys = set(self.vocab.get(t) or _token_keys(t))
+                expansions = [(k, 1.0) for k in keys] + [(k2, s) for v, s in self.similar_tokens(t) if v != t for k2 in self.vocab.get(v, ())]
+                for k, s in expansions:
+                    plist = self.postings.get(k)
+                    if plist is None or len(plist) > MAX_POSTING:
+                        continue
+                    for ni in plist:
+                        if hits.get(ni, 0.0) < s:
+                            hits[ni] = s
+                for ni, s in hits.items():
+                    name_score[ni] += w * s
+            if len(toks) == 1 or all(len(t) == 1 for t in toks):
+                acr = "".join(toks).casefold()
+                for ni in self.acronyms.get(acr, ()):
+                    name_score[ni] += self.max_idf
+            else:
+                a = acronym_of(toks)
+                for ni in self.acronyms.get(a, ()) if len(a) >= 3 else ():
+                    name_score[ni] += self.max_idf * 0.5
+        rec_score: dict[int, float] = {}
+        for ni, s in name_score.items():
+            ri = self.name_record[ni]
+            if datasets is not None and self.records[ri].dataset not in datasets:
+                continue
+            if rec_score.get(ri, 0.0) < s:
+                rec_score[ri] = s
+        return rec_score
+
+    def names_of(self, ri: int) -> list[int]:
+        # Records are appended with contiguous name ids: find the slice by binary search.
+        lo, hi = 0, len(self.name_record)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.name_record[mid] < ri:
+                lo = mid + 1
+            else:
+                hi = mid
+        out = []
+        while lo < len(self.name_record) and self.name_record[lo] == ri:
+            out.append(lo)
+            lo += 1
+        return out
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+def token_similarity(a: str, b: str, a_keys: tuple[str, ...], b_keys: tuple[str, ...]) -> float:
+    """1.0 when two tokens share a key (same token across romanizations); else a typo allowance.
+
+    Names differ by one letter far more often by typo than by identity only in long
+    tokens: Scholz/Scholze yes, Sancho/Sanchez and Federman/Federer no.
+    """
+    if a == b:
+        return 1.0
+    if a_keys and b_keys and not set(a_keys).isdisjoint(b_keys):
+        return 1.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:  # an initial: J. ~ Joachim
+        return 0.7 if a[0] == b[0] else 0.0
+    m = min(la, lb)
+    if m < 4:
+        return 0.0
+    d = OSA.distance(a, b, score_cutoff=2)
+    if d <= 1:
+        return 0.9
+    if d == 2 and m >= 8:
+        return 0.8
+    return 0.0
+
+
+_SCHEMA_GROUP = {"Person": "person", "Organization": "org", "Company": "org", "LegalEntity": "any", "PublicBody": "org", "Vessel": "craft", "Airplane": "craft"}
+
+
+@dataclass
+class PairScore:
+    score: float
+    features: list[dict]
+
+
+def score_tokens(
+    q: tuple[str, ...],
+    c: tuple[str, ...],
+    weight,
+    keys,
+    q_schema: str | None = None,
+    c_schema: str | None = None,
+    q_label: str = "",
+    c_label: str = "",
+) -> PairScore:
+    """Score one query name (as tokens) against one candidate name; explain every feature."""
+    features: list[dict] = []
+    if not q or not c:
+        return PairScore(0.0, [])
+    wq = [weight(t) for t in q]
+    wc = [weight(t) for t in c]
+    used = [False] * len(c)
+    q_sim = [0.0] * len(q)
+    c_sim = [0.0] * len(c)
+    pairs = []
+    # Greedy alignment, rarest query tokens first: each candidate token is used once.
+    for i in sorted(range(len(q)), key=lambda i: -wq[i]):
+        best, best_j = 0.0, -1
+        for j, ct in enumerate(c):
+            if used[j]:
+                continue
+            s = token_similarity(q[i], ct, keys(q[i]), keys(ct))
+            if s > best:
+                best, best_j = s, j
+                if s == 1.0:
+                    break
+        if best_j >= 0:
+            used[best_j] = True
+            q_sim[i] = c_sim[best_j] = best
+            pairs.append((q[i], c[best_j], round(best, 3)))
+    # Joined or split tokens ("jinping" vs "jin ping"): compare the concatenations too.
+    q_join, c_join = "".join(q), "".join(c)
+    joined = 1.0 if q_join == c_join else (0.9 if len(q_join) >= 8 and OSA.distance(q_join, c_join, score_cutoff=1) <= 1 else 0.0)
+    sum_q, sum_c = sum(wq), sum(wc)
+    cov_q = sum(w * s for w, s in zip(wq, q_sim)) / sum_q if sum_q else 0.0
+    cov_c = sum(w * s for w, s in zip(wc, c_sim)) / sum_c if sum_c else 0.0
+    if joined and len(q) != len(c):
+        cov_q = cov_c = joined
+    chars = fuzz.token_sort_ratio(" ".join(q), " ".join(c)) / 100.0
+    full, both = max(cov_q, cov_c), min(cov_q, cov_c)
+    # Tokens left over on both sides are a conflict (Octavian vs Olaf); on one side only,
+    # the shorter name is contained in the longer (a middle name, a branch, a legal form).
+    conflict = min(1.0 - cov_q, 1.0 - cov_c)
+    strong_q = [t for t in q if t not in _WEAK_TOKENS]
+    strong_c = [t for t in c if t not in _WEAK_TOKENS]
+    digits_q = {t for t in q if t.isdigit()}
+    digits_c = {t for t in c if t.isdigit()}
+    raw = 0.42 * full + 0.38 * both + 0.20 * chars - 0.6 * conflict
+    thin = min(len(strong_q), len(strong_c)) <= 1 and max(len(strong_q), len(strong_c)) >= 2
+    if thin:
+        raw -= 0.12  # one strong token against several: weak evidence
+    if digits_q and digits_c and digits_q != digits_c:
+        raw -= 0.15
+    features.append({"feature": "tokens", "query": " ".join(q), "candidate": " ".join(c), "value": round(both, 3), "pairs": pairs})
+    features.append({"feature": "coverage", "query": round(cov_q, 3), "candidate": round(cov_c, 3), "value": round(full, 3)})
+    features.append({"feature": "characters", "query": " ".join(q), "candidate": " ".join(c), "value": round(chars, 3)})
+    if conflict > 0.01:
+        left_q = [t for t, s in zip(q, q_sim) if s == 0.0]
+        left_c = [t for t, s in zip(c, c_sim) if s == 0.0]
+        features.append({"feature": "conflicting_tokens", "query": " ".join(left_q), "candidate": " ".join(left_c), "value": round(-0.6 * conflict, 3)})
+    if thin:
+        features.append({"feature": "single_strong_token", "query": " ".join(strong_q), "candidate": " ".join(strong_c), "value": -0.12})
+    if joined and q != c:
+        features.append({"feature": "joined_tokens", "query": q_join, "candidate": c_join, "value": 1.0})
+    # Acronyms and fixed-width truncation, from the legal-forms helper when present.
+    if q_label and c_label:
+        bonus = _legal_features(q, c, q_label, c_label, features)
+        raw = max(raw, bonus)
+    gq, gc = _SCHEMA_GROUP.get(q_schema or "", "any"), _SCHEMA_GROUP.get(c_schema or "", "any")
+    if gq != "any" and gc != "any" and gq != gc:
+        raw *= 0.75
+        features.append({"feature": "schema_mismatch", "query": q_schema, "candidate": c_schema, "value": -0.25})
+    return PairScore(max(0.0, min(1.0, raw)), features)
+
+
+def _legal_features(q, c, q_label: str, c_label: str, features: list[dict]) -> float:
+    best = 0.0
+    qa, ca = "".join(q), acronym_of(c)
+    acro = False
+    if _legal is not None and hasattr(_legal, "acronym_matches"):
+        try:
+            acro = bool(_legal.acronym_matches(q_label, c_label)) or bool(_legal.acronym_matches(c_label, q_label))
+        except Exception:  # noqa: BLE001
+            acro = False
+    elif len(q) == 1 and len(qa) >= 3 and qa == ca:
+        acro = True
+    if acro:
+        best = max(best, 0.8)
+        features.append({"feature": "acronym", "query": q_label, "candidate": c_label, "value": 0.8})
+    trunc = False
+    if _legal is not None and hasattr(_legal, "is_truncation"):
+        try:
+            trunc = bool(_legal.is_truncation(q_label, c_label))
+        except Exception:  # noqa: BLE001
+            trunc = False
+    else:
+        qs, cs = " ".join(q), " ".join(c)
+        trunc = len(qs) >= 15 and len(cs) > len(qs) and cs.startswith(qs)
+    if trunc:
+        best = max(best, 0.78)
+        features.append({"feature": "truncation", "query": q_label, "candidate": c_label, "value": 0.78})
+    return best
+
+
+class Matcher:
+    """Queries a MatchIndex; remembers recent queries (shipment files repeat names a lot)."""
+
+    def __init__(self, index: MatchIndex, threshold: float = DEFAULT_THRESHOLD):
+        self.index = index
+        self.threshold = threshold
+
+    def keys(self, token: str) -> tuple[str, ...]:
+        k = self.index.vocab.get(token)
+        if k is not None:
+            return k
+        cache = self.index._cache
+        hit = cache.get(("keys", token))
+        if hit is None:
+            hit = _token_keys(token)
+            self.index._remember(("keys", token), hit)
+        return hit
+
+    def query_variants(self, name: str) -> list[tuple[str, str]]:
+        cache = self.index._cache
+        hit = cache.get(("var", name))
+        if hit is None:
+            hit = []
+            seen = set()
+            for v in _variants(name):
+                toks = _tokens(v)
+                if toks and toks not in seen:
+                    seen.add(toks)
+                    hit.append((v, toks))
+            self.index._remember(("var", name), hit)
+        return hit
+
+    def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset | None = None, threshold: float | None = None) -> list[Match]:
+        name = (name or "").strip()
+        if not name:
+            return []
+        threshold = self.threshold if threshold is None else threshold
+        key = ("q", name, schema, limit, datasets, threshold)
+        hit = self.index._cache.get(key)
+        if hit is not None:
+            return hit
+        idx = self.index
+        variants = self.query_variants(name)
+        retrieved = idx.retrieve([t for _, t in variants], datasets)
+        top = sorted(retrieved.items(), key=lambda x: -x[1])[:RETRIEVE]
+        out: list[Match] = []
+        for ri, _ in top:
+            rec = idx.records[ri]
+            best: PairScore | None = None
+            best_label, best_variant = "", ""
+            for ni in idx.names_of(ri):
+                ctoks = idx.name_tokens[ni]
+                for vtext, qtoks in variants:
+                    ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni])
+                    if best is None or ps.score > best.score:
+                        best, best_label, best_variant = ps, idx.name_label[ni], vtext
+            if best is None or best.score <= 0.0:
+                continue
+            feats = list(best.features)
+            if best_variant != name:
+                feats.insert(0, {"feature": "script_variant", "query": name, "candidate": best_variant, "value": 1.0})
+            feats.insert(0, {"feature": "name", "query": name, "candidate": best_label, "value": round(best.score, 4)})
+            out.append(Match(rec, best.score, best.score >= threshold, feats, best_label))
+        out.sort(key=lambda m: (-m.score, m.record.dataset, m.record.source_id))
+        out = out[:limit]
+        idx._remember(key, out)
+        return out
+
+
+def pair_score(name1: str, name2: str, schema: str | None = None) -> PairScore:
+    """Two names compared without an index (benchmarks, ad-hoc checks): best over variants."""
+    def keys(t):
+        return _token_keys(t)
+
+    def weight(t):
+        w = 1.0
+        if t in _WEAK_TOKENS:
+            w = 0.2
+        elif t.isdigit():
+            w = 0.6
+        elif len(t) == 1:
+            w = 0.3
+        return w
+
+    best = PairScore(0.0, [])
+    v1 = [(v, _tokens(v)) for v in _variants(name1)]
+    v2 = [(v, _tokens(v)) for v in _variants(name2)]
+    for a, ta in v1:
+        for b, tb in v2:
+            ps = score_tokens(ta, tb, weight, keys, schema, schema, a, b)
+            if ps.score > best.score or not best.features:
+                best = ps
+    return best
+
+
+_SPLIT = re.compile(r"\s*[;|]\s*")
