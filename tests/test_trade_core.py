@@ -185,6 +185,13 @@ def test_unit_values_and_the_anomalous_month():
     assert [u["period"] for u in monthly if u["anomaly"]] == ["2023-10"]
 
 
+def test_a_constant_unit_value_with_float_noise_is_not_an_anomaly():
+    # 4v / (4v/100) is 100 give or take one ulp: noise, not dispersion.
+    recs = [rec(f"2023-{i + 1:02d}", "M", "6704", 4 * v, kg=4 * v / 100) for i, v in enumerate([50, 70, 40, 60, 80, 55, 65])]
+    rep = analyze(recs)
+    assert not any(u["anomaly"] for u in rep["unit_values"])
+
+
 def test_robust_z_needs_five_points():
     assert robust_z([1, 2, 3, 4]) == [None] * 4
     z = robust_z([10, 10, 10, 10, 11])  # MAD 0 -> mean absolute deviation fallback

@@ -258,17 +258,22 @@ def robust_z(values: list[float], min_points: int = 5) -> list[float | None]:
     if len(values) < min_points:
         return [None] * len(values)
     m = median(values)
+    tiny = 1e-9 * max(1.0, abs(m))  # float noise in value/kg is not dispersion
     mad = median(abs(v - m) for v in values)
-    if mad > 0:
+    if mad > tiny:
         return [0.6745 * (v - m) / mad for v in values]
     mean_ad = sum(abs(v - m) for v in values) / len(values)
-    if mean_ad > 0:
+    if mean_ad > tiny:
         return [(v - m) / (1.253314 * mean_ad) for v in values]
     return [0.0] * len(values)
 
 
-def unit_values(records: list[TradeRecord], threshold: float = 3.5) -> list[dict]:
-    """US$/kg per (flow, code, period), monthly and annual, with robust anomalies per series."""
+def unit_values(records: list[TradeRecord], threshold: float = 3.5, min_change: float = 0.25) -> list[dict]:
+    """US$/kg per (flow, code, period), monthly and annual, with robust anomalies per series.
+
+    An anomaly needs |modified z| > threshold *and* a unit value at least `min_change`
+    (25%) away from the series median, so a near-constant series does not flag noise.
+    """
     out = []
     keys = sorted({(r.flow, r.hs) for r in records if r.hs.isdigit()})
     for flow, hs in keys:
@@ -282,6 +287,7 @@ def unit_values(records: list[TradeRecord], threshold: float = 3.5) -> list[dict
             ]
             uvs = [p.value / p.net_kg for _, p in rows]
             zs = robust_z(uvs)
+            mid = median(uvs) if uvs else 0.0
             for (period, p), uv, z in zip(rows, uvs, zs):
                 out.append(
                     {
@@ -293,7 +299,8 @@ def unit_values(records: list[TradeRecord], threshold: float = 3.5) -> list[dict
                         "net_kg": p.net_kg,
                         "usd_per_kg": round(uv, 4),
                         "robust_z": None if z is None else round(z, 3),
-                        "anomaly": z is not None and abs(z) > threshold,
+                        "anomaly": z is not None and abs(z) > threshold
+                        and (mid == 0 or abs(uv / mid - 1) >= min_change),
                     }
                 )
     return out
@@ -657,7 +664,7 @@ def analyze(records: Iterable[TradeRecord], params: AnalysisParams = AnalysisPar
             "surge_month": params.monthly_surge.describe("month"),
             "surge_year": params.yearly_surge.describe("year"),
             "unit_value_anomaly": f"|modified z| > {params.anomaly_threshold:g} within each (flow, HS code) series, "
-            "z = 0.6745 (x - median) / MAD, at least 5 points",
+            "z = 0.6745 (x - median) / MAD, at least 5 points, and at least 25% from the series median",
             "hierarchy": "when a code and a finer code under it are both present, only the coarser one is counted",
             "sanctions": [asdict(r) | {"rule": r.describe()} for r in SANCTION_RULES],
         },
