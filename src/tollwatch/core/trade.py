@@ -196,6 +196,17 @@ def yearly_series(records: Iterable[TradeRecord], predicate) -> dict[str, Point]
     return dict(sorted(out.items()))
 
 
+def _always(_record) -> bool:
+    return True
+
+
+def _by_flow_and_code(records: Iterable[TradeRecord]) -> list[tuple[tuple[str, str], list[TradeRecord]]]:
+    groups: dict[tuple[str, str], list[TradeRecord]] = defaultdict(list)
+    for r in records:
+        groups[(r.flow, r.hs)].append(r)
+    return sorted(groups.items())
+
+
 def fill_months(series: dict[str, float], first: int | None = None, last: int | None = None) -> dict[int, float]:
     """Month index -> value over a contiguous span, zero where no record exists."""
     if not series and (first is None or last is None):
@@ -275,12 +286,12 @@ def unit_values(records: list[TradeRecord], threshold: float = 3.5, min_change: 
     (25%) away from the series median, so a near-constant series does not flag noise.
     """
     out = []
-    keys = sorted({(r.flow, r.hs) for r in records if r.hs.isdigit()})
-    for flow, hs in keys:
-        pred = lambda r, f=flow, h=hs: r.flow == f and r.hs == h  # noqa: E731
+    for (flow, hs), group in _by_flow_and_code(records):
+        if not hs.isdigit():
+            continue
         for granularity, series in (
-            ("month", monthly_series(records, pred)),
-            ("year", yearly_series(records, pred)),
+            ("month", monthly_series(group, _always)),
+            ("year", yearly_series(group, _always)),
         ):
             rows = [
                 (period, p) for period, p in series.items() if p.net_kg is not None and p.net_kg > 0
@@ -379,13 +390,12 @@ def surges(series: dict[int, float], rule: SurgeRule) -> list[tuple[int, float, 
 
 def find_surges(records: list[TradeRecord], monthly_rule: SurgeRule, yearly_rule: SurgeRule) -> list[dict]:
     out = []
-    for flow, hs in sorted({(r.flow, r.hs) for r in records}):
-        pred = lambda r, f=flow, h=hs: r.flow == f and r.hs == h  # noqa: E731
-        months = {p: pt.value for p, pt in monthly_series(records, pred).items()}
+    for (flow, hs), group in _by_flow_and_code(records):
+        months = {p: pt.value for p, pt in monthly_series(group, _always).items()}
         if months:
             for i, v, base in surges(fill_months(months), monthly_rule):
                 out.append(_surge(month_label(i), "month", flow, hs, v, base, monthly_rule))
-        years = {int(p): pt.value for p, pt in yearly_series(records, pred).items()}
+        years = {int(p): pt.value for p, pt in yearly_series(group, _always).items()}
         if years:
             filled = {y: years.get(y, 0.0) for y in range(min(years), max(years) + 1)}
             for y, v, base in surges(filled, yearly_rule):
