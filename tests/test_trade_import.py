@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from store_support import backend_url  # noqa: F401  (a fixture)
 
 from tollwatch.core.errors import InputError
 from tollwatch.importers.trade import country_code, import_trade_file
@@ -115,3 +116,26 @@ def test_country_codes():
     assert country_code("KP") == "KP"
     assert country_code("WLD") == "W00"
     assert country_code("USA") == "US"
+
+
+def test_import_and_report_on_both_backends(backend_url, tmp_path):
+    from tollwatch.app.evidence import open_store
+    from tollwatch.app.trade import report
+
+    s = open_store(backend_url, load_reference=False)
+    try:
+        lines = ["period,reporter,partner,flow,hs,value_usd,net_kg"]
+        lines += [f"2023-{m:02d},CN,KP,M,6704,{250 if m == 9 else 100},{10}" for m in range(1, 13)]
+        lines += ["2023-05,CN,KP,M,6109,35,1", "2023,CN,US,X,6704,400,"]
+        path = write(tmp_path, "t.csv", lines)
+        assert import_trade_file(s, path).imported == 14
+        with pytest.raises(InputError):
+            import_trade_file(s, write(tmp_path, "dup.csv", [lines[0], "2024-01,CN,KP,M,6704,1", lines[1].replace(
+                "100", "7")]))
+        rep = report(s, "CN", "KP")
+        assert [x["period"] for x in rep["surges"]] == ["2023-09"]
+        assert [x["hs"] for x in rep["sanction_flags"]] == ["6109"]
+        assert rep["exposure"][0]["exposure_usd"] == 400.0  # all 6704 imports come from KP: share 1
+        assert len(stored(s)) == 14
+    finally:
+        s.close()
