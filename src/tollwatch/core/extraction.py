@@ -174,7 +174,7 @@ _GENERIC = {
 
 
 def _is_designation(tok: str) -> bool:
-    return bool(re.fullmatch(r"(제)?\d+(호)?|[a-z]?\d+[a-z]?|che\d+ho|je\d+ho", name_intel.normalize(tok).replace(" ", "")))
+    return bool(re.fullmatch(r"제?\d+호?|[a-z]?\d+[a-z]?|(?:che|je)\d+ho", tok.casefold().replace(" ", "")))
 
 
 @dataclass
@@ -359,7 +359,7 @@ _KYOHWASO_CUE = _rx(
 )
 _PRODUCE_CUE = _rx(
     r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
-    r"export items?|work(?:ing|s|ed)? on|receiv\w*|materials? for|생산|제작|만들|만드|가공|뜨개|짜|작업|제조"
+    r"export items?|work(?:ing|s|ed)? on|receiv\w*|materials? for|생산|제작|만들|만드|만든|가공|뜨개|짜|작업|제조"
 )
 _RECEIVE_CUE = _rx(r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|받|공급|들여|반입|수입")
 _NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|didn't|did not|않|못|중단")
@@ -405,10 +405,11 @@ _UNIT_WORDS = {"inmates": "prisoners", "prisoners": "prisoners", "명": "prisone
 _NEW_FACILITY = re.compile(
     r"\b((?:[A-Z][\w'’-]+\s+){1,3}?)(Labou?r (?:Training )?Camp|Prison Camp|Prison|Kyohwaso|Kwalliso|"
     r"Re-?education Camp|Detention Cent(?:er|re)|Holding Cent(?:er|re))\b"
-    r"|(?<![가-힣])([가-힣]{2,6})\s?(?:제?\d+호\s?)?(교화소|관리소|노동단련대|로동단련대|집결소)"
+    r"|(?<![\w])([가-힣]{2,6})\s?(?:제?\d+호\s?)?(교화소|관리소|노동단련대|로동단련대|집결소)(?!별|마다|들)"
 )
 _NEW_COMPANY = re.compile(
-    r"\b((?:[A-Z][\w&'’-]*\s+){1,5}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?))"
+    r"\b((?:[A-Z][\w&'’-]*\s+){1,5}?(?:Trading\s+(?:Company|Corporation|Co\.,?\s?Ltd\.?|Co\.)|Co\.,?\s?Ltd\.?|Company|"
+    r"Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?)(?![\w]))"
     r"|(?<![가-힣])([가-힣]{2,8}(?:무역회사|무역))(?![가-힣])"
 )
 _NEW_SUBUNIT = re.compile(r"\b(?:the\s+)?([a-z]+)\s+(department|division|section|office)\s+of\s+(?:the\s+)?$", re.I)
@@ -438,26 +439,58 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
     sents = []
     for s, e in sentences(text):
         sents.append(_Sentence(s, e, text[s:e], [m for m in chosen if s <= m.start and m.end <= e]))
-    lead_body = _lead_body(chosen, gazetteer)
+    parents = {p.candidates[0] for _, p in _part_of_pairs(text, raw)}
+    lead_body = _lead_body(chosen, parents)
     out = _Claims(source_id)
     new_entities: dict[str, Entity] = {}
+    previous_facilities: list[Mention] = []
+    previous_end = 0
     for sent in sents:
         facilities = [m for m in sent.mentions if m.kind == EntityKind.FACILITY and m.entity_id]
         orgs = [m for m in sent.mentions if m.kind == EntityKind.ORGANIZATION and m.entity_id]
         products = [m for m in sent.mentions if m.kind == EntityKind.PRODUCT and m.entity_id]
         new_facs = _new_facilities(text, sent, chosen, new_entities, source_id)
         facilities = sorted(facilities + new_facs, key=lambda m: m.start)
+        if not facilities and "\n\n" not in text[previous_end : sent.start]:
+            facilities = _coreference(sent, previous_facilities, gazetteer)
+        previous_facilities, previous_end = facilities, sent.end
         new_orgs = _new_companies(text, sent, chosen, new_entities, source_id)
         _products(text, sent, facilities, products, out, gazetteer)
-        _inspection(sent, facilities, orgs, raw, out, gazetteer)
+        _inspection(sent, facilities, orgs, parents, out, gazetteer)
         _chain(text, sent, raw, out, new_entities, gazetteer, source_id)
-        general_subject = _first_unnested(orgs, raw) or lead_body
+        general_subject = _first_unnested(orgs, parents) or lead_body
         _quantities(sent, facilities, general_subject, out, gazetteer)
-        _deadlines(sent, facilities, orgs, raw, general_subject, out, reference_date, gazetteer)
-        _contracts(sent, facilities, orgs + new_orgs, raw, general_subject, out, gazetteer)
+        _deadlines(sent, facilities, orgs, parents, general_subject, out, reference_date, gazetteer)
+        _contracts(sent, facilities, orgs + new_orgs, parents, general_subject, out, gazetteer)
     result.claims = out.claims
     result.new_entities = list(new_entities.values())
     return result
+
+
+_COREF = re.compile(
+    r"\b(?:the|this|that|the same)\s+(?:camp|prison|kyohwaso|facility|labou?r camp|prison camp)\b(?!s)"
+    r"|(?:이|해당|그|같은)\s?(?:교화소|수용소|관리소|단련대|시설)|이곳|그곳",
+    re.I,
+)
+
+
+def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """"This camp" right after a sentence naming exactly one facility means that facility."""
+    ids = {m.entity_id for m in previous}
+    if len(ids) != 1 or _GENERAL_CUE.search(sent.text):
+        return []
+    m = _COREF.search(sent.text)
+    if not m:
+        return []
+    ref = previous[0]
+    entity = gaz.by_id.get(ref.entity_id)
+    name = entity.caption if entity else ref.entity_id
+    note = f"the sentence says '{m.group(0)}', taken to be {name} named in the sentence before"
+    if ref.note:
+        note += "; " + ref.note
+    return [
+        Mention(sent.start + m.start(), sent.start + m.end(), (ref.entity_id,), EntityKind.FACILITY, True, ref.entity_id, note, min(ref.confidence, 0.6))
+    ]
 
 
 class _Claims:
@@ -506,13 +539,14 @@ def _facility_type(entity: Entity | None) -> str:
 
 def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> None:
     """Pick one entity for each mention; a shared place name is decided by the words around it."""
-    previous: dict[tuple[str, ...], tuple[str, str]] = {}
     sent_spans = sentences(text)
     doc_kw = len(_KWALLISO_CUE.findall(text))
     doc_ky = len(_KYOHWASO_CUE.findall(_KWALLISO_CUE.sub(" ", text)))
+    last_seen: dict[str, int] = {}
     for m in mentions:
         if len(m.candidates) == 1:
             m.entity_id = m.candidates[0]
+            last_seen[m.entity_id] = m.start
             continue
         if m.kind != EntityKind.FACILITY:
             # Two organizations or products under one name: leave it to a person.
@@ -533,10 +567,10 @@ def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> No
                 f"'{word}' ({'a political prison camp' if kind == 'kwalliso' else 'a labor/prison camp, not a political prison camp'})"
             )
             m.confidence = 0.8
-        elif m.candidates in previous:
-            chosen_id, why = previous[m.candidates]
+        elif any(c in last_seen for c in m.candidates):
+            chosen_id = max((c for c in m.candidates if c in last_seen), key=lambda c: last_seen[c])
             choice = gaz.by_id[chosen_id]
-            m.note = f"'{label}' names {len(ents)} facilities ({names}); chose {choice.id} as earlier in the text ({why})"
+            m.note = f"'{label}' names {len(ents)} facilities ({names}); chose {choice.id}, the one the text last named"
             m.confidence = 0.7
         elif political and other and (doc_kw or doc_ky):
             choice = political[0] if doc_kw > doc_ky else other[0]
@@ -554,7 +588,7 @@ def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> No
             m.confidence = 0.45
         if choice is not None:
             m.entity_id = choice.id
-            previous[m.candidates] = (choice.id, m.note.split("; ", 1)[1] if m.note else "")
+            last_seen[choice.id] = m.start
 
 
 def _nearest_cue(text: str, s: int, e: int, m: Mention) -> tuple[str, str] | None:
@@ -572,12 +606,15 @@ def _nearest_cue(text: str, s: int, e: int, m: Mention) -> tuple[str, str] | Non
     return found[0][1], found[0][2]
 
 
-def _lead_body(mentions: list[Mention], gaz: Gazetteer) -> str | None:
-    """The organization a report names most often: general statements are about it, not a camp."""
+def _lead_body(mentions: list[Mention], parents: set[str]) -> str | None:
+    """The narrowest organization a report names most often: general statements are about it, not a camp."""
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
-    for m in mentions:
-        if m.kind == EntityKind.ORGANIZATION and m.entity_id:
+    orgs = [m for m in mentions if m.kind == EntityKind.ORGANIZATION and m.entity_id]
+    if any(m.entity_id not in parents for m in orgs):
+        orgs = [m for m in orgs if m.entity_id not in parents]
+    for m in orgs:
+        if m.entity_id:
             counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
             first.setdefault(m.entity_id, m.start)
     if not counts:
@@ -585,9 +622,33 @@ def _lead_body(mentions: list[Mention], gaz: Gazetteer) -> str | None:
     return max(counts, key=lambda k: (counts[k], -first[k]))
 
 
-def _first_unnested(orgs: list[Mention], raw: list[Mention]) -> str | None:
+def _first_unnested(orgs: list[Mention], parents: set[str]) -> str | None:
     """The narrowest organization named: in "the bureau of the ministry", the bureau."""
+    for m in orgs:
+        if m.entity_id not in parents:
+            return m.entity_id
     return orgs[0].entity_id if orgs else None
+
+
+def _part_of_pairs(text: str, raw: list[Mention]) -> list[tuple[Mention, Mention]]:
+    """(unit, parent) pairs: "the X bureau of the Y ministry" and "사회안전성 교화국"."""
+    orgs = [m for m in raw if m.kind == EntityKind.ORGANIZATION and len(m.candidates) == 1]
+    pairs = []
+    for a in orgs:
+        for b in orgs:
+            if a.candidates == b.candidates or b.start < a.end:
+                continue
+            gap = text[a.end : b.start]
+            if re.fullmatch(r"\s+of\s+(?:the\s+)?", gap, re.I):
+                pairs.append((a, b))
+            elif (
+                _HANGUL.search(text[a.start : a.end])
+                and re.fullmatch(r"\s*(?:산하\s*|의\s*)?", gap)
+                and re.search(r"(?:국|처|과|부|소)$", text[b.start : b.end])
+                and re.search(r"(?:성|부|위원회)$", text[a.start : a.end])
+            ):
+                pairs.append((b, a))
+    return pairs
 
 
 def _clause_groups(text: str, facilities: list[Mention]) -> list[list[Mention]]:
@@ -638,10 +699,10 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
             out.add(sent, f.entity_id, predicate, obj=p.entity_id, period=period, confidence=conf, note=note)
 
 
-def _inspection(sent, facilities, orgs, raw, out: _Claims, gaz) -> None:
+def _inspection(sent, facilities, orgs, parents, out: _Claims, gaz) -> None:
     if not facilities or not orgs or not _INSPECT_CUE.search(sent.text):
         return
-    inspector = _first_unnested(orgs, raw)
+    inspector = _first_unnested(orgs, parents)
     for f in {x.entity_id: x for x in facilities}.values():
         out.add(sent, f.entity_id, Predicate.INSPECTED_BY, obj=inspector, confidence=min(0.75, f.confidence), note=f.note)
 
@@ -651,21 +712,8 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
     orgs = [
         m for m in raw if m.kind == EntityKind.ORGANIZATION and len(m.candidates) == 1 and sent.start <= m.start and m.end <= sent.end
     ]
-    for a in orgs:
-        for b in orgs:
-            if a.candidates == b.candidates:
-                continue
-            gap = text[a.end : b.start]
-            if b.start >= a.end and re.fullmatch(r"\s+of\s+(?:the\s+)?", gap, re.I):
-                out.add(sent, a.candidates[0], Predicate.PART_OF, obj=b.candidates[0], confidence=0.85)
-            elif (
-                b.start >= a.end
-                and _HANGUL.search(text[a.start : a.end])
-                and re.fullmatch(r"\s*(?:산하\s*|의\s*)?", gap)
-                and re.search(r"(?:국|처|과|부|소)$", text[b.start : b.end])
-                and re.search(r"(?:성|부|위원회)$", text[a.start : a.end])
-            ):
-                out.add(sent, b.candidates[0], Predicate.PART_OF, obj=a.candidates[0], confidence=0.8)
+    for unit, parent in _part_of_pairs(text, orgs):
+        out.add(sent, unit.candidates[0], Predicate.PART_OF, obj=parent.candidates[0], confidence=0.85)
     # "the production department of the corrections bureau": a unit we do not know yet.
     for b in orgs:
         prefix = text[max(sent.start, b.start - 60) : b.start]
@@ -675,7 +723,7 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
         parent = gaz.by_id.get(b.candidates[0])
         unit_name = f"{m.group(1).capitalize()} {m.group(2).casefold()}"
         caption = f"{unit_name}, {parent.caption if parent else b.candidates[0]}"
-        eid = "org-new-" + slug(f"{b.candidates[0]} {unit_name}")[:80]
+        eid = "org-new-" + _id_fragment(f"{b.candidates[0]} {unit_name}")
         if eid not in new_entities:
             new_entities[eid] = Entity(
                 id=eid,
@@ -715,7 +763,7 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz)
                 out.add(sent, f.entity_id, Predicate.HOLDS_PRISONERS, quantity=qty, confidence=0.6, note=f.note)
 
 
-def _deadlines(sent, facilities, orgs, raw, general_subject, out: _Claims, reference_date, gaz) -> None:
+def _deadlines(sent, facilities, orgs, parents, general_subject, out: _Claims, reference_date, gaz) -> None:
     if not _REVIEW_CUE.search(sent.text):
         return
     for d in _DEADLINE.finditer(sent.text):
@@ -731,7 +779,7 @@ def _deadlines(sent, facilities, orgs, raw, general_subject, out: _Claims, refer
             ref_m = int(reference_date[5:7]) if len(reference_date) >= 7 else 1
             year = str(ref_y + 1 if month < ref_m else ref_y)
         value = f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
-        subject = _first_unnested(orgs, raw) or (facilities[0].entity_id if facilities else general_subject)
+        subject = _first_unnested(orgs, parents) or (facilities[0].entity_id if facilities else general_subject)
         if not subject:
             continue
         out.add(
@@ -745,16 +793,23 @@ def _deadlines(sent, facilities, orgs, raw, general_subject, out: _Claims, refer
         )
 
 
-def _contracts(sent, facilities, orgs, raw, general_subject, out: _Claims, gaz) -> None:
+def _contracts(sent, facilities, orgs, parents, general_subject, out: _Claims, gaz) -> None:
     if not _CONTRACT_CUE.search(sent.text):
         return
+    orgs = sorted(orgs, key=lambda m: m.start)
     counterparts = [m for m in orgs if (gaz.by_id.get(m.entity_id) is None or "state_body" not in (gaz.by_id[m.entity_id].attributes or {}).get("roles", []))]
     phrases = list(_COUNTERPART.finditer(sent.text))
+    state = [m for m in orgs if m not in counterparts]
+    if facilities or state:
+        subjects = [f.entity_id for f in facilities] or [state[0].entity_id]
+    elif len(counterparts) >= 2 or (counterparts and phrases):
+        # "X Trading, which signed a contract with Y": the first company is the party that contracts.
+        subjects, counterparts = [counterparts[0].entity_id], counterparts[1:]
+    else:
+        subjects = [general_subject] if general_subject else []
     if not counterparts and not phrases:
         return
-    state = [m for m in orgs if m not in counterparts]
-    subjects = [f.entity_id for f in facilities] or ([state[0].entity_id] if state else ([general_subject] if general_subject else []))
-    general = not facilities and not state
+    general = not facilities and not state and subjects == [general_subject]
     for subj in dict.fromkeys(subjects):
         for c in counterparts:
             out.add(sent, subj, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=0.6, note="toll manufacturing")
@@ -778,6 +833,8 @@ def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, 
         if m.group(3):
             place, kind_word = m.group(3), m.group(4)
             place_start = s
+            if _split_hangul(place, 0)[0].text != place or place in ("일반", "모든", "각", "해당", "다른", "여러"):
+                continue  # "15일까지 교화소": a word with its particle is not a place name
         else:
             words = [w for w in m.group(1).split() if w.casefold() not in _STOP_CAPS]
             if not words:
@@ -787,7 +844,7 @@ def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, 
         if any(c.start < e and c.end > place_start for c in chosen):
             continue  # a known facility (or part of one)
         caption = f"{place} {kind_word}"
-        eid = "facility-new-" + slug(caption)
+        eid = "facility-new-" + _id_fragment(caption)
         if eid not in new_entities:
             ftype = (
                 FacilityType.KWALLISO
@@ -827,7 +884,7 @@ def _new_companies(text, sent: _Sentence, chosen: list[Mention], new_entities, s
             continue
         if any(c.start < e and c.end > s for c in chosen):
             continue
-        eid = "org-new-" + slug(name)
+        eid = "org-new-" + _id_fragment(name)
         if eid not in new_entities:
             new_entities[eid] = Entity(
                 id=eid,
@@ -839,3 +896,13 @@ def _new_companies(text, sent: _Sentence, chosen: list[Mention], new_entities, s
             )
         out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, None, 0.6))
     return out
+
+
+def _id_fragment(name: str) -> str:
+    """A readable id part; names in Hangul or Han get a short digest instead of an empty slug."""
+    import hashlib
+
+    readable = slug(name)[:60].strip("-")
+    if readable and name.isascii():
+        return readable
+    return (readable + "-" if readable else "") + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
