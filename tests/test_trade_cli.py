@@ -112,6 +112,8 @@ def test_figures_command_shows_the_bundled_figures_with_citations(cli):
     assert all(f["source_url"].startswith("http") for f in figures)
     table = cli("trade", "figures").stdout
     assert "167000000" in table and "Reuters" in table
+    for fig in figures:  # every citation in full, never cut to the column width
+        assert fig["source_url"] in table
 
 
 def test_bad_file_exits_non_zero_with_one_line(cli, tmp_path):

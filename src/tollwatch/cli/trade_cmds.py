@@ -73,8 +73,17 @@ def register(cli: click.Group) -> None:
         """The bundled China-DPRK hair-trade figures as reported in the news, with citations."""
         from tollwatch.importers.reference import trade_figures
 
-        emit(trade_figures(), fmt, ["period", "flow", "hs_scope", "quantity_t", "value_usd", "share_note",
-                                    "source_publisher", "source_url"])
+        figures = trade_figures()
+        if fmt == "json":
+            emit(figures, fmt)
+            return
+        # Citations go in full below the table: a truncated URL cites nothing.
+        rows = [dict(f, ref=f"[{i}]") for i, f in enumerate(figures, 1)]
+        emit(rows, "table", ["ref", "period", "flow", "hs_scope", "quantity_t", "value_usd", "share_note",
+                             "source_publisher"])
+        click.echo("")
+        for i, f in enumerate(figures, 1):
+            click.echo(f"[{i}] {f.get('source_publisher')}: {f.get('source_url')}")
 
 
 def _print_tables(rep: dict) -> None:
