@@ -136,3 +136,21 @@ def test_web_functions(store, tmp_path):
     assert set(svgs) == {"flows", "unit_values", "surges", "seasonality", "exposure"}
     assert all(s.lstrip().startswith("<?xml") and "<svg" in s for s in svgs.values())
     assert charts_svg(rep) == svgs  # same data, same SVG
+
+
+def test_html_escapes_reference_figures_and_links_only_web_urls():
+    from tollwatch.app.trade import charts, html_report, params_from, report_from_records
+    from tollwatch.core.trade import TradeRecord
+
+    figures = [
+        {"period": "2023", "flow": "NK->CN exports", "hs_scope": "<b onmouseover=x>6704</b>", "value_usd": "5",
+         "source_publisher": "Evil & Co", "source_url": "javascript:alert(1)"},
+        {"period": "2023", "flow": "NK->CN exports", "hs_scope": "6704", "value_usd": "5",
+         "source_publisher": "Fine", "source_url": "https://example.org/a?b=1&c=<2>"},
+    ]
+    rep = report_from_records([TradeRecord("2023-01", "CN", "KP", "M", "6704", 5)], params_from(), figures)
+    page = html_report(rep, charts(rep, "svg"))
+    assert "<b onmouseover" not in page and "&lt;b onmouseover=x&gt;" in page
+    assert 'href="javascript' not in page and "javascript:alert(1)" in page
+    assert '<a href="https://example.org/a?b=1&amp;c=&lt;2&gt;"' in page
+    assert "Evil &amp; Co" in page

@@ -166,6 +166,14 @@ def test_seasonality_profile_and_early_winter_share():
     assert sum(p["share"] for p in s["profile"]) == pytest.approx(1.0)
 
 
+def test_seasonality_does_not_overweight_months_seen_twice():
+    # Jan 2022 .. Mar 2023, flat at 10: every calendar month has the same mean, so the same share.
+    series = {p: 10 for p in months()[:15]}
+    s = seasonality(series)
+    assert [p["share"] for p in s["profile"]] == pytest.approx([1 / 12] * 12)
+    assert s["early_winter_index"] == pytest.approx(1.0)
+
+
 def test_annual_record_wins_over_the_months_of_the_same_year():
     recs = [rec("2023", "M", "6704", 1200), rec("2023-01", "M", "6704", 100), rec("2022-01", "M", "6704", 50)]
     ys = yearly_series(recs, lambda r: True)

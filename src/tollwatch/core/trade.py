@@ -321,7 +321,9 @@ def unit_values(records: list[TradeRecord], threshold: float = 3.5, min_change: 
 
 
 def seasonality(series: dict[str, float]) -> dict:
-    """Month-of-year profile over the series' full years-span; shares sum to 1."""
+    """Month-of-year profile: the mean of each calendar month over the series' span, and each
+    month's share of the sum of those means (so a span of 15 months does not over-weight
+    the three months it holds twice). Shares sum to 1."""
     if not series:
         return {"profile": [], "peak_month": None, "early_winter_share": None, "early_winter_index": None}
     filled = fill_months(series)
@@ -330,18 +332,19 @@ def seasonality(series: dict[str, float]) -> dict:
     for i, v in filled.items():
         totals[i % 12 + 1] += v
         counts[i % 12 + 1] += 1
-    grand = sum(totals.values())
+    means = {m: totals[m] / counts[m] for m in range(1, 13) if counts[m]}
+    grand = sum(means.values())
     profile = [
         {
             "month": m,
-            "mean": (totals[m] / counts[m]) if counts[m] else None,
-            "share": (totals[m] / grand) if grand else None,
+            "mean": means.get(m),
+            "share": (means[m] / grand) if grand and m in means else None,
             "observations": counts[m],
         }
         for m in range(1, 13)
     ]
-    peak = max((p for p in profile if p["mean"] is not None), key=lambda p: p["mean"])["month"]
-    share = sum(totals[m] for m in EARLY_WINTER_MONTHS) / grand if grand else None
+    peak = max(means, key=lambda m: (means[m], -m))
+    share = sum(means.get(m, 0.0) for m in EARLY_WINTER_MONTHS) / grand if grand else None
     expected = len(EARLY_WINTER_MONTHS) / 12
     return {
         "profile": profile,

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tqdm import tqdm
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.trade import WORLD, TradeDataError, TradeRecord
@@ -144,7 +147,9 @@ def parse_trade_text(text: str, path: str, layout: str = "auto") -> ParsedTrade:
 
     parsed = ParsedTrade(path=path, layout=layout)
     seen: dict[tuple, int] = {}
-    for cells in reader:
+    rows = tqdm(reader, desc=f"reading {Path(path).name}", unit=" rows", disable=None, file=sys.stderr,
+                leave=False)
+    for cells in rows:
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
