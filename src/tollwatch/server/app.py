@@ -114,7 +114,11 @@ def create_app(
         except HTTPException as exc:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         response = await call_next(request)
-        if request.state.session_dirty and auth.api_key_from(request) is None:
+        # Cookies go with pages and form redirects only: API clients stay cookie-free.
+        is_page = (
+            response.headers.get("content-type", "").startswith("text/html") and "content-disposition" not in response.headers
+        ) or response.status_code in (302, 303)
+        if request.state.session_dirty and is_page and auth.api_key_from(request) is None:
             response.set_cookie(
                 auth.SESSION_COOKIE,
                 state.sessions.dump(request.state.session),
@@ -174,9 +178,10 @@ def create_app(
 
     state.render = render
 
-    from tollwatch.server import routes_api, routes_pages
+    from tollwatch.server import routes_api, routes_pages, routes_screening
 
     routes_api.register(app, state)
+    routes_screening.register(app, state)
     routes_pages.register(app, state)
     return app
 

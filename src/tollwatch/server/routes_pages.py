@@ -81,14 +81,17 @@ def register(app: FastAPI, state) -> None:
 
     # --- review ----------------------------------------------------------------------
     @app.get("/review", include_in_schema=False)
-    def review_page(request: Request):
+    def review_page(request: Request, source: str = ""):
         p = principal(request)
         if p.anonymous:
             return redirect("/login?next=/review")
         auth.require_writer(request)
         with state.read(p) as r:
             queue = views.review_queue(r)
-        return no_store(render(request, "review.html", {"queue": queue}))
+            src = r.get_source(source) if source else None
+        if src:
+            queue = [c for c in queue if c["source_id"] == src.id]
+        return no_store(render(request, "review.html", {"queue": queue, "source": src}))
 
     @app.post("/review/{claim_id}", include_in_schema=False)
     def review_decide(

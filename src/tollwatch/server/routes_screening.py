@@ -1,0 +1,508 @@
+"""Screening over HTTP: the yente-compatible `POST /match/{dataset}`, file screening jobs
+with progress and downloads, and report ingestion for analysts.
+
+Matching, risk and the output writers are the screening module's (app.screening,
+engines.local); ingestion is app.ingest. This module only adapts them to HTTP and to the
+caller's clearance: graph entities proposed from unseen evidence are dropped from results.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+
+from tollwatch.core.errors import InputError
+from tollwatch.core.model import ModelError, Sensitivity, sha256_text
+from tollwatch.server import auth, views
+from tollwatch.server.app import no_store, redirect
+
+ALGORITHMS = ("tollwatch-v1", "best", "logic-v1", "name-based", "name-qualified", "regression-v1")
+SCREEN_INPUTS = (".csv", ".tsv", ".xlsx", ".parquet", ".jsonl")
+MAX_SCREEN_ROWS = 100_000
+MAX_QUERIES = 500
+WEAK_SCORE = 0.5  # the results page hides weaker candidates; downloads keep them all
+
+
+class EntityQuery(BaseModel):
+    schema_: str = Field("Thing", alias="schema")
+    properties: dict[str, list[str] | str] = Field(default_factory=dict)
+
+    model_config = {"populate_by_name": True, "extra": "allow"}
+
+
+class MatchRequest(BaseModel):
+    queries: dict[str, EntityQuery]
+    weights: dict[str, float] | None = None
+    config: dict | None = None
+
+    model_config = {"extra": "allow"}
+
+
+class PreparedCache:
+    """The screening index, rebuilt when the store changes (the fingerprint says when)."""
+
+    def __init__(self, store):
+        self.store = store
+        self._lock = threading.Lock()
+        self._key: str | None = None
+        self._prepared = None
+
+    def get(self):
+        from tollwatch.app.screening import _fingerprint, prepare
+
+        with self._lock:
+            key = _fingerprint(self.store) if self._prepared is not None else None
+            if self._prepared is None or key != self._key:
+                self._prepared = prepare(self.store)
+                self._key = _fingerprint(self.store)
+            return self._prepared
+
+
+def _names(q: EntityQuery) -> list[str]:
+    props = {k: ([v] if isinstance(v, str) else list(v)) for k, v in q.properties.items()}
+    names = [n for n in props.get("name", []) if n and n.strip()]
+    for key in ("alias", "previousName", "weakAlias"):
+        names += [n for n in props.get(key, []) if n and n.strip()]
+    if not names:
+        parts = [" ".join(props.get(k, [])) for k in ("firstName", "middleName", "fatherName", "lastName")]
+        joined = " ".join(p for p in parts if p).strip()
+        if joined:
+            names.append(joined)
+    return names[:20]
+
+
+def register(app: FastAPI, state) -> None:
+    render = state.render
+    prepared_cache = PreparedCache(state.store)
+    state.prepared = prepared_cache
+
+    def principal(request: Request) -> auth.Principal:
+        return request.state.principal
+
+    def hidden_graph_ids(p: auth.Principal) -> set[str]:
+        """Proposed graph entities the caller may not see (their evidence is above the ceiling)."""
+        from tollwatch.core.model import EntityKind  # noqa: F401 - kinds are not filtered here
+
+        with state.read(p) as r:
+            if r.max_sensitivity == Sensitivity.CONFIDENTIAL:
+                return set()
+            return {e.id for e in r.list_entities(dataset="tollwatch") if e.is_new and not views.entity_visible(r, e)}
+
+    # --- yente-compatible matching ---------------------------------------------------
+    @app.post(
+        "/match/{dataset}",
+        tags=["matching"],
+        summary="Match entities (yente-compatible)",
+        description="The request and response shapes of OpenSanctions yente's /match: "
+        "`default` searches every loaded list and the evidence graph.",
+    )
+    def match(
+        request: Request,
+        dataset: str,
+        body: MatchRequest,
+        threshold: float = Query(0.7, ge=0.0, le=1.0),
+        limit: int = Query(5, ge=1, le=500),
+        algorithm: str = Query("best"),
+        cutoff: float = Query(0.0, ge=0.0, le=1.0),
+        include_dataset: list[str] = Query(default_factory=list),
+        exclude_dataset: list[str] = Query(default_factory=list),
+        exclude_schema: list[str] = Query(default_factory=list),
+        exclude_entity_ids: list[str] = Query(default_factory=list),
+    ):
+        if algorithm not in ALGORITHMS:
+            raise HTTPException(400, f"algorithm: unknown {algorithm!r} (available: {', '.join(ALGORITHMS)})")
+        if len(body.queries) > MAX_QUERIES:
+            raise HTTPException(400, f"queries: at most {MAX_QUERIES} per request")
+        p = principal(request)
+        prepared = prepared_cache.get()
+        available = set(prepared.index.datasets)
+        if dataset == "default":
+            scope = set(available)
+        elif dataset in available:
+            scope = {dataset}
+        else:
+            raise HTTPException(404, f"dataset not found: {dataset}")
+        if include_dataset:
+            scope &= set(include_dataset)
+        scope -= set(exclude_dataset)
+        hidden = hidden_graph_ids(p) | set(exclude_entity_ids)
+        matcher = prepared.matcher(threshold)
+        responses = {}
+        for key, q in body.queries.items():
+            names = _names(q)
+            if not names:
+                responses[key] = {
+                    "status": 400,
+                    "results": [],
+                    "total": {"value": 0, "relation": "eq"},
+                    "query": q.model_dump(by_alias=True),
+                    "error": "properties: a name (or firstName/lastName) is required",
+                }
+                continue
+            best: dict[str, dict] = {}
+            schema = None if q.schema_ in ("Thing", "LegalEntity") else q.schema_
+            for name in names:
+                for m in matcher.match(name, schema, limit=limit + len(hidden) + 5, datasets=frozenset(scope), threshold=threshold):
+                    d = m.as_dict()
+                    if d["entity_id"] in hidden or d["schema"] in exclude_schema or d["score"] < cutoff:
+                        continue
+                    if d["entity_id"] not in best or d["score"] > best[d["entity_id"]]["score"]:
+                        best[d["entity_id"]] = d
+            ranked = sorted(best.values(), key=lambda d: (-d["score"], d["dataset"], d["entity_id"]))[:limit]
+            responses[key] = {
+                "status": 200,
+                "results": _yente_results(p, ranked),
+                "total": {"value": len(ranked), "relation": "eq"},
+                "query": {"id": key, "schema": q.schema_, "properties": {k: ([v] if isinstance(v, str) else v) for k, v in q.properties.items()}},
+            }
+        return {"responses": responses, "matcher": {"name": "tollwatch-v1", "threshold": threshold}, "limit": limit}
+
+    def _yente_results(p: auth.Principal, matches: list[dict]) -> list[dict]:
+        with state.read(p) as r:
+            ents = r.entities(d["entity_id"] for d in matches)
+        out = []
+        for d in matches:
+            e = ents.get(d["entity_id"])
+            props: dict[str, list] = {"name": [d["name"]]}
+            if e:
+                aliases = [n for n in e.all_names() if n != e.caption]
+                if aliases:
+                    props["alias"] = aliases
+                country = e.attributes.get("country")
+                if country:
+                    props["country"] = country if isinstance(country, list) else [country]
+                if e.attributes.get("program"):
+                    props["program"] = list(e.attributes["program"]) if isinstance(e.attributes["program"], list) else [e.attributes["program"]]
+                if e.dataset == "tollwatch" and e.attributes.get("allegation"):
+                    props["notes"] = ["named in reporting: an allegation, not a sanctions listing"]
+            features = {f["feature"]: f["value"] for f in d["explanation"] if isinstance(f.get("value"), int | float)}
+            explanations = {
+                f["feature"]: {
+                    "description": _describe(f),
+                    "coefficient": f.get("value"),
+                    "query": f.get("query"),
+                    "candidate": f.get("candidate"),
+                }
+                for f in d["explanation"]
+            }
+            out.append(
+                {
+                    "id": d["entity_id"],
+                    "caption": d["name"],
+                    "schema": d["schema"],
+                    "properties": props,
+                    "datasets": [d["dataset"]],
+                    "referents": [],
+                    "target": d["dataset"] != "tollwatch",
+                    "score": d["score"],
+                    "match": d["match"],
+                    "features": features,
+                    "explanations": explanations,
+                    "matched_name": d["matched_name"],
+                }
+            )
+        return out
+
+    # --- screening jobs --------------------------------------------------------------
+    def owner_key(request: Request) -> str:
+        p = principal(request)
+        if p.name:
+            return f"user:{p.name}"
+        # A browser's job belongs to its session; a cookie-less API client holds the
+        # unguessable job id as its capability (it can only ever contain public material).
+        if auth.SESSION_COOKIE in request.cookies:
+            return "anon:" + request.state.session.get("csrf", "")
+        return "anon"
+
+    async def start_screen_job(request: Request, file: UploadFile, threshold: float | None, limit: int) -> str:
+        p = principal(request)
+        suffix = Path(file.filename or "upload.csv").suffix.lower()
+        if suffix not in SCREEN_INPUTS:
+            raise HTTPException(400, f"file: unsupported type {suffix or '(none)'} (use {', '.join(SCREEN_INPUTS)})")
+        tmpdir = Path(tempfile.mkdtemp(prefix="tollwatch-upload-"))
+        path = tmpdir / ("input" + suffix)
+        size = 0
+        with open(path, "wb") as fh:
+            while chunk := await file.read(1 << 20):
+                size += len(chunk)
+                if size > state.max_upload_bytes:
+                    shutil.rmtree(tmpdir, ignore_errors=True)
+                    raise HTTPException(413, f"file: over the {state.max_upload_bytes}-byte limit")
+                fh.write(chunk)
+        display = _display_name(file.filename)
+        hidden = hidden_graph_ids(p)
+
+        def work(report):
+            from tollwatch.engines.local import read_rows, screen_rows
+
+            try:
+                try:
+                    rows = []
+                    for row in read_rows(path):
+                        rows.append(row)
+                        if len(rows) > MAX_SCREEN_ROWS:
+                            raise InputError(f"more than {MAX_SCREEN_ROWS} rows; use `tollwatch screen` for big files", path=display)
+                except InputError as exc:
+                    raise InputError(str(exc).replace(str(path), display)) from None
+                report(0, len(rows))
+                prepared = prepared_cache.get()
+                results = []
+                for i, res in enumerate(screen_rows(prepared, rows, threshold=threshold, limit=limit), 1):
+                    res["matches"] = [m for m in res["matches"] if m["entity_id"] not in hidden]
+                    results.append(res)
+                    if i % 10 == 0 or i == len(rows):
+                        report(i, len(rows))
+                return {"results": results, "lists": prepared.lists}
+            finally:
+                shutil.rmtree(tmpdir, ignore_errors=True)
+
+        job = state.jobs.submit(owner_key(request), "screen", display, work)
+        return job.id
+
+    def job_or_404(request: Request, job_id: str):
+        job = state.jobs.get(job_id, owner_key(request))
+        if job is None and principal(request).anonymous:
+            job = state.jobs.get(job_id, "anon")
+        if job is None:
+            raise HTTPException(404)
+        return job
+
+    @app.post("/api/screen", tags=["screening"], status_code=202)
+    async def api_screen(
+        request: Request,
+        file: UploadFile = File(..., description="CSV, TSV, XLSX, Parquet or JSONL with a name column"),
+        threshold: float | None = Form(None),
+        limit: int = Form(5),
+    ):
+        auth.check_csrf(request, None)
+        job_id = await start_screen_job(request, file, threshold, max(1, min(limit, 50)))
+        return JSONResponse(
+            {"job_id": job_id, "status_url": f"/api/screen/{job_id}", "results_url": f"/api/screen/{job_id}/results"},
+            status_code=202,
+        )
+
+    @app.get("/api/screen/{job_id}", tags=["screening"])
+    def api_screen_status(request: Request, job_id: str):
+        return job_or_404(request, job_id).progress()
+
+    @app.get("/api/screen/{job_id}/results", tags=["screening"])
+    def api_screen_results(request: Request, job_id: str):
+        job = job_or_404(request, job_id)
+        if job.status != "done":
+            raise HTTPException(409, f"job is {job.status}")
+        return {"job": job.progress(), "results": job.result["results"]}
+
+    @app.get("/api/screen/{job_id}/download", tags=["screening"])
+    def api_screen_download(request: Request, job_id: str, format: str = Query("jsonl", pattern="^(jsonl|csv|xlsx|html)$")):  # noqa: A002
+        from tollwatch.engines.local import Writer
+
+        job = job_or_404(request, job_id)
+        if job.status != "done":
+            raise HTTPException(409, f"job is {job.status}")
+        tmpdir = Path(tempfile.mkdtemp(prefix="tollwatch-download-"))
+        out = tmpdir / f"screening.{format}"
+        writer = Writer(out, format, job.result["lists"])
+        try:
+            for res in job.result["results"]:
+                writer.write(res)
+            writer.close()
+        except BaseException:
+            writer.abort()
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
+        media = {
+            "jsonl": "application/x-ndjson",
+            "csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "html": "text/html; charset=utf-8",
+        }[format]
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(job.label).stem)[:60] or "screening"
+        return FileResponse(
+            out,
+            media_type=media,
+            filename=f"{name}-screening.{format}",
+            background=BackgroundTask(shutil.rmtree, tmpdir, True),
+        )
+
+    @app.get("/screen", include_in_schema=False)
+    def screen_page(request: Request):
+        return render(request, "screen.html", {"error": None})
+
+    @app.post("/screen", include_in_schema=False)
+    async def screen_submit(request: Request, file: UploadFile = File(...), csrf_token: str = Form(""), threshold: str = Form("")):
+        auth.check_csrf(request, csrf_token)
+        try:
+            th = float(threshold) if threshold.strip() else None
+            if th is not None and not 0.0 <= th <= 1.0:
+                raise ValueError
+        except ValueError:
+            return render(request, "screen.html", {"error": "threshold: a number between 0 and 1"}, status=400)
+        try:
+            job_id = await start_screen_job(request, file, th, 5)
+        except HTTPException as exc:
+            return render(request, "screen.html", {"error": exc.detail}, status=exc.status_code)
+        return redirect(f"/screen/jobs/{job_id}")
+
+    @app.get("/screen/jobs/{job_id}", include_in_schema=False)
+    def screen_job_page(request: Request, job_id: str):
+        from tollwatch.engines.local import explanation_text
+
+        job = job_or_404(request, job_id)
+        results = []
+        for res in job.result["results"] if job.status == "done" else []:
+            strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
+            results.append({**res, "matches": strong, "weaker": len(res["matches"]) - len(strong)})
+        return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": explanation_text}))
+
+    # --- ingestion (analysts) --------------------------------------------------------
+    async def ingest_upload(request: Request, p: auth.Principal, file: UploadFile | None, text: str, meta: dict) -> dict:
+        from tollwatch.app.ingest import SUPPORTED, IngestOptions, ingest, read_document
+
+        if meta.get("sensitivity") and Sensitivity(meta["sensitivity"]).rank > p.ceiling.rank:
+            raise HTTPException(403, "sensitivity: above your clearance")
+        tmpdir = Path(tempfile.mkdtemp(prefix="tollwatch-ingest-"))
+        try:
+            if file is not None and file.filename:
+                suffix = Path(file.filename).suffix.lower()
+                if suffix not in SUPPORTED:
+                    raise HTTPException(400, f"file: unsupported type {suffix or '(none)'} (use {', '.join(SUPPORTED)})")
+                display = _display_name(file.filename)
+                raw = await file.read(state.max_upload_bytes + 1)
+                if len(raw) > state.max_upload_bytes:
+                    raise HTTPException(413, f"file: over the {state.max_upload_bytes}-byte limit")
+                path = tmpdir / ("document" + suffix)
+                path.write_bytes(raw)
+                default_title = Path(display).stem
+            elif text.strip():
+                display = "pasted text"
+                path = tmpdir / "document.txt"
+                path.write_text(text.replace("\r\n", "\n"), encoding="utf-8")
+                default_title = "Pasted text"
+            else:
+                raise HTTPException(400, "file: upload a document or paste its text")
+            try:
+                doc = read_document(path)
+            except InputError as exc:
+                raise HTTPException(400, str(exc).replace(str(path), display)) from None
+            with state.store.read() as r:
+                existing = r.find_source_by_hash(sha256_text(doc.text))
+            if existing:
+                with state.read(p) as r:
+                    seen = r.get_source(existing) is not None
+                # Never name a stored source the caller may not read.
+                raise HTTPException(409, f"content: already ingested as {existing}" if seen else "content: this text is already stored")
+            options = IngestOptions(
+                title=(meta.get("title") or "").strip() or doc.title or default_title,
+                publisher=meta.get("publisher") or None,
+                url=meta.get("url") or None,
+                date=meta.get("date") or None,
+                grade=meta.get("grade") or None,
+                sensitivity=meta.get("sensitivity") or "public",
+                kind=meta.get("kind") or "news",
+                origin=meta.get("origin") or None,
+            )
+            try:
+                results = ingest(state.store, path, p.name, options)
+            except (InputError, ModelError) as exc:
+                raise HTTPException(400, str(exc).replace(str(path), display)) from None
+            res = results[0]
+            return {
+                "source_id": res.source.id,
+                "claims": len(res.claims),
+                "new_entities": [e.id for e in res.new_entities],
+                "language": res.language,
+            }
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+    @app.post("/api/ingest", tags=["sources"], status_code=201)
+    async def api_ingest(
+        request: Request,
+        file: UploadFile | None = File(None),
+        text: str = Form(""),
+        title: str = Form(""),
+        publisher: str = Form(""),
+        url: str = Form(""),
+        date: str = Form(""),
+        kind: str = Form("news"),
+        grade: str = Form(""),
+        sensitivity: str = Form("public"),
+        origin: str = Form(""),
+    ):
+        p = auth.require_writer(request)
+        auth.check_csrf(request, None)
+        meta = _meta(title, publisher, url, date, kind, grade, sensitivity, origin)
+        return await ingest_upload(request, p, file, text, meta)
+
+    @app.get("/ingest", include_in_schema=False)
+    def ingest_page(request: Request):
+        p = principal(request)
+        if p.anonymous:
+            return redirect("/login?next=/ingest")
+        auth.require_writer(request)
+        return no_store(render(request, "ingest.html", {"error": None, "form": {}, "levels": _levels(p)}))
+
+    @app.post("/ingest", include_in_schema=False)
+    async def ingest_submit(
+        request: Request,
+        file: UploadFile | None = File(None),
+        text: str = Form(""),
+        title: str = Form(""),
+        publisher: str = Form(""),
+        url: str = Form(""),
+        date: str = Form(""),
+        kind: str = Form("news"),
+        grade: str = Form(""),
+        sensitivity: str = Form("public"),
+        origin: str = Form(""),
+        csrf_token: str = Form(""),
+    ):
+        p = auth.require_writer(request)
+        auth.check_csrf(request, csrf_token)
+        try:
+            meta = _meta(title, publisher, url, date, kind, grade, sensitivity, origin)
+            out = await ingest_upload(request, p, file, text, meta)
+        except HTTPException as exc:
+            form = {"title": title, "publisher": publisher, "url": url, "date": date, "kind": kind, "grade": grade, "sensitivity": sensitivity, "origin": origin}
+            return render(request, "ingest.html", {"error": exc.detail, "form": form, "levels": _levels(p)}, status=exc.status_code)
+        return redirect(f"/review?source={out['source_id']}")
+
+
+def _levels(p: auth.Principal) -> list[str]:
+    return [s.value for s in Sensitivity if s.rank <= p.ceiling.rank]
+
+
+def _meta(title, publisher, url, date, kind, grade, sensitivity, origin) -> dict:
+    try:
+        Sensitivity((sensitivity or "public").strip().lower())
+    except ValueError:
+        raise HTTPException(400, "sensitivity: public, restricted or confidential") from None
+    return {
+        "title": title, "publisher": publisher, "url": url, "date": date, "kind": kind,
+        "grade": grade, "sensitivity": (sensitivity or "public").strip().lower(), "origin": origin,
+    }
+
+
+def _display_name(filename: str | None) -> str:
+    name = Path(filename or "upload").name
+    return re.sub(r"[^\w .()-]+", "_", name)[:120] or "upload"
+
+
+def _describe(feature: dict) -> str:
+    return {
+        "name": "overall name similarity of the best-matching name",
+        "tokens": "token-by-token similarity across scripts and romanizations",
+        "coverage": "share of the name's tokens matched",
+        "characters": "character-level similarity",
+        "script_variant": "the query matched in another script or romanization",
+        "conflicting_tokens": "tokens on one side with no counterpart",
+        "truncation": "one name is a shortened form of the other",
+    }.get(feature.get("feature", ""), str(feature.get("feature", "")).replace("_", " "))
