@@ -39,7 +39,7 @@ LAYOUTS = ("comtrade", "csv")
 _OTHER_COMTRADE_FLOWS = {"RM", "RX", "DX", "FM", "MIP", "XIP", "MOP", "XOP", "MIF", "XIF", "MOF", "XOF"}
 # Breakdown columns whose non-total values would double count the totals.
 _BREAKDOWN_TOTALS = {"partner2Code": {"", "0"}, "partner2ISO": {"", "W00"}, "customsCode": {"", "C00"},
-                     "motCode": {"", "0"}}
+                     "motCode": {"", "0"}, "mosCode": {"", "0"}}
 _FLOW_WORDS = {"M": "M", "X": "X", "IMPORT": "M", "IMPORTS": "M", "EXPORT": "X", "EXPORTS": "X"}
 
 # ISO 3166 alpha-3 -> alpha-2 for the countries that matter here (the DPRK, its trade
