@@ -7,6 +7,7 @@ one transaction, so a bad file leaves the store as it was.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -153,11 +154,22 @@ def _read_html(raw: bytes, path: Path) -> Document:
 
 
 def _read_pdf(raw: bytes, path: Path) -> Document:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     if not raw.lstrip()[:5] == b"%PDF-":
         raise InputError("not a PDF (no %PDF header)", path=str(path), field="content")
+    # pypdf logs its repairs of damaged files; the user gets our one-line error instead.
+    pdf_log = logging.getLogger("pypdf")
+    level = pdf_log.level
+    pdf_log.setLevel(logging.CRITICAL)
+    try:
+        return _parse_pdf(raw, path)
+    finally:
+        pdf_log.setLevel(level)
+
+
+def _parse_pdf(raw: bytes, path: Path) -> Document:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
@@ -168,12 +180,31 @@ def _read_pdf(raw: bytes, path: Path) -> Document:
             title = str(reader.metadata.title).strip() or None
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, IndexError, RecursionError) as exc:
         raise InputError(f"unreadable PDF: {exc}".split("\n")[0], path=str(path), field="content") from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    text = "\n\n".join(unwrap(p.strip()) for p in pages if p.strip())
     if not text.strip():
         raise InputError("the PDF has no text layer (a scan?); run OCR first", path=str(path), field="content")
     return Document(str(path), text, title, "pdf")
+
+
+def unwrap(text: str) -> str:
+    """Join the lines a PDF wraps inside a sentence; keep breaks after sentence ends and short heading lines."""
+    out = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [ln.strip() for ln in para.split("\n") if ln.strip()]
+        joined = ""
+        for ln in lines:
+            if not joined:
+                joined = ln
+            elif re.search(r"[A-Za-z]-$", joined) and re.match(r"[a-z]", ln):
+                joined = joined[:-1] + ln  # de-hyphenate "manu-\nfacturing"
+            elif re.search(r"[.!?:;\"”’)]$", joined) or len(ln) < 3:
+                joined += "\n" + ln
+            else:
+                joined += " " + ln
+        out.append(joined)
+    return "\n\n".join(out)
 
 
 def _read_docx(raw: bytes, path: Path) -> Document:

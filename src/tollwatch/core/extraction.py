@@ -316,6 +316,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end()
+        if m.group(0) == "\n" and re.match(r"[a-z(]", text[end : end + 1]) and not re.search(r"[.!?:;\"”’]\s*$", text[start : m.start()]):
+            continue  # a hard-wrapped line goes on with the same sentence
         if m.group(0).startswith((".",)) and "\n" not in m.group(0):
             word = re.search(r"([\w.]+)\.*$", text[start : m.start()])
             w = word.group(1).casefold() if word else ""
