@@ -193,7 +193,6 @@ def _fingerprint(store: Store) -> str:
         h.update(str(conn.execute(select(func.max(schema.entities.c.updated_at))).scalar()).encode())
         h.update(str(conn.execute(select(func.max(schema.claims.c.reviewed_at))).scalar()).encode())
         h.update(str(conn.execute(select(func.count()).select_from(schema.claims).where(schema.claims.c.status == "accepted")).scalar()).encode())
-    h.update(store.url.encode())
     return h.hexdigest()[:24]
 
 

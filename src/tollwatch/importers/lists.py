@@ -125,10 +125,14 @@ class _LineCountingText(io.TextIOBase):
         return True
 
     def __iter__(self):
-        for raw_line in self.raw:
+        limit = MAX_CELL * 4
+        while True:
+            raw_line = self.raw.readline(limit + 1)  # bounded: a 2 GB line never sits in memory
+            if not raw_line:
+                return
             self.lineno += 1
-            if len(raw_line) > MAX_CELL * 4:
-                raise InputError(f"line is {len(raw_line)} bytes, over the limit", path=self.path, line=self.lineno, field="line")
+            if len(raw_line) > limit:
+                raise InputError(f"line is over the {limit}-byte limit (a cell this large is not a name)", path=self.path, line=self.lineno, field="cell")
             try:
                 yield raw_line.decode(self.encoding_name)
             except UnicodeDecodeError as exc:
@@ -456,11 +460,14 @@ def read_ftm(path: Path, dataset: str | None = None, report: ImportReport | None
                 raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
             if not isinstance(data, dict) or "id" not in data or "schema" not in data:
                 raise InputError("each line must be an FtM entity with id and schema", path=str(path), line=lineno, field="schema")
-            try:
-                ent = entity_from_foreign_ftm(data, dataset)
-            except ModelError as exc:
-                raise InputError(exc.message, path=str(path), line=lineno, field=exc.field) from None
-            if ent is None or data["schema"] in ("Address", "Asset"):
+            if data["schema"] not in SCHEMA_KIND:
+                ent = None
+            else:
+                try:
+                    ent = entity_from_foreign_ftm(data, dataset)
+                except ModelError as exc:
+                    raise InputError(exc.message, path=str(path), line=lineno, field=exc.field) from None
+            if ent is None:
                 report.skipped.append(f"{path.name}:{lineno}: schema {data['schema']} is not screened")
                 continue
             list_id = str(data["id"])
