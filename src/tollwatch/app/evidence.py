@@ -33,11 +33,14 @@ MAX_TEXT_BYTES = 50 * 1024 * 1024
 
 
 def open_store(url: str | None = None, *, load_reference: bool = True) -> Store:
+    from tollwatch.store.reindex import ensure_name_index
+
     store = Store(url)
     if load_reference:
         from tollwatch.importers.reference import ensure_reference
 
         ensure_reference(store)
+    ensure_name_index(store)
     return store
 
 
