@@ -181,7 +181,7 @@ class Reader:
         exact = self.get_entity(query)
         if exact:
             return [exact]
-        keys = name_intel.token_keys(query)
+        keys = name_intel.query_keys(query)
         if not keys:
             return []
         k = schema.name_keys

@@ -1,23 +1,271 @@
 """Name intelligence: one place that knows how names in every script meet.
 
-Public contract used by store lookups, screening and extraction:
-- normalize(text): casefolded, accent-free, punctuation-free form
-- token_keys(text): the set of per-token keys a name is indexed under, across
-  scripts and romanizations (Kaechon, Kaech'ŏn, Gaecheon and 개천 share one)
+Pure functions, no I/O.  Public API (used by the store, screening and extraction):
+
+- ``normalize(text) -> str``: casefolded, accent- and breve-free, punctuation-free
+  ("Kaech'ŏn" → "kaechon"); Hangul and Han are kept as they are.
+- ``token_keys(text) -> set[str]``: every key a name is *indexed* under — its normalized
+  tokens, folded legal forms (co ltd corp trade …), Korean syllable keys ("k:ke", "k:con")
+  for Hangul and for Latin spellings that read as Korean, and English / pinyin for Han
+  (丹东鑫达发制品有限公司 → dandong xinda hair prod co ltd).  开 Kaechon, Kaech'ŏn,
+  Gaecheon and 개천 share "k:ke" and "k:con".  Generous: includes every plausible split.
+- ``query_keys(text) -> set[str]``: the keys a *query* must find, one canonical key per
+  meaningful unit, always a subset of ``token_keys`` of any spelling that meets it.
+  Legal forms and stopwords are left out unless nothing else is left.  A store finds
+  an entity when ``query_keys(q) <= token_keys(name)`` for one of its names.
+- ``name_variants(text) -> list[str]``: Latin renderings: for Hangul RR, MR and DPRK
+  (person names split surname / given name); for Han the English trade-record name and
+  pinyin; Latin text itself (and without its parenthesised acronym).
+- ``name_key(text, sort=False) -> str``: one comparable string of the whole name —
+  romanized, Korean syllables keyed, legal forms folded — for string similarity:
+  "Kim Jong-un", "KIM Jong Un", 김정은 → "kim cong un".
+- ``ngrams(text, n=3) -> set[str]``: character n-grams of ``name_key`` for candidate retrieval.
+- ``key_tokens(text) -> list[tuple[str, str]]``: (kind, key) per unit in order, kind one of
+  word, ko (Korean syllable), legal, stop, num — lets scorers weight units (see token_weight).
+
+Re-exported helpers: korean (romanize, romanize_rr/mr/dprk, romanize_person, syllable_keys,
+hangul_syllable_keys, surname_variants), chinese (pinyin, translate, pinyin_name,
+to_simplified, to_traditional), legal (fold_legal, fold_token, is_legal_form, token_weight,
+acronym_matches, split_acronym, extract_acronym, is_truncation).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from . import chinese, korean, legal
+from .chinese import has_han, pinyin, pinyin_name, to_simplified, to_traditional, translate
+from .korean import (
+    has_hangul,
+    hangul_syllable_keys,
+    romanize,
+    romanize_dprk,
+    romanize_mr,
+    romanize_person,
+    romanize_rr,
+    surname_variants,
+    syllable_keys,
+)
+from .legal import (
+    GENERIC_TERMS,
+    LEGAL_FORMS,
+    STOPWORDS,
+    acronym_matches,
+    extract_acronym,
+    fold_legal,
+    fold_token,
+    is_legal_form,
+    is_truncation,
+    split_acronym,
+    token_weight,
+)
+
+__all__ = [
+    "normalize", "token_keys", "query_keys", "name_variants", "name_key", "ngrams", "key_tokens",
+    "korean", "chinese", "legal",
+    "romanize", "romanize_rr", "romanize_mr", "romanize_dprk", "romanize_person", "syllable_keys",
+    "hangul_syllable_keys", "surname_variants", "has_hangul",
+    "pinyin", "pinyin_name", "translate", "to_simplified", "to_traditional", "has_han",
+    "fold_legal", "fold_token", "is_legal_form", "token_weight", "acronym_matches", "split_acronym",
+    "extract_acronym", "is_truncation", "LEGAL_FORMS", "STOPWORDS", "GENERIC_TERMS",
+]
+
+KO = "k:"  # prefix of Korean syllable keys, so they never collide with plain words
+
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)['’‘ʼ`](?=\w)")
+_HANGUL_RUN = re.compile("[\uac00-\ud7a3]+")
+# Boundaries between scripts and between letters and digits: 제14호 → 제 14 호, Che1ho → che 1 ho.
+_SCRIPT_SPLIT = re.compile(
+    r"(?<=\d)(?=\D)|(?<=\D)(?=\d)"
+    r"|(?<=[\uac00-\ud7a3])(?=[^\uac00-\ud7a3])|(?<=[^\uac00-\ud7a3])(?=[\uac00-\ud7a3])"
+)
+_NUMBERED = re.compile(r"(?:^|(?<= ))(?:제|che|je|no|nr|number|num)\s(\d+)(?: (?:호|ho))?(?= |$)")
 
 
+@lru_cache(maxsize=131072)
 def normalize(text: str) -> str:
+    """Casefolded, accent-free, punctuation-free; apostrophes inside words vanish (Kaech'ŏn → kaechon)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[\W_]+", " ", text.casefold())
+    text = unicodedata.normalize("NFC", text)  # recompose Hangul syllables
+    text = _APOSTROPHE_IN_WORD.sub("", text.casefold())
+    text = re.sub(r"[\W_]+", " ", text)
     return " ".join(text.split())
 
 
+def _split_scripts(normalized: str) -> str:
+    return " ".join(_SCRIPT_SPLIT.sub(" ", normalized).split())
+
+
+def _latin_units(token: str, canon: list[tuple[str, str]], index: set[str]) -> None:
+    index.add(token)
+    if token in STOPWORDS:
+        canon.append(("stop", token))
+        return
+    if token.isdigit():
+        canon.append(("num", token.lstrip("0") or "0"))
+        index.add(token.lstrip("0") or "0")
+        return
+    if token in legal._FOLD:
+        folded = legal._FOLD[token]
+        index.add(folded)
+        canon.append(("legal" if folded in LEGAL_FORMS else ("stop" if folded in STOPWORDS else "word"), folded))
+        return
+    sk = korean.syllable_keys(token)
+    if sk:
+        index.update(KO + k for k in korean.syllable_key_set(token))
+        canon.extend(("ko", KO + k) for k in sk)
+        return
+    canon.append(("word", token))
+
+
+def _hangul_units(word: str, canon: list[tuple[str, str]], index: set[str]) -> None:
+    index.add(word)
+    index.update(KO + k for k in korean.hangul_syllable_key_set(word))
+    pieces = korean.segment_terms(word)
+    if len(pieces) == 1 and pieces[0][1] is None:
+        canon.extend(("ko", KO + k) for k in korean.hangul_syllable_keys(word))
+        return
+    for han, eng in pieces:
+        if eng is None:
+            index.update(KO + k for k in korean.hangul_syllable_key_set(han))
+            canon.extend(("ko", KO + k) for k in korean.hangul_syllable_keys(han, False))
+        else:
+            index.add(han)
+            sub_canon: list[tuple[str, str]] = []
+            _text_units(eng, sub_canon, index)
+            canon.extend(sub_canon)
+
+
+def _han_to_latin(text: str, index: set[str]) -> str:
+    """Replace Han runs with their trade-record English; index the Han and its pinyin too."""
+
+    def one(m: re.Match) -> str:
+        run = m.group(0)
+        simp = chinese.to_simplified(run)
+        index.add(normalize(run))
+        index.add(simp)
+        words = []
+        for kind, han, eng in chinese.segment(run):
+            if kind == "brand":
+                index.update(chinese.han_word_pinyin(han))
+            words.append(eng)
+        index.add("".join(chinese.han_word_pinyin(simp)))
+        return " " + " ".join(words) + " "
+
+    return chinese.HAN_RE.sub(one, text)
+
+
+def _text_units(text: str, canon: list[tuple[str, str]], index: set[str]) -> None:
+    text = legal.replace_cjk_legal_forms(text, legal.HANGUL_LEGAL_FORMS)
+    if chinese.has_han(text):
+        text = _han_to_latin(text, index)
+    norm = _split_scripts(normalize(text))
+    norm = _NUMBERED.sub(r"no \1", norm)
+    norm = legal.fold_phrases(norm)
+    for token in norm.split():
+        if _HANGUL_RUN.fullmatch(token):
+            _hangul_units(token, canon, index)
+        else:
+            _latin_units(token, canon, index)
+
+
+@lru_cache(maxsize=131072)
+def _analyze(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    canon: list[tuple[str, str]] = []
+    index: set[str] = set()
+    _text_units(text, canon, index)
+    index.update(k for _, k in canon)
+    index.discard("")
+    return tuple(canon), frozenset(index)
+
+
 def token_keys(text: str) -> set[str]:
-    return set(normalize(text).split())
+    """Every key a name is indexed under (see module docstring)."""
+    return set(_analyze(text)[1])
+
+
+def key_tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, key) for each unit of the name, in order."""
+    return list(_analyze(text)[0])
+
+
+def query_keys(text: str) -> set[str]:
+    """Canonical keys a query needs to find: one per meaningful unit, without legal forms and
+    stopwords (unless the query is nothing else)."""
+    rest, acronym = split_acronym(text)
+    canon = _analyze(rest if acronym and normalize(rest) else text)[0]
+    keys = {k for kind, k in canon if kind not in ("legal", "stop")}
+    return keys or {k for _, k in canon}
+
+
+@lru_cache(maxsize=131072)
+def name_key(text: str, sort: bool = False) -> str:
+    """One comparable string of the whole name: 'Kim Jong-un' / 김정은 → 'kim cong un'."""
+    keys = [k[len(KO):] if k.startswith(KO) else k for _, k in _analyze(text)[0]]
+    if sort:
+        keys.sort()
+    return " ".join(keys)
+
+
+def ngrams(text: str, n: int = 3) -> set[str]:
+    """Character n-grams of ``name_key`` (padded with spaces) for candidate retrieval."""
+    key = name_key(text)
+    if not key:
+        return set()
+    padded = f" {key} "
+    if len(padded) <= n:
+        return {padded}
+    return {padded[i:i + n] for i in range(len(padded) - n + 1)}
+
+
+@lru_cache(maxsize=65536)
+def _variants(text: str) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    if not normalize(text):
+        return ()
+    if korean.has_hangul(text):
+        for system in ("rr", "mr", "dprk"):
+            out.setdefault(korean.romanize(text, system, person=None), None)
+        for system in ("rr", "mr", "dprk"):
+            out.setdefault(korean.romanize(text, system, person=False), None)
+        translated = _translate_hangul_terms(text)
+        if translated:
+            out.setdefault(translated, None)
+    if chinese.has_han(text):
+        out.setdefault(chinese.translate(text), None)
+        out.setdefault(chinese.pinyin_name(text), None)
+    if not korean.has_hangul(text) and not chinese.has_han(text):
+        out.setdefault(" ".join(text.split()), None)
+        rest, acr = split_acronym(text)
+        if acr:
+            out.setdefault(rest, None)
+            out.setdefault(acr, None)
+    return tuple(v for v in out if v)
+
+
+def _translate_hangul_terms(text: str) -> str | None:
+    """Latin with Korean name terms in English: 조선광선은행 → 'Korea Kwangson Bank'."""
+    found = False
+
+    def one(m: re.Match) -> str:
+        nonlocal found
+        words = []
+        for han, eng in korean.segment_terms(m.group(0)):
+            if eng:
+                found = True
+                words.append(eng)
+            else:
+                words.append(korean.romanize_word(han, "dprk"))
+        return " " + " ".join(words) + " "
+
+    text = legal.replace_cjk_legal_forms(text, legal.HANGUL_LEGAL_FORMS)
+    out = " ".join(_HANGUL_RUN.sub(one, text).split())
+    return out if found else None
+
+
+def name_variants(text: str) -> list[str]:
+    """Latin renderings of a name (see module docstring)."""
+    return list(_variants(text))
