@@ -64,9 +64,17 @@ def collect(store: Store, include_restricted: bool = False) -> tuple[list[Source
     ceiling = Sensitivity.RESTRICTED if include_restricted else Sensitivity.PUBLIC
     with store.read(max_sensitivity=ceiling) as r:
         sources = [s for s in r.list_sources() if _allowed(s.sensitivity, include_restricted)]
-        entities = r.list_entities()
+        # The evidence graph, plus any list entity a claim points at; whole sanctions lists
+        # are not ours to re-publish and are re-imported from their official files instead.
+        entities = r.list_entities(dataset="tollwatch")
         claims = r.list_claims()
         ents = {e.id: e for e in entities}
+        referenced = {c.subject_id for c in claims} | {c.object_id for c in claims if c.object_id}
+        missing = referenced - set(ents)
+        if missing:
+            extra = r.entities(missing)
+            ents.update(extra)
+            entities = sorted(ents.values(), key=lambda e: e.id)
         claim_dicts = [claim_to_dict(c, ents) for c in sorted(claims, key=lambda c: c.id)]
     return sources, entities, claim_dicts
 
