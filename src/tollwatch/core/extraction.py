@@ -145,18 +145,22 @@ def tokenize(text: str) -> list[Token]:
 
 @lru_cache(maxsize=65536)
 def token_keys(token: str) -> frozenset[str]:
-    """Keys of one token; the joined normal form keeps "Kaech'ŏn" one word."""
+    """Strict keys of one word: its normal form, and its canonical reading from the name
+    intelligence (Kaechon, Kaech'ŏn, Gaecheon and 개천 read alike). The generous index keys
+    of names.token_keys are not used: in running text they would match too much."""
     normal = name_intel.normalize(token)
     joined = normal.replace(" ", "")
     if not joined:
         return frozenset()
     keys = {joined}
-    try:
-        # "Susŏng-dong" is one word: its parts alone ("dong") must not match a person's name.
-        base = token if " " not in normal else joined
-        keys |= {k for k in name_intel.token_keys(base) if len(k) >= 3 or k == joined}
-    except Exception:  # pragma: no cover - name intelligence must never break extraction
-        pass
+    key_tokens = getattr(name_intel, "key_tokens", None)
+    if key_tokens is not None:
+        try:
+            units = [k for _, k in key_tokens(token)]
+        except Exception:  # pragma: no cover - name intelligence must never break extraction
+            units = []
+        if units:
+            keys.add("=" + "|".join(units))
     return frozenset(keys)
 
 
