@@ -105,6 +105,14 @@ def register(app: FastAPI, state) -> None:
         if not body.text.strip():
             raise bad_request("text", "empty")
         try:
+            from tollwatch.core.model import Sensitivity
+
+            level = parse_enum(Sensitivity, body.sensitivity, "sensitivity")
+        except ModelError as exc:
+            raise bad_request(exc.field, exc.message) from None
+        if level.rank > p.ceiling.rank:
+            raise HTTPException(403, "sensitivity: above your clearance")
+        try:
             source = ev.make_source(body.text.replace("\r\n", "\n"), **body.model_dump(exclude={"text"}))
         except ModelError as exc:
             raise bad_request(exc.field, exc.message) from None
