@@ -165,8 +165,12 @@ def _text_units(text: str, canon: list[tuple[str, str]], index: set[str]) -> Non
     norm = _split_scripts(normalize(text))
     norm = _NUMBERED.sub(r"no \1", norm)
     norm = legal.fold_phrases(norm)
-    for token in norm.split():
-        if _HANGUL_RUN.fullmatch(token):
+    tokens = norm.split()
+    for i, token in enumerate(tokens):
+        if token == "no" and i + 1 < len(tokens) and tokens[i + 1].isdigit():
+            canon.append(("stop", "no"))  # "No. 14" = "14" = 제14호
+            index.add("no")
+        elif _HANGUL_RUN.fullmatch(token):
             _hangul_units(token, canon, index)
         else:
             _latin_units(token, canon, index)

@@ -292,7 +292,7 @@ def romanize_word(word: str, system: str = "rr") -> str:
 
 
 def _split_person(name: str) -> tuple[str, str] | None:
-    if len(name) in (4, 5) and name[:2] in DOUBLE_SURNAMES:
+    if 3 <= len(name) <= 5 and name[:2] in DOUBLE_SURNAMES:
         return name[:2], name[2:]
     if 2 <= len(name) <= 4 and name[0] in SURNAMES:
         return name[0], name[1:]
@@ -472,14 +472,19 @@ def _cluster_splits(cluster: str, at_start: bool, at_end: bool) -> list[tuple[st
     return out
 
 
-def _preferred_split(splits: list[tuple[str, str]], cluster: str) -> tuple[str, str] | None:
-    """The reading a romanizer meant: ng closes a syllable, otherwise the longest onset wins."""
+def _preferred_split(splits: list[tuple[str, str]], cluster: str, next_vowel: str = "") -> tuple[str, str] | None:
+    """The reading a romanizer meant: ng closes a syllable, a consonant before ui closes one
+    (의 is common, 늬 all but unknown: Sinuiju is Sin-ui-ju), otherwise the longest onset wins."""
     strict = [s for s in splits if s[0] in _STRICT_CODAS]
     if not strict:
         return None
     if cluster.startswith("ng"):
         for s in strict:
             if s[0] == "ng":
+                return s
+    if next_vowel in ("ui", "eui"):
+        for s in strict:
+            if s[0] and not s[1]:
                 return s
     return min(strict, key=lambda s: len(s[0]))
 
@@ -536,7 +541,7 @@ def _parse_part(part: str, all_readings: bool) -> tuple[frozenset[str], tuple[st
         if not opts:
             return None
         options.append(opts)
-        pref = _preferred_split(opts, cl) if cl else ("", "")
+        pref = _preferred_split(opts, cl, vowels[i] if i < nv else "") if cl else ("", "")
         if pref is None:
             return None
         preferred.append(pref)

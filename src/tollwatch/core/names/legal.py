@@ -64,7 +64,6 @@ _FOLD_GROUPS: dict[str, tuple[str, ...]] = {
     "beauty": ("beauty", "cosmetic", "cosmetics"),
     "mining": ("mining", "mines", "mine", "mng"),
     "dprk": ("dprk", "nk"),
-    "no": ("no", "nr", "num", "number", "#"),
     "and": ("and", "&"),
 }
 _FOLD: dict[str, str] = {spelling: canon for canon, spellings in _FOLD_GROUPS.items() for spelling in spellings}
@@ -114,7 +113,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:['’/][^\W_]+)*", re.UNICODE)
 def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.casefold()
+    return unicodedata.normalize("NFC", text).casefold()
 
 
 def replace_cjk_legal_forms(text: str, forms: dict[str, str] = CJK_LEGAL_FORMS) -> str:
@@ -237,10 +236,17 @@ def acronym_matches(acronym: str, name: str) -> bool:
     words = [w for w in words if w]
     if len(words) < 2:
         return False
-    skippable = [w in STOPWORDS or fold_token(w) in LEGAL_FORMS or fold_token(w) in GENERIC_TERMS for w in words]
-    if _acronym_of(words, [w in STOPWORDS or fold_token(w) in LEGAL_FORMS for w in words], acr):
-        # Plain initials need every token spelled: too easy otherwise for 2–3 letters.
-        return True
+    weak = [w in STOPWORDS or fold_token(w) in LEGAL_FORMS for w in words]
+    skippable = [k or fold_token(w) in GENERIC_TERMS for w, k in zip(words, weak)]
+    # Short acronyms must spell every strong word, except generic words trailing at the end
+    # ("Foreign Trade Bank of the DPRK" is FTB).
+    end = len(words)
+    while end >= 2:
+        if _acronym_of(words[:end], weak[:end], acr):
+            return True
+        if not skippable[end - 1]:
+            break
+        end -= 1
     if len(acr) >= 4:
         return _acronym_of(words, skippable, acr)
     return False

@@ -1,0 +1,226 @@
+"""Hangul romanization (RR, McCune–Reischauer, DPRK) and Korean syllable keys."""
+
+import pytest
+
+from tollwatch.core.names import korean as ko
+
+# word: (RR, MR, DPRK) — place names as each system writes them.
+PLACES = {
+    "평양": ("Pyeongyang", "P'yŏngyang", "Pyongyang"),
+    "개천": ("Gaecheon", "Kaech'ŏn", "Kaechon"),
+    "청진": ("Cheongjin", "Ch'ŏngjin", "Chongjin"),
+    "함흥": ("Hamheung", "Hamhŭng", "Hamhung"),
+    "신의주": ("Sinuiju", "Sinŭiju", "Sinuiju"),
+    "라선": ("Raseon", "Rasŏn", "Rason"),
+    "혜산": ("Hyesan", "Hyesan", "Hyesan"),
+    "회령": ("Hoeryeong", "Hoeryŏng", "Hoeryong"),
+    "요덕": ("Yodeok", "Yodŏk", "Yodok"),
+    "남포": ("Nampo", "Namp'o", "Nampho"),
+    "원산": ("Wonsan", "Wŏnsan", "Wonsan"),
+    "개성": ("Gaeseong", "Kaesŏng", "Kaesong"),
+    "해주": ("Haeju", "Haeju", "Haeju"),
+    "김책": ("Gimchaek", "Kimch'aek", "Kimchaek"),
+    "단천": ("Dancheon", "Tanch'ŏn", "Tanchon"),
+    "강계": ("Ganggye", "Kanggye", "Kanggye"),
+    "평성": ("Pyeongseong", "P'yŏngsŏng", "Phyongsong"),
+    "북창": ("Bukchang", "Pukch'ang", "Pukchang"),
+    "부산": ("Busan", "Pusan", "Pusan"),
+    "대구": ("Daegu", "Taegu", "Taegu"),
+    "인천": ("Incheon", "Inch'ŏn", "Inchon"),
+    "서울": ("Seoul", "Sŏul", "Soul"),
+    "백두산": ("Baekdusan", "Paektusan", "Paektusan"),
+    "묘향산": ("Myohyangsan", "Myohyangsan", "Myohyangsan"),
+    "대동강": ("Daedonggang", "Taedonggang", "Taedonggang"),
+}
+# Sound changes across syllables.
+SOUND_CHANGES = {
+    "독립": ("Dongnip", "Tongnip"),  # ㄱ+ㄹ → ㅇ+ㄴ
+    "신라": ("Silla", "Silla"),  # ㄴ+ㄹ → ㄹ+ㄹ
+    "종로": ("Jongno", "Chongno"),  # ㅇ+ㄹ → ㅇ+ㄴ
+    "설날": ("Seollal", "Sŏllal"),  # ㄹ+ㄴ → ㄹ+ㄹ
+    "압록강": ("Amnokgang", "Amnokkang"),  # ㅂ+ㄹ → ㅁ+ㄴ; k+k voiceless in MR
+    "한글": ("Hangeul", "Han'gŭl"),  # MR apostrophe separates n+g from ng
+    "북한": ("Bukhan", "Pukhan"),
+    "청천강": ("Cheongcheongang", "Ch'ŏngch'ŏn'gang"),
+    "설악": ("Seorak", "Sŏrak"),  # liaison: ㄹ before a vowel is r
+    "독일": ("Dogil", "Togil"),  # voiced before a vowel
+    "같이": ("Gachi", "Kach'i"),  # palatalization
+    "좋고": ("Joko", "Chok'o"),  # ㅎ aspirates the next stop
+    "심리": ("Simni", "Simni"),
+    "백마": ("Baengma", "Paengma"),  # nasalization
+    "십만": ("Simman", "Simman"),
+}
+# name: (RR, MR, DPRK)
+PERSONS = {
+    "김정은": ("Kim Jeong-eun", "Kim Chŏng-ŭn", "Kim Jong Un"),
+    "김정일": ("Kim Jeong-il", "Kim Chŏng-il", "Kim Jong Il"),
+    "김일성": ("Kim Il-seong", "Kim Il-sŏng", "Kim Il Sung"),
+    "리영호": ("Ri Yeong-ho", "Ri Yŏng-ho", "Ri Yong Ho"),
+    "최룡해": ("Choi Ryong-hae", "Ch'oe Ryong-hae", "Choe Ryong Hae"),
+    "장성택": ("Jang Seong-taek", "Chang Sŏng-t'aek", "Jang Song Thaek"),
+    "박봉주": ("Park Bong-ju", "Pak Pong-ju", "Pak Pong Ju"),
+    "김영철": ("Kim Yeong-cheol", "Kim Yŏng-ch'ŏl", "Kim Yong Chol"),
+    "김대중": ("Kim Dae-jung", "Kim Tae-jung", "Kim Tae Jung"),
+    "박정희": ("Park Jeong-hui", "Pak Chŏng-hŭi", "Pak Jong Hui"),
+    "이승만": ("Lee Seung-man", "Yi Sŭng-man", "Ri Sung Man"),
+    "김여정": ("Kim Yeo-jeong", "Kim Yŏ-jŏng", "Kim Yo Jong"),
+    "남궁민": ("Namgung Min", "Namgung Min", "Namgung Min"),
+}
+
+
+@pytest.mark.parametrize("word,expected", PLACES.items())
+def test_place_names_in_three_systems(word, expected):
+    rr, mr, dprk = expected
+    assert ko.romanize_rr(word) == rr
+    assert ko.romanize_mr(word) == mr
+    assert ko.romanize_dprk(word) == dprk
+
+
+@pytest.mark.parametrize("word,expected", SOUND_CHANGES.items())
+def test_sound_changes_across_syllables(word, expected):
+    rr, mr = expected
+    assert ko.romanize_rr(word) == rr
+    assert ko.romanize_mr(word) == mr
+
+
+@pytest.mark.parametrize("name,expected", PERSONS.items())
+def test_person_names_split_surname_and_given_name(name, expected):
+    rr, mr, dprk = expected
+    assert ko.romanize_person(name, "rr") == rr
+    assert ko.romanize_person(name, "mr") == mr
+    assert ko.romanize_person(name, "dprk") == dprk
+
+
+def test_decompose_is_arithmetic_and_round_trips():
+    assert ko.decompose("개") == ("ㄱ", "ㅐ", "")
+    assert ko.decompose("천") == ("ㅊ", "ㅓ", "ㄴ")
+    assert ko.decompose("닭") == ("ㄷ", "ㅏ", "ㄺ")
+    for code in range(0xAC00, 0xAC00 + 11172, 97):
+        ch = chr(code)
+        assert ko.compose(*ko.decompose(ch)) == ch
+    with pytest.raises(ValueError):
+        ko.decompose("A")
+
+
+def test_every_syllable_romanizes_in_every_system():
+    for code in range(0xAC00, 0xAC00 + 11172):
+        ch = chr(code)
+        for system in ("rr", "mr", "dprk"):
+            out = ko.romanize_word(ch, system)
+            assert out, (ch, system)
+            if system == "mr":
+                assert set(out.lower()) <= set("abcdefghijklmnoprstuwyŏŭ'"), (ch, out)
+            else:
+                assert out.isascii() and out.isalpha(), (ch, system, out)
+            assert any(c in "aeiouyw" for c in out.lower().replace("ŏ", "o").replace("ŭ", "u")), (ch, out)
+
+
+def test_mixed_text_keeps_non_hangul_and_glues_numbers():
+    assert ko.romanize_mr("개천 제14호 관리소") == "Kaech'ŏn Che14ho Kwalliso"
+    assert ko.romanize_rr("개천 제1호교화소") == "Gaecheon Je1hogyohwaso"
+    assert ko.romanize_dprk("Camp 14, 개천") == "Camp 14, Kaechon"
+    assert ko.romanize_rr("") == ""
+    with pytest.raises(ValueError):
+        ko.romanize("개천", "wade-giles")
+
+
+def test_surname_variants_cover_usual_spellings():
+    assert {"Lee", "Yi", "Rhee", "Ri", "I"} <= set(ko.surname_variants("이"))
+    assert {"Park", "Pak", "Bak"} <= set(ko.surname_variants("박"))
+    assert {"Choi", "Choe", "Ch'oe"} <= set(ko.surname_variants("최"))
+    assert {"Jong", "Chong", "Jung", "Jeong"} <= set(ko.surname_variants("정"))
+    assert "Ri" in ko.surname_variants("리")
+
+
+def test_person_guess():
+    assert ko.looks_like_person("김정은")
+    assert ko.looks_like_person("남궁민")
+    assert not ko.looks_like_person("개천")
+    assert not ko.looks_like_person("조선광선은행")
+
+
+# --- syllable keys ---------------------------------------------------------------------------
+
+MEET = [
+    ("Kaechon", "Kaech'ŏn", "Gaecheon", "Kaech'on", "KAECHON", "Kaech’ŏn"),
+    ("Pyongyang", "P'yŏngyang", "Pyeongyang", "Pyo'ngyang"),
+    ("Jang", "JANG", "Chang"),
+    ("Pom", "Bom", "P'ŏm", "Beom"),
+    ("Pyo'ng-ch'o'l", "Byong Chol", "Pyŏng-ch'ŏl", "Byeongcheol", "Pyongchol"),
+    ("Taesong", "Daesong", "T'aesŏng", "Daeseong"),
+    ("Ryonbong", "Yonbong", "Ryŏnbong", "Yeonbong", "Lyonbong"),
+    ("Ri", "Rhee", "Lee", "Yi", "I", "Li"),
+    ("Kwangson", "Gwangseon", "Kwangsŏn"),
+    ("Hamhung", "Hamheung", "Hamhŭng"),
+    ("Choe", "Choi", "Ch'oe"),
+    ("Pak", "Park", "Bak"),
+    ("Jong Un", "Jong-un", "Chŏng-ŭn", "Jeong-eun", "Jongun"),
+    ("Hoeryong", "Hoeryŏng", "Hoeryeong"),
+    ("Rodong", "Nodong", "Rotong"),
+]
+
+
+@pytest.mark.parametrize("spellings", MEET)
+def test_latin_spellings_meet(spellings):
+    keys = {ko.syllable_keys(s.replace(" ", "-")) for s in spellings}
+    assert len(keys) == 1 and None not in keys, dict(zip(spellings, (ko.syllable_keys(s) for s in spellings)))
+
+
+@pytest.mark.parametrize("hangul,latin", [
+    ("개천", "Kaechon"), ("평양", "Pyongyang"), ("함흥", "Hamhung"), ("회령", "Hoeryong"), ("요덕", "Yodok"),
+    ("청진", "Chongjin"), ("신의주", "Sin-ui-ju"), ("라선", "Rason"), ("혜산", "Hyesan"), ("련봉", "Ryonbong"),
+    ("대성", "Taesong"), ("광선", "Kwangson"), ("독립", "Tongnip"),
+])
+def test_hangul_meets_its_romanizations(hangul, latin):
+    assert ko.hangul_syllable_keys(hangul, False) == ko.syllable_keys(latin)
+    for system in ("rr", "mr", "dprk"):
+        assert ko.syllable_keys(ko.romanize_word(hangul, system)) is not None
+        assert set(ko.hangul_syllable_keys(hangul, False)) <= ko.hangul_syllable_key_set(hangul)
+
+
+def test_person_keys_across_scripts():
+    assert ko.hangul_syllable_keys("김정은") == ("kim", "cong", "un")
+    assert ko.hangul_syllable_keys("리영호") == ("i", "yong", "ho")
+    assert ko.hangul_syllable_keys("최룡해") == ("cwe", "yong", "he")
+    assert ko.syllable_keys("Ryong") == ko.syllable_keys("Yong")
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Kaechon", "Kaesong"),  # 개천 / 개성
+    ("Jong", "Jung"),  # ㅓ/ㅗ vs ㅜ/ㅡ stay apart
+    ("Pak", "Paek"),  # 박 / 백
+    ("Kim", "Kin"),
+    ("Chol", "Chul"),
+    ("Song", "Sang"),
+    ("Hyesan", "Hesan"),
+    ("Sinuiju", "Sinju"),
+    ("Min", "Ming"),
+    ("Nam", "Nan"),
+    ("Kwangson", "Kangson"),
+    ("Ryonbong", "Ryongbong"),
+    ("Pyongyang", "Pyongsong"),
+    ("Il", "Ul"),
+    ("Hui", "Hu"),
+])
+def test_different_syllables_stay_apart(a, b):
+    assert ko.syllable_keys(a) != ko.syllable_keys(b)
+
+
+@pytest.mark.parametrize("word", ["Xinda", "Hair", "bank", "products", "camp", "trading", "14", "", "-", "Qingdao",
+                                  "Zhejiang", "Frank", "strength"])
+def test_non_korean_tokens_have_no_syllable_keys(word):
+    assert ko.syllable_keys(word) is None
+    assert ko.syllable_key_set(word) == frozenset()
+
+
+def test_glued_and_split_given_names_share_keys_on_the_index_side():
+    # A list writes "Kim Namil"; a query splits "Nam Il" — the index keeps every split.
+    assert {"nam", "il"} <= ko.syllable_key_set("Namil")
+    assert {"sin", "ui", "cu"} <= ko.syllable_key_set("Sinuiju")
+    assert set(ko.syllable_keys("Jong-ryol")) <= ko.syllable_key_set("Jong Ryol".replace(" ", "-"))
+
+
+def test_latin_fold():
+    assert ko.latin_fold("Kaech'ŏn") == "kaechon"
+    assert ko.latin_fold("Han'gŭl") == "han-gul"
+    assert ko.latin_fold("PYŎNGYANG") == "pyongyang"
