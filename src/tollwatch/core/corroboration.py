@@ -8,6 +8,7 @@ Contradictions are listed side by side, never resolved silently.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -50,6 +51,58 @@ def _group_key(claim: Claim) -> tuple[str, str, str]:
     return (claim.subject_id, str(claim.predicate), claim.object_key)
 
 
+def _publisher_key(source: Source) -> str | None:
+    if not source.publisher:
+        return None
+    return re.sub(r"\W+", " ", source.publisher).strip().casefold() or None
+
+
+def independence_groups(sources: list[Source]) -> dict[str, str]:
+    """Source id -> group key; sources in one group count once.
+
+    Two sources depend on each other when they share an origin (one informant, one wire
+    story), or share a publisher unless both name different origins: two articles from one
+    publisher may rest on one informant, and without a stated origin we cannot tell.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_origin: dict[str, str] = {}
+    by_publisher: dict[str, list[Source]] = defaultdict(list)
+    for s in sources:
+        find(s.id)
+        if s.origin:
+            key = s.origin.strip().casefold()
+            if key in by_origin:
+                union(s.id, by_origin[key])
+            else:
+                by_origin[key] = s.id
+        pub = _publisher_key(s)
+        if pub:
+            by_publisher[pub].append(s)
+    for same in by_publisher.values():
+        for i, a in enumerate(same):
+            for b in same[i + 1 :]:
+                if not (a.origin and b.origin and a.origin.strip().casefold() != b.origin.strip().casefold()):
+                    union(a.id, b.id)
+    members: dict[str, list[Source]] = defaultdict(list)
+    for s in sources:
+        members[find(s.id)].append(s)
+    # A readable, order-independent key per group: its smallest independence key.
+    names = {root: min(x.independence_key for x in group) for root, group in members.items()}
+    return {s.id: names[find(s.id)] for s in sources}
+
+
 def corroborate(claims: list[Claim], sources: dict[str, Source]) -> dict[tuple[str, str, str], Corroboration]:
     """Rejected claims carry no weight; proposed ones count, but are reported as such."""
     groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
@@ -59,12 +112,15 @@ def corroborate(claims: list[Claim], sources: dict[str, Source]) -> dict[tuple[s
     for key, members in groups.items():
         best_by_origin: dict[str, float] = {}
         statuses: dict[str, int] = defaultdict(int)
+        live = []
         for c in members:
             statuses[str(c.review.status)] += 1
-            if c.review.status == ReviewStatus.REJECTED:
-                continue
+            if c.review.status != ReviewStatus.REJECTED:
+                live.append(c)
+        group_of = independence_groups([sources.get(c.evidence.source_id) or Source(c.evidence.source_id, "") for c in live])
+        for c in live:
             src = sources.get(c.evidence.source_id)
-            origin = src.independence_key if src else "source:" + c.evidence.source_id
+            origin = group_of[c.evidence.source_id]
             weight = GRADE_WEIGHT.get(src.grade, UNGRADED_WEIGHT) if src and src.grade else UNGRADED_WEIGHT
             weight *= max(0.0, min(1.0, c.evidence.confidence))
             best_by_origin[origin] = max(best_by_origin.get(origin, 0.0), weight)
