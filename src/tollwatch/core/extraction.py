@@ -19,6 +19,7 @@ How it reads a report:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -298,10 +299,18 @@ def _joinable(gap: str) -> bool:
 
 def select_longest(mentions: list[Mention]) -> list[Mention]:
     """Non-overlapping mentions, longest first, in text order."""
+    starts: list[int] = []  # chosen spans, kept sorted and disjoint
+    ends: list[int] = []
     chosen: list[Mention] = []
     for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(m.end <= c.start or m.start >= c.end for c in chosen):
-            chosen.append(m)
+        i = bisect.bisect_right(starts, m.start)
+        if i > 0 and ends[i - 1] > m.start:
+            continue  # overlaps the chosen span starting before it
+        if i < len(starts) and starts[i] < m.end:
+            continue  # overlaps the chosen span starting after it
+        starts.insert(i, m.start)
+        ends.insert(i, m.end)
+        chosen.append(m)
     return sorted(chosen, key=lambda m: m.start)
 
 
@@ -443,9 +452,18 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
     chosen = select_longest(raw)
     _resolve_ambiguous(text, chosen, gazetteer)
     sents = []
+    starts = [m.start for m in chosen]
     for s, e in sentences(text):
-        sents.append(_Sentence(s, e, text[s:e], [m for m in chosen if s <= m.start and m.end <= e]))
-    parents = {p.candidates[0] for _, p in _part_of_pairs(text, raw)}
+        i = bisect.bisect_left(starts, s)
+        inside = []
+        while i < len(chosen) and chosen[i].start < e:
+            if chosen[i].end <= e:
+                inside.append(chosen[i])
+            i += 1
+        sents.append(_Sentence(s, e, text[s:e], inside))
+    raw.sort(key=lambda m: m.start)
+    raw_starts = [m.start for m in raw]
+    parents = {p.candidates[0] for _, p in _part_of_pairs(text, [m for m in raw if m.kind == EntityKind.ORGANIZATION])}
     lead_body = _lead_body(chosen, parents)
     out = _Claims(source_id)
     new_entities: dict[str, Entity] = {}
@@ -455,15 +473,15 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         facilities = [m for m in sent.mentions if m.kind == EntityKind.FACILITY and m.entity_id]
         orgs = [m for m in sent.mentions if m.kind == EntityKind.ORGANIZATION and m.entity_id]
         products = [m for m in sent.mentions if m.kind == EntityKind.PRODUCT and m.entity_id]
-        new_facs = _new_facilities(text, sent, chosen, new_entities, source_id)
+        new_facs = _new_facilities(text, sent, sent.mentions, new_entities, source_id)
         facilities = sorted(facilities + new_facs, key=lambda m: m.start)
         if not facilities and "\n\n" not in text[previous_end : sent.start]:
             facilities = _coreference(sent, previous_facilities, gazetteer)
         previous_facilities, previous_end = facilities, sent.end
-        new_orgs = _new_companies(text, sent, chosen, new_entities, source_id)
+        new_orgs = _new_companies(text, sent, sent.mentions, new_entities, source_id)
         _products(text, sent, facilities, products, out, gazetteer)
         _inspection(sent, facilities, orgs, parents, out, gazetteer)
-        _chain(text, sent, raw, out, new_entities, gazetteer, source_id)
+        _chain(text, sent, _within(raw, raw_starts, sent), out, new_entities, gazetteer, source_id)
         general_subject = _first_unnested(orgs, parents) or lead_body
         _quantities(sent, facilities, general_subject, out, gazetteer)
         _deadlines(sent, facilities, orgs, parents, general_subject, out, reference_date, gazetteer)
@@ -546,6 +564,7 @@ def _facility_type(entity: Entity | None) -> str:
 def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> None:
     """Pick one entity for each mention; a shared place name is decided by the words around it."""
     sent_spans = sentences(text)
+    sent_starts = [a for a, _ in sent_spans]
     doc_kw = len(_KWALLISO_CUE.findall(text))
     doc_ky = len(_KYOHWASO_CUE.findall(_KWALLISO_CUE.sub(" ", text)))
     last_seen: dict[str, int] = {}
@@ -562,7 +581,8 @@ def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> No
         other = [e for e in ents if _facility_type(e) != FacilityType.KWALLISO.value]
         label = text[m.start : m.end]
         names = ", ".join(f"{e.id} {e.caption}" for e in ents)
-        s, e = next(((a, b) for a, b in sent_spans if a <= m.start < b), (m.start, m.end))
+        k = bisect.bisect_right(sent_starts, m.start) - 1
+        s, e = sent_spans[k] if k >= 0 and sent_spans[k][0] <= m.start < sent_spans[k][1] else (m.start, m.end)
         cue = _nearest_cue(text, s, e, m)
         choice: Entity | None = None
         if cue and political and other:
@@ -636,12 +656,24 @@ def _first_unnested(orgs: list[Mention], parents: set[str]) -> str | None:
     return orgs[0].entity_id if orgs else None
 
 
+def _within(mentions: list[Mention], starts: list[int], sent: _Sentence) -> list[Mention]:
+    i = bisect.bisect_left(starts, sent.start)
+    out = []
+    while i < len(mentions) and mentions[i].start < sent.end:
+        if mentions[i].end <= sent.end:
+            out.append(mentions[i])
+        i += 1
+    return out
+
+
 def _part_of_pairs(text: str, raw: list[Mention]) -> list[tuple[Mention, Mention]]:
     """(unit, parent) pairs: "the X bureau of the Y ministry" and "사회안전성 교화국"."""
-    orgs = [m for m in raw if m.kind == EntityKind.ORGANIZATION and len(m.candidates) == 1]
+    orgs = sorted((m for m in raw if m.kind == EntityKind.ORGANIZATION and len(m.candidates) == 1), key=lambda m: m.start)
     pairs = []
-    for a in orgs:
-        for b in orgs:
+    for i, a in enumerate(orgs):
+        for b in orgs[i + 1 :]:
+            if b.start > a.end + 12:
+                break  # the two names must be next to each other
             if a.candidates == b.candidates or b.start < a.end:
                 continue
             gap = text[a.end : b.start]
