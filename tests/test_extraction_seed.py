@@ -109,6 +109,16 @@ def test_quantities_deadline_chain_of_command_and_contracts(seed_result):
     assert contracts and contracts[0].value == "Chinese companies" and "toll" in contracts[0].evidence.quote
 
 
+def test_places(seed_result, gazetteer):
+    located = {(c.subject_id, c.value) for c in seed_result.claims if c.predicate.value == "located_in"}
+    assert located == {("KP-KLS-016", "North Hamgyong Province")}
+    ko = extract("함경북도 화성 관리소에서는 인형을 만든다.", "s", gazetteer).claims
+    assert {(c.subject_id, c.predicate.value, c.object_id or c.value) for c in ko} == {
+        ("KP-KLS-016", "located_in", "함경북도"),
+        ("KP-KLS-016", "produces", "product-dolls"),
+    }
+
+
 def test_deadline_gets_its_year_from_the_source_date(seed_text, gazetteer):
     result = extract(seed_text, "src-seed", gazetteer, reference_date="2021-11-16")
     deadline = [c for c in result.claims if c.predicate.value == "review_deadline"]

@@ -486,6 +486,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         _quantities(sent, facilities, general_subject, out, gazetteer)
         _deadlines(sent, facilities, orgs, parents, general_subject, out, reference_date, gazetteer)
         _contracts(sent, facilities, orgs + new_orgs, parents, general_subject, out, gazetteer)
+        _locations(text, sent, facilities, out)
     result.claims = out.claims
     result.new_entities = list(new_entities.values())
     return result
@@ -861,6 +862,27 @@ def _contracts(sent, facilities, orgs, parents, general_subject, out: _Claims, g
                 note="toll manufacturing"
                 + ("; the text names no camp: attributed to the body the report says runs the camps" if general else ""),
             )
+
+
+_PROVINCE_AFTER = re.compile(
+    r"(?:\s+(?:labou?r|prison|prisoner|political|concentration|internment|re-?education|correctional))*(?:\s+camp)?"
+    r",?\s+(?:in\s+)?((?:North|South)\s+(?:Hamgyong|Pyongan|Hwanghae)|Kangwon|Chagang|Ryanggang|Yanggang)\s+Province\b",
+)
+_PROVINCE_BEFORE = re.compile(r"(함경북도|함경남도|평안북도|평안남도|황해북도|황해남도|강원도|자강도|량강도|양강도)\s*$")
+
+
+def _locations(text, sent: _Sentence, facilities, out: _Claims) -> None:
+    """ "the camp in Hwasong, North Hamgyong Province" and "함경북도 화성": where a facility is."""
+    for f in {x.entity_id: x for x in facilities}.values():
+        after = _PROVINCE_AFTER.match(text, f.end, sent.end)
+        before = _PROVINCE_BEFORE.search(text, sent.start, f.start)
+        if after:
+            value = after.group(1) + " Province"
+        elif before:
+            value = before.group(1)
+        else:
+            continue
+        out.add(sent, f.entity_id, Predicate.LOCATED_IN, value=" ".join(value.split()), confidence=min(0.6, f.confidence), note=f.note)
 
 
 def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, source_id) -> list[Mention]:
