@@ -168,21 +168,31 @@ def test_latin_spellings_meet(spellings):
 
 @pytest.mark.parametrize("hangul,latin", [
     ("개천", "Kaechon"), ("평양", "Pyongyang"), ("함흥", "Hamhung"), ("회령", "Hoeryong"), ("요덕", "Yodok"),
-    ("청진", "Chongjin"), ("신의주", "Sin-ui-ju"), ("라선", "Rason"), ("혜산", "Hyesan"), ("련봉", "Ryonbong"),
-    ("대성", "Taesong"), ("광선", "Kwangson"), ("독립", "Tongnip"),
+    ("청진", "Chongjin"), ("신의주", "Sin-ui-ju"), ("신의주", "Sinuiju"), ("라선", "Rason"), ("혜산", "Hyesan"),
+    ("련봉", "Ryonbong"), ("대성", "Taesong"), ("광선", "Kwangson"), ("독립", "Tongnip"), ("압록강", "Amnokgang"),
+    ("한글", "Han'gŭl"), ("남포", "Nampho"), ("김정은", "Kim-Jong-Un"), ("박명수", "Pak-Myong-su"),
+    ("최룡해", "Choi-Yong-hae"), ("리영호", "Lee-Young-ho"),
 ])
 def test_hangul_meets_its_romanizations(hangul, latin):
-    assert ko.hangul_syllable_keys(hangul, False) == ko.syllable_keys(latin)
+    assert ko.hangul_unit(hangul) == ko.token_key(latin) is not None
+    assert ko.token_key(latin) in ko.hangul_keys(hangul)
     for system in ("rr", "mr", "dprk"):
-        assert ko.syllable_keys(ko.romanize_word(hangul, system)) is not None
-        assert set(ko.hangul_syllable_keys(hangul, False)) <= ko.hangul_syllable_key_set(hangul)
+        assert ko.token_key(ko.romanize(hangul, system, person=None).replace(" ", "-")) in ko.hangul_keys(hangul)
+
+
+def test_token_keys_of_whole_tokens():
+    assert ko.token_key("Kaechon") == ko.token_key("Kaech'ŏn") == ko.token_key("Gaecheon") == "kecon"
+    assert ko.token_key("Kenya") != ko.token_key("Kaechon")
+    assert ko.token_key("Hangeul") == ko.token_key("Han'gŭl")  # separators do not matter
+    assert ko.token_key("Ryong") == ko.token_key("Yong") == ko.token_key("Nyong")
 
 
 def test_person_keys_across_scripts():
-    assert ko.hangul_syllable_keys("김정은") == ("kim", "cong", "un")
-    assert ko.hangul_syllable_keys("리영호") == ("i", "yong", "ho")
-    assert ko.hangul_syllable_keys("최룡해") == ("cwe", "yong", "he")
-    assert ko.syllable_keys("Ryong") == ko.syllable_keys("Yong")
+    assert ko.hangul_unit("김정은") == "kimcongun"
+    assert {"kim", "cong", "un", "congun"} <= ko.hangul_keys("김정은")
+    assert {"i", "yong", "ho"} <= ko.hangul_keys("리영호")
+    assert {"cwe", "yong", "he"} <= ko.hangul_keys("최룡해")
+    assert ko.hangul_unit("박명수") == ko.token_key("Pak-Myong-su")  # surname apart: no Pangmyŏngsu
 
 
 @pytest.mark.parametrize("a,b", [
@@ -208,16 +218,9 @@ def test_different_syllables_stay_apart(a, b):
 
 @pytest.mark.parametrize("word", ["Xinda", "Hair", "bank", "products", "camp", "trading", "14", "", "-", "Qingdao",
                                   "Zhejiang", "Frank", "strength"])
-def test_non_korean_tokens_have_no_syllable_keys(word):
+def test_non_korean_tokens_have_no_korean_key(word):
     assert ko.syllable_keys(word) is None
-    assert ko.syllable_key_set(word) == frozenset()
-
-
-def test_glued_and_split_given_names_share_keys_on_the_index_side():
-    # A list writes "Kim Namil"; a query splits "Nam Il" — the index keeps every split.
-    assert {"nam", "il"} <= ko.syllable_key_set("Namil")
-    assert {"sin", "ui", "cu"} <= ko.syllable_key_set("Sinuiju")
-    assert set(ko.syllable_keys("Jong-ryol")) <= ko.syllable_key_set("Jong Ryol".replace(" ", "-"))
+    assert ko.token_key(word) is None
 
 
 def test_latin_fold():

@@ -4,27 +4,30 @@ Pure functions, no I/O.  Public API (used by the store, screening and extraction
 
 - ``normalize(text) -> str``: casefolded, accent- and breve-free, punctuation-free
   ("Kaech'ŏn" → "kaechon"); Hangul and Han are kept as they are.
-- ``token_keys(text) -> set[str]``: every key a name is *indexed* under — its normalized
-  tokens, folded legal forms (co ltd corp trade …), Korean syllable keys ("k:ke", "k:con")
-  for Hangul and for Latin spellings that read as Korean, and English / pinyin for Han
-  (丹东鑫达发制品有限公司 → dandong xinda hair prod co ltd).  开 Kaechon, Kaech'ŏn,
-  Gaecheon and 개천 share "k:ke" and "k:con".  Generous: includes every plausible split.
+- ``token_keys(text) -> set[str]``: every key a name is *indexed* under.  Per token: the
+  normalized token, its folded legal form or abbreviation (co ltd corp trade intl …), a
+  Korean token key ("k:kecon") when the token reads as romanized Korean or is Hangul, and
+  English + pinyin for Han (丹东鑫达发制品有限公司 → dandong xinda hair prod co ltd).  Kaechon,
+  Kaech'ŏn, Gaecheon and 개천 all carry "k:kecon".  Keys identify a whole token, never a
+  part of one (Kaechon and Kenya share nothing), so two tokens that share a key are the
+  same token in another spelling.  A whole name's keys also hold consecutive Korean tokens
+  glued ("Kim Jong Un" → "k:congun", "k:kimcongun"), so split and glued given names meet.
 - ``query_keys(text) -> set[str]``: the keys a *query* must find, one canonical key per
-  meaningful unit, always a subset of ``token_keys`` of any spelling that meets it.
-  Legal forms and stopwords are left out unless nothing else is left.  A store finds
-  an entity when ``query_keys(q) <= token_keys(name)`` for one of its names.
+  meaningful token, a subset of ``token_keys`` of any spelling that meets it.  Legal forms,
+  stopwords and "No." are left out unless nothing else is left.  A store finds an entity
+  when ``query_keys(q) <= token_keys(name)`` for one of its names.
 - ``name_variants(text) -> list[str]``: Latin renderings: for Hangul RR, MR and DPRK
   (person names split surname / given name); for Han the English trade-record name and
   pinyin; Latin text itself (and without its parenthesised acronym).
 - ``name_key(text, sort=False) -> str``: one comparable string of the whole name —
-  romanized, Korean syllables keyed, legal forms folded — for string similarity:
-  "Kim Jong-un", "KIM Jong Un", 김정은 → "kim cong un".
+  romanized, Korean tokens keyed (consecutive ones glued), legal forms folded — for string
+  similarity: "Kim Jong-un", "KIM Jong Un", 김정은 → "kimcongun".
 - ``ngrams(text, n=3) -> set[str]``: character n-grams of ``name_key`` for candidate retrieval.
 - ``key_tokens(text) -> list[tuple[str, str]]``: (kind, key) per unit in order, kind one of
-  word, ko (Korean syllable), legal, stop, num — lets scorers weight units (see token_weight).
+  word, ko (Korean token key), legal, stop, num — lets scorers weight units (see token_weight).
 
 Re-exported helpers: korean (romanize, romanize_rr/mr/dprk, romanize_person, syllable_keys,
-hangul_syllable_keys, surname_variants), chinese (pinyin, translate, pinyin_name,
+token_key, hangul_unit, surname_variants), chinese (pinyin, translate, pinyin_name,
 to_simplified, to_traditional), legal (fold_legal, fold_token, is_legal_form, token_weight,
 acronym_matches, split_acronym, extract_acronym, is_truncation).
 """
@@ -39,7 +42,7 @@ from . import chinese, korean, legal
 from .chinese import has_han, pinyin, pinyin_name, to_simplified, to_traditional, translate
 from .korean import (
     has_hangul,
-    hangul_syllable_keys,
+    hangul_unit,
     romanize,
     romanize_dprk,
     romanize_mr,
@@ -47,6 +50,7 @@ from .korean import (
     romanize_rr,
     surname_variants,
     syllable_keys,
+    token_key,
 )
 from .legal import (
     GENERIC_TERMS,
@@ -66,7 +70,7 @@ __all__ = [
     "normalize", "token_keys", "query_keys", "name_variants", "name_key", "ngrams", "key_tokens",
     "korean", "chinese", "legal",
     "romanize", "romanize_rr", "romanize_mr", "romanize_dprk", "romanize_person", "syllable_keys",
-    "hangul_syllable_keys", "surname_variants", "has_hangul",
+    "token_key", "hangul_unit", "surname_variants", "has_hangul",
     "pinyin", "pinyin_name", "translate", "to_simplified", "to_traditional", "has_han",
     "fold_legal", "fold_token", "is_legal_form", "token_weight", "acronym_matches", "split_acronym",
     "extract_acronym", "is_truncation", "LEGAL_FORMS", "STOPWORDS", "GENERIC_TERMS",
@@ -113,25 +117,26 @@ def _latin_units(token: str, canon: list[tuple[str, str]], index: set[str]) -> N
         index.add(folded)
         canon.append(("legal" if folded in LEGAL_FORMS else ("stop" if folded in STOPWORDS else "word"), folded))
         return
-    sk = korean.syllable_keys(token)
-    if sk:
-        index.update(KO + k for k in korean.syllable_key_set(token))
-        canon.extend(("ko", KO + k) for k in sk)
+    key = korean.token_key(token)
+    if key:
+        canon.append(("ko", KO + key))
         return
     canon.append(("word", token))
 
 
 def _hangul_units(word: str, canon: list[tuple[str, str]], index: set[str]) -> None:
     index.add(word)
-    index.update(KO + k for k in korean.hangul_syllable_key_set(word))
+    index.update(KO + k for k in korean.hangul_keys(word))
     pieces = korean.segment_terms(word)
     if len(pieces) == 1 and pieces[0][1] is None:
-        canon.extend(("ko", KO + k) for k in korean.hangul_syllable_keys(word))
+        key = korean.hangul_unit(word)
+        canon.append(("ko", KO + key) if key else ("word", word))
         return
     for han, eng in pieces:
         if eng is None:
-            index.update(KO + k for k in korean.hangul_syllable_key_set(han))
-            canon.extend(("ko", KO + k) for k in korean.hangul_syllable_keys(han, False))
+            index.update(KO + k for k in korean.hangul_keys(han))
+            key = korean.token_key(korean.romanize_word(han, "mr"))
+            canon.append(("ko", KO + key) if key else ("word", han))
         else:
             index.add(han)
             sub_canon: list[tuple[str, str]] = []
@@ -182,6 +187,16 @@ def _analyze(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
     index: set[str] = set()
     _text_units(text, canon, index)
     index.update(k for _, k in canon)
+    # Given names written apart (Jong Un) are indexed glued too (Jongun), up to three syllables.
+    for i, (kind, key) in enumerate(canon):
+        if kind != "ko":
+            continue
+        glued = key
+        for kind2, key2 in canon[i + 1:i + 3]:
+            if kind2 != "ko":
+                break
+            glued += key2[len(KO):]
+            index.add(glued)
     index.discard("")
     return tuple(canon), frozenset(index)
 
@@ -207,8 +222,19 @@ def query_keys(text: str) -> set[str]:
 
 @lru_cache(maxsize=131072)
 def name_key(text: str, sort: bool = False) -> str:
-    """One comparable string of the whole name: 'Kim Jong-un' / 김정은 → 'kim cong un'."""
-    keys = [k[len(KO):] if k.startswith(KO) else k for _, k in _analyze(text)[0]]
+    """One comparable string of the whole name.  Consecutive Korean tokens are glued, since
+    writers split given names differently: 'Kim Jong-un', 'KIM Jong Un', 김정은 → 'kimcongun'."""
+    keys: list[str] = []
+    prev_ko = False
+    for kind, k in _analyze(text)[0]:
+        if kind == "ko":
+            if prev_ko:
+                keys[-1] += k[len(KO):]
+            else:
+                keys.append(k[len(KO):])
+        else:
+            keys.append(k)
+        prev_ko = kind == "ko"
     if sort:
         keys.sort()
     return " ".join(keys)

@@ -482,6 +482,10 @@ def _preferred_split(splits: list[tuple[str, str]], cluster: str, next_vowel: st
         for s in strict:
             if s[0] == "ng":
                 return s
+    if len(cluster) == 2 and cluster[0] == cluster[1]:  # medial kk/pp/tt: k|k as RR's k|g
+        for s in strict:
+            if s == (cluster[0], cluster[1]):
+                return s
     if next_vowel in ("ui", "eui"):
         for s in strict:
             if s[0] and not s[1]:
@@ -587,71 +591,69 @@ def syllable_keys(token: str) -> tuple[str, ...] | None:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
-def syllable_key_set(token: str) -> frozenset[str]:
-    """Every syllable key a Latin token may stand for (all ways to split it, each hyphen part and
-    the glued whole) — for indexing, so that any reasonable query split finds it."""
+# --- whole-token keys ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=131072)
+def token_key(token: str) -> str | None:
+    """One key for a whole Latin token read as Korean, the same for every romanization of it:
+    Kaechon, Kaech'ŏn, Gaecheon → 'kecon'; Ryonbong, Yonbong → 'yonpong'; Ri, Lee, Yi → 'i'.
+
+    Separators are ignored (Han'gŭl = Hangeul), so keys do not depend on where a writer put
+    syllable breaks.  None when the token cannot be read as romanized Korean.
+    """
     p = _parts(token)
     if p is None:
-        return frozenset()
+        return None
     glued, parts = p
-    keys: set[str] = set()
-    for part in parts:
-        r = _parse_part(part, True)
-        if r is None:
-            return frozenset()
-        keys |= r[0]
-    if len(parts) > 1:
-        r = _parse_part(glued, True)
-        if r is not None:
-            keys |= r[0]
-    return frozenset(keys)
+    r = _parse_part(glued, False)
+    if r is None:
+        return None
+    return "".join(r[1])
 
 
-def _hangul_syllable_parts(word: str, person: bool) -> list[tuple[str, str, str]]:
-    """(onset, vowel, coda) in unaccented MR letters for each syllable, after sound change."""
-    out = []
-    sur = _surface(word, liaison=False)
-    prev_coda = None
-    for onset, vi, coda, _ in sur:
-        voiced = prev_coda is not None and prev_coda in _VOICED_CODAS
-        on = _ONSET[onset][2 if voiced else 1].replace("'", "")
-        if onset == "ㄹ" and prev_coda == "l":
-            on = "l"
-        vow = _V_MR[vi].replace("ŏ", "eo").replace("ŭ", "eu")
-        out.append((on, vow, coda))
-        prev_coda = coda
-    return out
+def _person_split(word: str) -> tuple[str, str] | None:
+    """Surname and given name when a run reads as a person name (three syllables, or four with a
+    two-syllable surname); two-syllable runs are more often places and words."""
+    split = _split_person(word)
+    if split and len(split[1]) == 2:
+        return split
+    return None
 
 
 @lru_cache(maxsize=65536)
-def hangul_syllable_keys(word: str, person: bool | None = None) -> tuple[str, ...]:
-    """Syllable keys of a Hangul run, one per syllable, the same keys its Latin spellings get.
+def hangul_unit(word: str) -> str | None:
+    """The token key a query for a Hangul run asks for: the key of its spellings glued
+    together.  개천 → 'kecon'; 김정은 → 'kimcongun' (= Kim + Jong + Un, which the index joins);
+    a person name is romanized surname apart, so 박명수 is Pak-myŏngsu, not Pangmyŏngsu."""
+    split = _person_split(word)
+    if split:
+        return _joined_key(romanize_person(word, "dprk"))
+    return token_key(romanize_word(word, "mr"))
 
-    개천 → ('ke', 'con'); 김정은 → ('kim', 'cong', 'un'); 리영호 → ('i', 'yong', 'ho').
-    """
-    if person is None:
-        person = looks_like_person(word)
-    groups: list[str] = [word]
-    if person:
-        split = _split_person(word)
-        if split:
-            groups = [g for g in split if g]
-    out: list[str] = []
-    for g in groups:
-        for i, (on, v, coda) in enumerate(_hangul_syllable_parts(g, person)):
-            out.append(_syllable_key(on, v, coda, i == 0))
-    return tuple(out)
+
+def _joined_key(spelling: str) -> str | None:
+    """Keys of space/hyphen-separated tokens joined, as the index joins consecutive tokens."""
+    keys = [token_key(t) for t in re.split(r"[\s\-]+", spelling) if t]
+    return "".join(keys) if keys and all(keys) else None  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=65536)
-def hangul_syllable_key_set(word: str) -> frozenset[str]:
-    """All keys a Hangul run is indexed under: surface and syllable-by-syllable readings,
-    each syllable also as a word start (given names in the North keep initial r: Ryong / Yong)."""
-    keys: set[str] = set(hangul_syllable_keys(word, False)) | set(hangul_syllable_keys(word, True))
-    for ch in word:
-        keys |= set(hangul_syllable_keys(ch, False))
-    # Latin spellings of the whole run, split as a reader would split them.
+def hangul_keys(word: str) -> frozenset[str]:
+    """Every token key a Hangul run is indexed under: each system's spelling of the whole run,
+    and for person names the surname, the glued given name and each given-name syllable."""
+    keys: set[str | None] = {hangul_unit(word)}
     for system in ("rr", "mr", "dprk"):
-        keys |= syllable_key_set(romanize_word(word, system))
-    return frozenset(keys)
+        keys.add(token_key(romanize_word(word, system)))
+    split = _split_person(word)
+    if split:
+        sur, given = split
+        for system in ("rr", "mr", "dprk"):
+            keys.add(_joined_key(romanize_person(word, system)))
+            keys.add(token_key(_surname(sur, system)))
+            keys.add(token_key(romanize_word(given, system)))
+            for ch in given:
+                keys.add(token_key(romanize_word(ch, system)))
+        for spelling in SURNAME_SPELLINGS.get(sur, ()):
+            keys.add(token_key(spelling))
+    keys.discard(None)
+    return frozenset(keys)  # type: ignore[arg-type]
