@@ -687,6 +687,10 @@ def _part_of_pairs(text: str, raw: list[Mention]) -> list[tuple[Mention, Mention
                 and re.search(r"(?:성|부|위원회)$", text[a.start : a.end])
             ):
                 pairs.append((b, a))
+            elif re.fullmatch(r"(?:'s)?\s+", gap) and re.search(
+                r"(?:bureau|department|division|office|section)$", text[b.start : b.end], re.I
+            ) and not re.search(r"(?:bureau|department|division|office|section)$", text[a.start : a.end], re.I):
+                pairs.append((b, a))  # "the MoSS corrections bureau": the ministry's bureau
     return pairs
 
 
@@ -751,11 +755,17 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
     orgs = [
         m for m in raw if m.kind == EntityKind.ORGANIZATION and len(m.candidates) == 1 and sent.start <= m.start and m.end <= sent.end
     ]
+    unit_after: dict[int, Mention] = {}
     for unit, parent in _part_of_pairs(text, orgs):
         out.add(sent, unit.candidates[0], Predicate.PART_OF, obj=parent.candidates[0], confidence=0.85)
+        if unit.start > parent.start:
+            unit_after[parent.start] = unit
     # "the production department of the corrections bureau": a unit we do not know yet.
-    for b in orgs:
-        prefix = text[max(sent.start, b.start - 60) : b.start]
+    for named in orgs:
+        if any(o.start < named.start < o.end for o in orgs):
+            continue  # part of a longer name
+        b = unit_after.get(named.start, named)  # "... of the MoSS corrections bureau": the bureau
+        prefix = text[max(sent.start, named.start - 60) : named.start]
         m = _NEW_SUBUNIT.search(prefix)
         if not m or m.group(1).casefold() in _STOP_CAPS:
             continue
@@ -768,7 +778,7 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
                 id=eid,
                 kind=EntityKind.ORGANIZATION,
                 caption=caption,
-                names=[Name.of(caption), Name.of(text[max(sent.start, b.start - 60) + m.start(1) : b.end])],
+                names=[Name.of(caption), Name.of(text[max(sent.start, named.start - 60) + m.start(1) : b.end])],
                 attributes={"proposed_from": source_id, "parent": b.candidates[0]},
                 is_new=True,
             )

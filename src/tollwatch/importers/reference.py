@@ -58,7 +58,7 @@ def manifest() -> dict:
 
 
 # Bump when the way bundled data becomes entities and claims changes, so stores reload it.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 
 
 def manifest_digest() -> str:
@@ -167,6 +167,9 @@ def state_body_entities() -> list[Entity]:
                 Name.of("Sahoe Anjonsong", system=Romanization.DPRK),
                 Name.of("Ministry of People's Security", lang="en"),
                 Name.of("MSS", lang="en"),
+                Name.of("Social Security Ministry", lang="en"),
+                Name.of("MoSS", lang="en"),
+                Name.of("인민보안성", lang="ko"),  # its name before the 2020 renaming
             ],
             attributes={"roles": ["state_body"], "country": "kp", "cited_in": ["article-dailynk-more-production-tasks"]},
         ),
@@ -179,6 +182,10 @@ def state_body_entities() -> list[Entity]:
                 Name.of("Bureau of Corrections", lang="en"),
                 Name.of("corrections bureau of the Ministry of Social Security", lang="en"),
                 Name.of("교화국", lang="ko"),
+                Name.of("사회안전성 교화국", lang="ko"),
+                Name.of("Kyohwaguk", system=Romanization.DPRK),
+                Name.of("Correctional Bureau", lang="en"),
+                Name.of("re-education bureau", lang="en"),
             ],
             attributes={"roles": ["state_body"], "country": "kp", "cited_in": ["article-dailynk-more-production-tasks"]},
         ),
