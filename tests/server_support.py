@@ -76,10 +76,10 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def wait_job(client, status_url: str, timeout: float = 120.0) -> dict:
+def wait_job(client, status_url: str, timeout: float = 120.0, headers: dict | None = None) -> dict:
     deadline = time.monotonic() + timeout
     while True:
-        st = client.get(status_url).json()
+        st = client.get(status_url, headers=headers or {}).json()
         if st["status"] in ("done", "failed"):
             return st
         if time.monotonic() > deadline:

@@ -66,6 +66,28 @@ class PreparedCache:
             return self._prepared
 
 
+class VisibleMatcher:
+    """A Matcher that never returns the given entities (proposed from evidence the caller may not read)."""
+
+    def __init__(self, inner, hidden: set[str]):
+        self.inner, self.hidden = inner, hidden
+
+    def match(self, name, schema=None, *, limit: int = 5, datasets=None, threshold=None):
+        found = self.inner.match(name, schema, limit=limit + len(self.hidden), datasets=datasets, threshold=threshold)
+        return [m for m in found if m.record.entity_id not in self.hidden][:limit]
+
+
+class VisiblePrepared:
+    """The prepared screening index as one caller may see it; risk is assessed on what remains."""
+
+    def __init__(self, prepared, hidden: set[str]):
+        self._prepared, self._hidden = prepared, hidden
+        self.index, self.facts, self.lists, self.threshold = prepared.index, prepared.facts, prepared.lists, prepared.threshold
+
+    def matcher(self, threshold: float | None = None):
+        return VisibleMatcher(self._prepared.matcher(threshold), self._hidden)
+
+
 def _names(q: EntityQuery) -> list[str]:
     props = {k: ([v] if isinstance(v, str) else list(v)) for k, v in q.properties.items()}
     names = [n for n in props.get("name", []) if n and n.strip()]
@@ -134,7 +156,7 @@ def register(app: FastAPI, state) -> None:
             scope &= set(include_dataset)
         scope -= set(exclude_dataset)
         hidden = hidden_graph_ids(p) | set(exclude_entity_ids)
-        matcher = prepared.matcher(threshold)
+        matcher = VisiblePrepared(prepared, hidden).matcher(threshold)
         responses = {}
         for key, q in body.queries.items():
             names = _names(q)
@@ -150,9 +172,9 @@ def register(app: FastAPI, state) -> None:
             best: dict[str, dict] = {}
             schema = None if q.schema_ in ("Thing", "LegalEntity") else q.schema_
             for name in names:
-                for m in matcher.match(name, schema, limit=limit + len(hidden) + 5, datasets=frozenset(scope), threshold=threshold):
+                for m in matcher.match(name, schema, limit=limit + 5, datasets=frozenset(scope), threshold=threshold):
                     d = m.as_dict()
-                    if d["entity_id"] in hidden or d["schema"] in exclude_schema or d["score"] < cutoff:
+                    if d["schema"] in exclude_schema or d["score"] < cutoff:
                         continue
                     if d["entity_id"] not in best or d["score"] > best[d["entity_id"]]["score"]:
                         best[d["entity_id"]] = d
@@ -253,10 +275,9 @@ def register(app: FastAPI, state) -> None:
                 except InputError as exc:
                     raise InputError(str(exc).replace(str(path), display)) from None
                 report(0, len(rows))
-                prepared = prepared_cache.get()
+                prepared = VisiblePrepared(prepared_cache.get(), hidden)
                 results = []
                 for i, res in enumerate(screen_rows(prepared, rows, threshold=threshold, limit=limit), 1):
-                    res["matches"] = [m for m in res["matches"] if m["entity_id"] not in hidden]
                     results.append(res)
                     if i % 10 == 0 or i == len(rows):
                         report(i, len(rows))
