@@ -102,6 +102,7 @@ def test_truncations(query, candidate):
     ("DANDONG", "Dandong Xinda Hair Products Co., Ltd."),  # too short to tell
     ("DANDONG XINDA HAIR PRODUCTS CO LTD BRANCH", "Dandong Xinda Hair Products Co., Ltd."),
     ("XINDA HAIR PRODUCTS CO", "Dandong Xinda Hair Products Co., Ltd."),
+    ("Korea Kwangson Banking Corp", "KOREA KWANGSON BANKING CORPORATION"),  # abbreviated, not cut
 ])
 def test_not_truncations(query, candidate):
     assert not legal.is_truncation(query, candidate)

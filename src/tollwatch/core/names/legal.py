@@ -17,7 +17,7 @@ from functools import lru_cache
 _FOLD_GROUPS: dict[str, tuple[str, ...]] = {
     # legal forms
     "co": ("co", "company", "companies", "cos", "compan", "comp", "cie", "kompaniya"),
-    "ltd": ("ltd", "limited", "ltda", "lt", "limitada"),
+    "ltd": ("ltd", "limited", "ltda", "limitada"),
     "corp": ("corp", "corporation", "corpn", "corporations", "crp", "korporatsiya"),
     "inc": ("inc", "incorporated"),
     "llc": ("llc",),
@@ -266,6 +266,8 @@ def is_truncation(query: str, candidate: str, min_len: int = 12) -> bool:
     """
     q_raw = query.strip()
     if len(q_raw) < min_len:
+        return False
+    if fold_legal(q_raw) == fold_legal(candidate):  # 'Corp' for 'Corporation': abbreviated, not cut
         return False
     q_words = [re.sub(r"[^\w]", "", w) for w in _plain(q_raw).replace("&", " and ").split()]
     c_words = [re.sub(r"[^\w]", "", w) for w in _plain(candidate).replace("&", " and ").split()]
