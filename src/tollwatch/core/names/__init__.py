@@ -88,9 +88,20 @@ _SCRIPT_SPLIT = re.compile(
 _NUMBERED = re.compile(r"(?:^|(?<= ))(?:제|che|je|no|nr|number|num)\s(\d+)(?: (?:호|ho))?(?= |$)")
 
 
-@lru_cache(maxsize=131072)
+_CACHE_MAX_LEN = 400  # longer texts are not names; do not keep them in the caches
+
+
 def normalize(text: str) -> str:
     """Casefolded, accent-free, punctuation-free; apostrophes inside words vanish (Kaech'ŏn → kaechon)."""
+    return _normalize_cached(text) if len(text) <= _CACHE_MAX_LEN else _normalize(text)
+
+
+@lru_cache(maxsize=131072)
+def _normalize_cached(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = unicodedata.normalize("NFC", text)  # recompose Hangul syllables
@@ -181,8 +192,16 @@ def _text_units(text: str, canon: list[tuple[str, str]], index: set[str]) -> Non
             _latin_units(token, canon, index)
 
 
-@lru_cache(maxsize=131072)
 def _analyze(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    return _analyze_cached(text) if len(text) <= _CACHE_MAX_LEN else _analyze_uncached(text)
+
+
+@lru_cache(maxsize=131072)
+def _analyze_cached(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    return _analyze_uncached(text)
+
+
+def _analyze_uncached(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
     canon: list[tuple[str, str]] = []
     index: set[str] = set()
     _text_units(text, canon, index)
@@ -220,7 +239,6 @@ def query_keys(text: str) -> set[str]:
     return keys or {k for _, k in canon}
 
 
-@lru_cache(maxsize=131072)
 def name_key(text: str, sort: bool = False) -> str:
     """One comparable string of the whole name.  Consecutive Korean tokens are glued, since
     writers split given names differently: 'Kim Jong-un', 'KIM Jong Un', 김정은 → 'kimcongun'."""
@@ -251,7 +269,6 @@ def ngrams(text: str, n: int = 3) -> set[str]:
     return {padded[i:i + n] for i in range(len(padded) - n + 1)}
 
 
-@lru_cache(maxsize=65536)
 def _variants(text: str) -> tuple[str, ...]:
     out: dict[str, None] = {}
     if not normalize(text):

@@ -300,8 +300,9 @@ def _split_person(name: str) -> tuple[str, str] | None:
 
 
 def looks_like_person(word: str) -> bool:
-    """A 2–4 syllable Hangul run starting with a common surname (a guess: 신의주 also passes)."""
-    return bool(_HANGUL_RE.fullmatch(word)) and _split_person(word) is not None
+    """A three-syllable Hangul run starting with a common surname, or four with a two-syllable
+    one (a guess: most Korean names have three syllables; 신의주 also passes)."""
+    return bool(_HANGUL_RE.fullmatch(word)) and _person_split(word) is not None
 
 
 def _surname(sur: str, system: str) -> str:
@@ -615,7 +616,7 @@ def _person_split(word: str) -> tuple[str, str] | None:
     """Surname and given name when a run reads as a person name (three syllables, or four with a
     two-syllable surname); two-syllable runs are more often places and words."""
     split = _split_person(word)
-    if split and len(split[1]) == 2:
+    if split and (len(split[1]) == 2 or (len(split[0]) == 2 and split[1])):
         return split
     return None
 
