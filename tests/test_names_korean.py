@@ -49,6 +49,16 @@ SOUND_CHANGES = {
     "심리": ("Simni", "Simni"),
     "백마": ("Baengma", "Paengma"),  # nasalization
     "십만": ("Simman", "Simman"),
+    "울진": ("Uljin", "Ulchin"),  # MR: ㅈ after ㄹ is said tense
+    "칠보산": ("Chilbosan", "Ch'ilbosan"),
+    "평안북도": ("Pyeonganbukdo", "P'yŏnganbukto"),
+    "함경북도": ("Hamgyeongbukdo", "Hamgyŏngbukto"),
+    "양강도": ("Yanggangdo", "Yanggangdo"),
+    "금강산": ("Geumgangsan", "Kŭmgangsan"),
+    "선봉": ("Seonbong", "Sŏnbong"),
+    "낙원": ("Nagwon", "Nagwŏn"),
+    "로동신문": ("Rodongsinmun", "Rodongsinmun"),
+    "민주주의": ("Minjujuui", "Minjujuŭi"),
 }
 # name: (RR, MR, DPRK)
 PERSONS = {

@@ -252,6 +252,8 @@ def _render(word: str, system: str, liaison: bool = True, initial_voiceless: boo
             on = mr_voiced if voiced else mr_plain
             if onset == "ㄹ" and prev_coda == "l":
                 on = "l"
+            elif prev_coda == "l" and onset in ("ㄷ", "ㅈ") and not prev_linked:
+                on = mr_plain  # said tense after ㄹ: Ulchin, kyŏlchŏng, paltal
             if onset == "ㅅ" and VOWELS[vi] == "ㅟ":
                 on = "sh"
             vow = _V_MR[vi]
