@@ -184,6 +184,8 @@ def test_gold_benchmark_scores(gazetteer):
     assert {"seed_gold", "own_en_testimony", "own_ko_report"} <= set(scores)
     for s in scores.values():
         assert s.forbidden == [], s.name
+        if s.blind:
+            continue  # kept untuned on purpose: its score is reported, not enforced
         assert s.precision >= 0.9 and s.recall >= 0.85, (s.name, s.precision, s.recall, s.misses, s.extras)
     # the gold files hold offsets and labels, never the report's sentences
     seed_text = SEED.read_text(encoding="utf-8")
@@ -193,3 +195,21 @@ def test_gold_benchmark_scores(gazetteer):
     for line in gold_text.splitlines()[1:]:
         rec = json.loads(line)
         assert set(rec) <= {"subject", "predicate", "object", "value", "quantity", "span", "why"}
+
+
+def test_routes_other_goods_and_foreign_orders(gazetteer):
+    text = (
+        "In 2022, Pukchang concentration camp shipped false eyelashes to Dandong. "
+        "Yodok concentration camp makes knit caps for a Chinese buyer. "
+        "Chongori prison camp also produced gloves."
+    )
+    got = {(c.subject_id, c.predicate.value, c.object_id or c.value) for c in extract(text, "s", gazetteer).claims}
+    assert got == {
+        ("KP-KLS-018", "produces", "product-false-eyelashes"),
+        ("KP-KLS-018", "exports_via", "Dandong"),
+        ("KP-KLS-015", "produces", "product-knitted-caps"),
+        ("KP-KLS-015", "contracts_with", "Chinese buyer"),
+        ("KP-KHS-012", "produces", "gloves"),
+    }
+    period = next(c.period for c in extract(text, "s", gazetteer).claims if c.object_id == "product-false-eyelashes")
+    assert (period.start, period.end) == ("2022", "2022")

@@ -102,6 +102,19 @@ _LEGAL_FORM = re.compile(
 )
 
 
+# How reports write the catalogue's goods beyond the catalogue's own terms (verb forms, plurals).
+EXTRA_PRODUCT_TERMS: dict[str, tuple[str, ...]] = {
+    "product-knitted-caps": ("knit caps", "knit cap", "knitted hats", "knit hats", "woolen hats", "털모자"),
+    "product-crocheted-caps": ("crochet cap", "crocheted hats"),
+    "product-knitted-clothes": ("knitted clothing", "knitted sweaters", "sweaters", "knitwear"),
+    "product-false-eyelashes": ("eyelash", "lash strips", "인조 속눈썹"),
+    "product-wigs": ("wig-making", "hair pieces", "hairpiece"),
+    "product-sweater-vests": ("vests", "knit vests"),
+    "product-hair": ("human hair", "raw hair", "hair for wigs"),
+    "product-thread": ("yarn", "wool yarn", "knitting yarn", "threads"),
+}
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
@@ -213,6 +226,8 @@ class _Matcher:
             if e.kind not in (EntityKind.FACILITY, EntityKind.ORGANIZATION, EntityKind.PRODUCT, EntityKind.PLACE):
                 continue
             seen: set[tuple] = set()
+            if e.kind == EntityKind.PRODUCT:
+                self._add_extra_terms(e, seen)
             for label in e.all_names():
                 # A parenthesis is part of a caption, not of the name people write.
                 for variant in {label, re.sub(r"\s*\([^)]*\)", "", label).strip()}:
@@ -233,6 +248,10 @@ class _Matcher:
                         core = [t for t in core if not (token_keys(t) & _GENERIC)]
                         if core and len(core) <= 3:
                             self._add(e, " ".join(core), anchor=True, seen=seen)
+
+    def _add_extra_terms(self, e: Entity, seen: set) -> None:
+        for term in EXTRA_PRODUCT_TERMS.get(e.id, ()):
+            self._add(e, term, anchor=False, seen=seen)
 
     def _add(self, e: Entity, label: str, *, anchor: bool, seen: set) -> None:
         toks = [t.text for t in tokenize(label)]
@@ -374,7 +393,7 @@ _KYOHWASO_CUE = _rx(
 )
 _PRODUCE_CUE = _rx(
     r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
-    r"export items?|work(?:ing|s|ed)? on|receiv\w*|materials? for|생산|제작|만들|만드|만든|가공|뜨개|짜|작업|제조"
+    r"export items?|work(?:ing|s|ed)? on|receiv\w*|materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|작업|제조"
 )
 _RECEIVE_CUE = _rx(r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|받|공급|들여|반입|수입")
 _NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|didn't|did not|않|못|중단")
@@ -388,10 +407,16 @@ _COUNTERPART = re.compile(
     r"|중국\s*(?:회사|기업|업체|측)(?:들)?",
     re.I,
 )
+_COMMISSION = re.compile(
+    r"\bfor\s+(?:an?\s+|the\s+)?(?:Chinese|China-based|foreign|overseas)\s+(?:companies|company|firms?|businesses|buyers?|partners?|clients?|traders?)\b"
+    r"|중국\s*(?:회사|기업|업체|측)(?:들)?의\s*주문",
+    re.I,
+)
 _WORK_UNIT_CUE = _rx(r"work(?:ing)? teams?|work units?|work groups?|brigades?|작업반|작업조|작업대")
 _REVIEW_CUE = _rx(r"review\w*|evaluat\w*|assess\w*|deadline|총화|평가|검토|마감")
 _QUANTITY = re.compile(
-    r"(\d[\d,]*)\s*(?:(?:-|–|—|~|to)\s*(\d[\d,]*)\s*)?(prisoners|inmates|people|persons|workers|명)",
+    r"(\d[\d,]*)\s*(?:(?:-|–|—|~|to)\s*(\d[\d,]*)\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
+    r"(prisoners|inmates|people|persons|workers|women|men|detainees|명)(?![A-Za-z])",
     re.I,
 )
 _MONTHS = {
@@ -414,7 +439,7 @@ _DEADLINE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-_UNIT_WORDS = {"inmates": "prisoners", "prisoners": "prisoners", "명": "prisoners"}
+_UNIT_WORDS = {w: "prisoners" for w in ("inmates", "prisoners", "명", "women", "men", "detainees", "workers", "people", "persons")}
 
 # Names that look like a facility or a company, for proposing new entities.
 _NEW_FACILITY = re.compile(
@@ -487,6 +512,8 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         _deadlines(sent, facilities, orgs, parents, general_subject, out, reference_date, gazetteer)
         _contracts(sent, facilities, orgs + new_orgs, parents, general_subject, out, gazetteer)
         _locations(text, sent, facilities, out)
+        _routes(sent, facilities, out)
+        _other_goods(sent, facilities, products, out)
     result.claims = out.claims
     result.new_entities = list(new_entities.values())
     return result
@@ -742,6 +769,40 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
             out.add(sent, f.entity_id, predicate, obj=p.entity_id, period=period, confidence=conf, note=note)
 
 
+_BORDER_ROUTE = re.compile(
+    r"\b(?:to|via|through|from)\s+(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin)\b"
+    r"|(단둥|단동|훈춘|린장|신의주|나선|남포|청진)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
+)
+_EXPORT_CUE = _rx(r"shipp\w*|export\w*|sent|sold|smuggl\w*|transport\w*|수출|보냈|반출|운송")
+# "produced gloves": goods the catalogue does not list, kept as a literal for a person to judge.
+_OTHER_GOODS = re.compile(
+    r"\b(?:produc(?:e|es|ed|ing)|make|makes|made|making|manufactur(?:e|es|ed|ing)|sew(?:s|ed|ing)?|assembl(?:e|es|ed|ing))\s+"
+    r"(?:(?:only|also|mainly|mostly|export|more)\s+)?((?:[a-z]+\s)?[a-z]{3,}s)\b"
+)
+_NOT_GOODS = {"goods", "items", "products", "things", "tasks", "deliverables", "materials", "others", "inmates", "prisoners", "items", "numbers", "plans", "efforts"}
+
+
+def _other_goods(sent: _Sentence, facilities, products, out: _Claims) -> None:
+    if not facilities or products or _NEGATION.search(sent.text):
+        return
+    ids = {x.entity_id: x for x in facilities}
+    for m in _OTHER_GOODS.finditer(sent.text):
+        goods = m.group(1)
+        if goods.split()[-1] in _NOT_GOODS or goods.split()[0] in _STOP_CAPS:
+            continue
+        for f in ids.values():
+            out.add(sent, f.entity_id, Predicate.PRODUCES, value=goods, confidence=min(0.5, f.confidence), note=f.note)
+
+
+def _routes(sent: _Sentence, facilities, out: _Claims) -> None:
+    if not facilities or not _EXPORT_CUE.search(sent.text):
+        return
+    for m in _BORDER_ROUTE.finditer(sent.text):
+        place = m.group(1) or m.group(2)
+        for f in {x.entity_id: x for x in facilities}.values():
+            out.add(sent, f.entity_id, Predicate.EXPORTS_VIA, value=place, confidence=min(0.6, f.confidence), note=f.note)
+
+
 def _inspection(sent, facilities, orgs, parents, out: _Claims, gaz) -> None:
     if not facilities or not orgs or not _INSPECT_CUE.search(sent.text):
         return
@@ -844,7 +905,9 @@ def _deadlines(sent, facilities, orgs, parents, general_subject, out: _Claims, r
 
 def _contracts(sent, facilities, orgs, parents, general_subject, out: _Claims, gaz) -> None:
     if not _CONTRACT_CUE.search(sent.text):
-        return
+        # "made caps for a Chinese buyer": work done on a foreign order
+        if not facilities or not _COMMISSION.search(sent.text):
+            return
     orgs = sorted(orgs, key=lambda m: m.start)
     counterparts = [m for m in orgs if (gaz.by_id.get(m.entity_id) is None or "state_body" not in (gaz.by_id[m.entity_id].attributes or {}).get("roles", []))]
     phrases = list(_COUNTERPART.finditer(sent.text))
