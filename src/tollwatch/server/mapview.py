@@ -97,6 +97,7 @@ def render_map(facilities: list[dict], tiles_url: str | None = None) -> dict:
         pts = [dict(p, xy=proj(p["lon"], p["lat"])) for p in f["points"]]
         if pts:
             markers.append({**f, "projected": pts})
+    place_labels(markers, info["width"])
     graticule = []
     for lon in range(124, 132, 2):
         (x, _), (_, y1) = proj(lon, 44.0), proj(lon, 36.5)
@@ -113,3 +114,49 @@ def render_map(facilities: list[dict], tiles_url: str | None = None) -> dict:
         "tiles": proj.tiles(tiles_url) if tiles_url else [],
         "attribution": info["source"],
     }
+
+
+LABEL_HEIGHT = 12.0
+CHAR_WIDTH = 5.9  # average advance of the 10.5px label font
+
+
+def place_labels(markers: list[dict], width: float) -> None:
+    """Greedy placement: right of the point, else left, else shifted up or down with a leader line."""
+    placed: list[tuple[float, float, float, float]] = []
+    dots = [(p["xy"][0], p["xy"][1]) for m in markers for p in m["projected"]]
+    for m in sorted(markers, key=lambda m: m["projected"][0]["xy"][1]):
+        x, y = m["projected"][0]["xy"]
+        w = CHAR_WIDTH * len(m["caption"])
+        options = []
+        for dy in (0, 14, -14, 28, -28, 42, -42, 56, -56):
+            for side in ("right", "left"):
+                lx = x + 9 if side == "right" else x - 9 - w
+                options.append((side, dy, lx))
+        chosen = None
+        for side, dy, lx in options:
+            box = (lx, y + dy - 8, lx + w, y + dy + 4)
+            if box[0] < 2 or box[2] > width - 2:
+                continue
+            if any(_overlap(box, b) for b in placed):
+                continue
+            if any(box[0] - 4 <= dx <= box[2] + 4 and box[1] - 4 <= dy_ <= box[3] + 4 for dx, dy_ in dots if (dx, dy_) != (x, y)):
+                continue
+            chosen = (side, dy, lx, box)
+            break
+        if chosen is None:
+            side, dy, lx = ("left", 0, x - 9 - w) if x + 9 + w > width else ("right", 0, x + 9)
+            chosen = (side, dy, lx, (lx, y - 8, lx + w, y + 4))
+        side, dy, lx, box = chosen
+        placed.append(box)
+        m["label"] = {
+            "x": round(x + 8 if side == "right" else x - 8, 1),
+            "y": round(y + dy + 4, 1),
+            "anchor": "start" if side == "right" else "end",
+            "leader": dy != 0,
+            "lx": round(x + (7 if side == "right" else -7), 1),
+            "ly": round(y + dy, 1),
+        }
+
+
+def _overlap(a, b) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])

@@ -1,0 +1,177 @@
+"""The real app in a real browser: Playwright drives Debian's chromium against uvicorn on 127.0.0.1.
+
+Three flows: search → entity → map; ingest → review → accept; upload → screen → download.
+Set TOLLWATCH_SCREENSHOTS=DIR to keep a screenshot of every page visited.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.server_support import PASSWORD, LiveServer, add_users
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: install Debian's chromium (scripts/test.sh does as root)"),
+]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TOLLWATCH_CACHE", str(tmp / "cache"))
+        from tollwatch.app.evidence import open_store
+        from tollwatch.server.app import create_app
+
+        store = open_store(f"sqlite:///{tmp / 'tw.db'}")
+        add_users(store)
+        app = create_app(store=store, secret_key="browser-test-secret")
+        with LiveServer(app) as server:
+            yield server
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live):
+    context = browser.new_context(base_url=live.url, accept_downloads=True, viewport={"width": 1280, "height": 900})
+    # Offline for real: any request that leaves 127.0.0.1 fails the test.
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(live.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not outside, f"the page tried to reach the internet: {outside[:3]}"
+    assert not errors, f"JavaScript errors: {errors[:3]}"
+
+
+def shot(page, name: str) -> None:
+    folder = os.environ.get("TOLLWATCH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, name: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    assert name in page.inner_text("header")
+
+
+def test_search_entity_map(page):
+    page.goto("/")
+    shot(page, "home")
+    page.fill(".big-search input[name=q]", "개천")
+    page.press(".big-search input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r".*/search\?q="))
+    shot(page, "search")
+    page.click("a.result-link[href='/entities/KP-KHS-001']")
+    page.wait_for_url("**/entities/KP-KHS-001")
+    assert "Kaechon prison camp" in page.inner_text("h1")
+    names = page.inner_text("table.names")
+    assert "개천 제1호교화소" in names and "Hangul" in names and "Kaechŏn" in names
+    assert page.locator(".claim-group").count() >= 1
+    assert page.locator(".claim blockquote").count() >= 1
+    shot(page, "entity")
+    page.click("text=Show on map")
+    page.wait_for_url(re.compile(r".*/map"))
+    assert page.locator("svg.map path.land-prk").count() == 1
+    assert page.locator("#f-KP-KHS-001 circle").count() >= 1
+    assert "Paekto" in page.inner_text("section, main")
+    shot(page, "map")
+    # The filter applies on change (our own script), server-side.
+    page.select_option("select[name=type]", "kwalliso")
+    page.wait_for_url(re.compile(r".*type=kwalliso"))
+    assert page.locator("#f-KP-KLS-014").count() == 1
+    assert page.locator("#f-KP-KHS-001").count() == 0
+    shot(page, "map-kwalliso")
+    page.click("#f-KP-KLS-014 text.label")
+    page.wait_for_url("**/entities/KP-KLS-014")
+
+
+def test_ingest_review_accept(page, live):
+    sign_in(page, "analyst")
+    page.goto("/ingest")
+    text = "Sources said prisoners at the Kaechon camp produced wigs and false eyelashes for Chinese buyers in 2023."
+    page.fill("textarea[name=text]", text)
+    page.fill("input[name=title]", "Browser ingest test")
+    page.fill("input[name=publisher]", "Test wire")
+    shot(page, "ingest")
+    page.click("form[action='/ingest'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/review\?source="))
+    items = page.locator(".review-item")
+    assert items.count() >= 1
+    first = items.first
+    claim_dom_id = first.get_attribute("id")
+    quote = first.locator("blockquote").inner_text()
+    assert quote and quote in text
+    shot(page, "review")
+    first.locator("button.accept").click()
+    page.wait_for_load_state()
+    assert page.locator(f"#{claim_dom_id}").count() == 0
+    claim_id = claim_dom_id.removeprefix("claim-")
+    got = page.request.get(f"{live.url}/api/claims/{claim_id}").json()
+    assert got["status"] == "accepted" and got["reviewed_by"] == "analyst"
+    page.goto(f"/sources/{got['source_id']}#claim-{claim_id}")
+    mark = page.locator(f"mark[data-claims~='{claim_id}']").first
+    assert mark.inner_text() in text
+    assert "focus" in (mark.get_attribute("class") or "")
+    shot(page, "source")
+
+
+def test_upload_screen_download(page, tmp_path):
+    upload = tmp_path / "suppliers.csv"
+    upload.write_text("name,country\nKorea Kwangson Banking Corp,kp\nJang Pom Su,kp\nAcme Garden Furniture,de\n", encoding="utf-8")
+    page.goto("/screen")
+    shot(page, "screen")
+    page.set_input_files("input[type=file]", str(upload))
+    page.click("form[action='/screen'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/screen/jobs/"))
+    page.wait_for_selector("text=rows screened", timeout=120_000)
+    table = page.inner_text("table.results-table")
+    assert "KWANGSON BANKING" in table.upper() and "JANG" in table.upper()
+    assert page.locator("tr.match").count() >= 2
+    assert "name:" in table  # explanations shown
+    shot(page, "screen-results")
+    for fmt in ("csv", "xlsx"):
+        with page.expect_download() as info:
+            page.click(f"a[href$='format={fmt}']")
+        path = tmp_path / f"out.{fmt}"
+        info.value.save_as(path)
+        if fmt == "csv":
+            assert "KWANGSON" in path.read_text(encoding="utf-8").upper()
+        else:
+            from openpyxl import load_workbook
+
+            assert load_workbook(path)["screening"].max_row >= 3
