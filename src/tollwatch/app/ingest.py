@@ -249,7 +249,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
     from tollwatch.app.evidence import make_source
 
     files = list_inputs(path)
-    docs = [read_document(f) for f in files]
+    docs = [read_document(f) for f in _progress(files, "reading")]
     sources: list[tuple[Document, Source]] = []
     seen: dict[str, str] = {}
     for doc in docs:
@@ -273,7 +273,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
                 raise InputError(f"already ingested as {existing}", path=doc.path, field="content")
         gazetteer = Gazetteer(r.list_entities())
     results = []
-    for doc, source in sources:
+    for doc, source in _progress(sources, "extracting"):
         extraction = run_backend(doc.text, source, gazetteer, options)
         results.append(IngestResult(source, extraction.claims, extraction.new_entities, doc.language, doc.path))
     with store.begin(actor) as tx:
@@ -288,6 +288,15 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
                 except ModelError as exc:
                     raise InputError(f"claim {claim.id}: {exc.message}", path=res.path, field=exc.field) from None
     return results
+
+
+def _progress(items: list, desc: str):
+    """A bar on stderr for directories of reports; silent for one file or when not a terminal."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="file", file=sys.stderr, disable=len(items) < 2 or not sys.stderr.isatty())
 
 
 def run_backend(text: str, source: Source, gazetteer: Gazetteer, options: IngestOptions) -> ExtractionResult:
