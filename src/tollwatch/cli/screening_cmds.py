@@ -104,17 +104,18 @@ def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...]) -> None:
 
 
 @click.command("screen")
-@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("input_file", metavar="INPUT", type=click.Path())  # a str: --engine spark takes s3a://, hdfs:// ...
 @click.option("--list", "lists", multiple=True, help="Screen only against these datasets (repeatable); default: all lists and the evidence graph (tollwatch).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None, help="Score at or above which a name counts as a match (default 0.7).")
 @click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches kept per row.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx", "html"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (stdout for jsonl/csv when omitted).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx", "html", "parquet"]), default="jsonl", show_default=True, help="parquet: --engine spark only.")
+@click.option("-o", "--output", type=click.Path(), help="Output file (stdout for jsonl/csv when omitted); with --engine spark, a directory of part files.")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD", help="Map an input column to a field: query_id, name, address, country, hs_code, description, schema.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Rebuild the prepared index instead of using the on-disk cache.")
+@click.option("--spark-master", metavar="URL", help="With --engine spark: the cluster (spark://host:7077, yarn, local[4]); default local[*].")
 @pass_app
-def screen_cmd(app, input_file: Path, lists, threshold, limit, fmt, output, maps, engine, no_cache) -> None:
+def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps, engine, no_cache, spark_master) -> None:
     """Screen suppliers or shipments (CSV, TSV, XLSX, Parquet, JSONL) against lists and the evidence graph."""
     from tollwatch.app.screening import prepare
     from tollwatch.engines.local import parse_mapping, run
@@ -126,9 +127,9 @@ def screen_cmd(app, input_file: Path, lists, threshold, limit, fmt, output, maps
             from tollwatch.engines import spark as spark_engine  # type: ignore
         except ImportError:
             raise click.UsageError("the spark engine is not available in this installation") from None
-        counts = spark_engine.run(prepared, input_file, output, fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=list(lists) or None)
+        counts = spark_engine.run(prepared, input_file, output, fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=list(lists) or None, master=spark_master)
     else:
-        counts = run(prepared, input_file, output, fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=list(lists) or None)
+        counts = run(prepared, Path(input_file), Path(output) if output else None, fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=list(lists) or None)
     dates = ", ".join(f"{ds} {m.get('snapshot_date') or 'undated'}" for ds, m in prepared.lists.items() if not lists or ds in lists)
     total = sum(v for k, v in counts.items() if k in ("high", "medium", "low", "none"))
     click.echo(
