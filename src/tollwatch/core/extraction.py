@@ -501,7 +501,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         new_facs = _new_facilities(text, sent, sent.mentions, new_entities, source_id)
         facilities = sorted(facilities + new_facs, key=lambda m: m.start)
         if not facilities and "\n\n" not in text[previous_end : sent.start]:
-            facilities = _coreference(sent, previous_facilities, gazetteer)
+            facilities = _coreference(sent, previous_facilities, gazetteer, new_entities)
         previous_facilities, previous_end = facilities, sent.end
         new_orgs = _new_companies(text, sent, sent.mentions, new_entities, source_id)
         _products(text, sent, facilities, products, out, gazetteer)
@@ -526,7 +526,7 @@ _COREF = re.compile(
 )
 
 
-def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer) -> list[Mention]:
+def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_entities: dict | None = None) -> list[Mention]:
     """"This camp" right after a sentence naming exactly one facility means that facility."""
     ids = {m.entity_id for m in previous}
     if len(ids) != 1 or _GENERAL_CUE.search(sent.text):
@@ -535,7 +535,7 @@ def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer) -> li
     if not m:
         return []
     ref = previous[0]
-    entity = gaz.by_id.get(ref.entity_id)
+    entity = gaz.by_id.get(ref.entity_id) or (new_entities or {}).get(ref.entity_id)
     name = entity.caption if entity else ref.entity_id
     note = f"the sentence says '{m.group(0)}', taken to be {name} named in the sentence before"
     if ref.note:
