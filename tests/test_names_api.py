@@ -76,6 +76,12 @@ def test_different_names_do_not_meet(a, b):
     assert names.name_key(a) != names.name_key(b)
 
 
+def test_person_names_are_not_split_into_terms():
+    assert meets("조선희", "Cho Son Hui") and meets("Cho Sŏn-hŭi", "조선희")
+    assert not meets("조선희", "Korea Hui")
+    assert meets("조선무역은행", "Korea Trading Bank")
+
+
 def test_glued_given_names_and_name_order():
     assert meets("Kim Jongun", "Kim Jong Un") and meets("Kim Jongun", "김정은")
     assert meets("Jong Un Kim", "Kim Jong Un") and meets("Jong Un Kim", "김정은")
@@ -171,3 +177,34 @@ def test_entities_show_finds_camps_in_every_script(tmp_path):
         assert "KP-KLS-014" in {e.id for e in r.find_entities("관리소 제14호")}
         assert "KP-KLS-014" not in {e.id for e in r.find_entities("Kwalliso No. 15")}
         assert r.find_entities("Xyzzy Nonexistent") == []
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Xinda Co Ltd", "XINDA CO., LTD."),
+    ("Xinda Co.,Ltd", "Xinda Company Limited"),
+    ("Xinda Corp", "XINDA CORPORATION"),
+    ("Xinda Inc", "Xinda Incorporated"),
+    ("Xinda J/V", "XINDA JV"),
+    ("Xinda Grp", "Xinda Group"),
+    ("Xinda Comm Srvces", "Xinda Commercial Services"),
+    ("Xinda Intl Trdg", "XINDA INTERNATIONAL TRADING"),
+    ("Xinda INT'L Trading", "Xinda International Trading"),
+    ("Xinda Mfg", "Xinda Manufacturing"),
+    ("Xinda Imp Exp", "Xinda Import and Export"),
+    ("Xinda Imp/Exp", "Xinda Import & Export"),
+    ("주식회사 광명", "(주)광명"),
+    ("광명 주식회사", "㈜광명"),
+    ("鑫达有限公司", "Xinda Co., Ltd."),
+])
+def test_legal_forms_fold_in_token_keys(a, b):
+    assert names.query_keys(a) == names.query_keys(b)
+    legal_a = {k for kind, k in names.key_tokens(a) if kind == "legal"}
+    legal_b = {k for kind, k in names.key_tokens(b) if kind == "legal"}
+    assert legal_a == legal_b
+    assert sorted(names.name_key(a).split()) == sorted(names.name_key(b).split())
+
+
+def test_legal_tokens_are_marked():
+    kinds = {k: kind for kind, k in names.key_tokens("Xinda Trading Co., Ltd.")}
+    assert kinds == {"xinda": "word", "trade": "word", "co": "legal", "ltd": "legal"}
+    assert names.token_weight("Ltd") < names.token_weight("Trading") < names.token_weight("Xinda")

@@ -138,7 +138,8 @@ def _latin_units(token: str, canon: list[tuple[str, str]], index: set[str]) -> N
 def _hangul_units(word: str, canon: list[tuple[str, str]], index: set[str]) -> None:
     index.add(word)
     index.update(KO + k for k in korean.hangul_keys(word))
-    pieces = korean.segment_terms(word)
+    # A person's name is not made of terms (조선희 is Cho Sŏn-hŭi, not "Korea hŭi").
+    pieces = [(word, None)] if korean.looks_like_person(word) else korean.segment_terms(word)
     if len(pieces) == 1 and pieces[0][1] is None:
         key = korean.hangul_unit(word)
         canon.append(("ko", KO + key) if key else ("word", word))
