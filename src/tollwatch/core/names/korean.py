@@ -404,7 +404,8 @@ _ONSET_KEYS = {
     "": "", "g": "k", "k": "k", "kk": "k", "kh": "k", "gg": "k",
     "d": "t", "t": "t", "tt": "t", "th": "t", "dd": "t",
     "b": "p", "p": "p", "pp": "p", "ph": "p", "bb": "p",
-    "j": "c", "ch": "c", "jj": "c", "tch": "c", "chh": "c",
+    # ㅉ is said as ㄷ-final + ㅈ: both key as "tc" (Tettchwi = Detjjwi)
+    "j": "c", "ch": "c", "jj": "tc", "tch": "tc", "chh": "c",
     "s": "s", "ss": "s", "sh": "s",
     "h": "h", "m": "m", "n": "n", "r": "l", "l": "l", "rh": "l",
 }
@@ -499,7 +500,7 @@ def _preferred_split(splits: list[tuple[str, str]], cluster: str, next_vowel: st
 def _syllable_key(onset: str, vowel: str, coda: str, word_initial: bool) -> str:
     on = _ONSET_KEYS[onset]
     v = _VOWEL_KEYS[vowel]
-    if v == "ui" and on:  # 희 is said 히: hee / hui / hŭi
+    if v == "ui" and on == "h":  # 희 is said 히: Hee / Hui / Hŭi
         v = "i"
     if word_initial and on in ("l", "n"):  # 리/이, 룡/용, 로동/노동
         on = "" if v[0] in "iy" else "n"
