@@ -208,3 +208,16 @@ def test_legal_tokens_are_marked():
     kinds = {k: kind for kind, k in names.key_tokens("Xinda Trading Co., Ltd.")}
     assert kinds == {"xinda": "word", "trade": "word", "co": "legal", "ltd": "legal"}
     assert names.token_weight("Ltd") < names.token_weight("Trading") < names.token_weight("Xinda")
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("Kaech'ŏn", {"KP-KHS-001", "KP-KLS-014"}),
+    ("KAECHON", {"KP-KHS-001", "KP-KLS-014"}),
+    ("Yodŏk", {"KP-KLS-015"}),
+    ("요덕", {"KP-KLS-015"}),
+    ("Hoeryŏng", {"KP-KLS-022"}),
+    ("회령", {"KP-KLS-022"}),
+])
+def test_cli_entities_show_across_scripts(cli, query, expected):
+    ids = {r["id"] for r in cli.json("entities", "show", query, "--format", "json")}
+    assert expected <= ids, (query, ids)
