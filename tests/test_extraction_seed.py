@@ -213,3 +213,23 @@ def test_routes_other_goods_and_foreign_orders(gazetteer):
     }
     period = next(c.period for c in extract(text, "s", gazetteer).claims if c.object_id == "product-false-eyelashes")
     assert (period.start, period.end) == ("2022", "2022")
+
+
+def test_sanctions_list_organizations_match_by_full_name_only(gazetteer):
+    from tollwatch.core.model import Entity, EntityKind, Name
+
+    listed = [
+        Entity("us_ofac_sdn-1", EntityKind.ORGANIZATION, "KOREA MINING DEVELOPMENT TRADING CORPORATION",
+               [Name.of("KOREA MINING DEVELOPMENT TRADING CORPORATION"), Name.of("KOMID")], dataset="us_ofac_sdn"),
+        Entity("us_ofac_sdn-2", EntityKind.ORGANIZATION, "OCEAN", [Name.of("OCEAN"), Name.of("Ocean")], dataset="us_ofac_sdn"),
+    ]
+    gaz = Gazetteer(gazetteer.entities + listed)
+    text = "Kaechon labor camp makes wigs under a toll processing contract with Korea Mining Development Trading Corporation. The ocean was calm."
+    claims = extract(text, "s", gaz).claims
+    got = {(c.subject_id, c.predicate.value, c.object_id) for c in claims}
+    assert ("KP-KHS-001", "contracts_with", "us_ofac_sdn-1") in got
+    assert not any("us_ofac_sdn-2" in (c.subject_id, c.object_id) for c in claims)
+    # an acronym matches only as written
+    komid = extract("Kaechon labor camp signed a contract with KOMID.", "s", gaz).claims
+    assert {(c.subject_id, c.object_id) for c in komid} == {("KP-KHS-001", "us_ofac_sdn-1")}
+    assert extract("Kaechon labor camp signed a contract with komid.", "s", gaz).claims == []

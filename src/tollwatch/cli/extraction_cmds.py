@@ -63,7 +63,7 @@ def register(cli: click.Group) -> None:
         """Go through proposed claims: [a]ccept, [r]eject, [e]dit, [m]erge a new entity, [s]kip, [q]uit."""
         from tollwatch.app import evidence as ev
         from tollwatch.app import review as rv
-        from tollwatch.core.model import ModelError, Quantity, ReviewStatus
+        from tollwatch.core.model import ModelError, ReviewStatus
 
         with app.store.read() as r:
             pending = [c.id for c in r.list_claims(source_id=source_id, status=ReviewStatus.PROPOSED)]

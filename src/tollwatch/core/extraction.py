@@ -260,18 +260,18 @@ class _Matcher:
         keys = [token_keys(t) for t in toks]
         if any(not k for k in keys):
             return
-        joined = "".join(sorted(keys[0]))
         if len(toks) == 1 and len(name_intel.normalize(toks[0])) < 2 and not _HANGUL.search(toks[0]):
             return
+        if e.dataset != "tollwatch" and len(toks) < 2 and not (label.isupper() and len(label) <= 6):
+            return  # a one-word name from a sanctions list ("Ocean") would match ordinary prose
         # Organization acronyms ("MSS") only match as written, so "mss" in a URL does not.
         sig = (tuple(tuple(sorted(k)) for k in keys), anchor)
         if sig in seen:
             return
         seen.add(sig)
-        pat = _Pattern(e.id, e.kind, keys, anchor, label if not (label.isupper() and len(label) <= 5) else "=" + label)
+        pat = _Pattern(e.id, e.kind, keys, anchor, label if not (label.isupper() and len(label) <= 6) else "=" + label)
         for k in keys[0]:
             self.index.setdefault(k, []).append(pat)
-        del joined
 
     def find(self, text: str, tokens: list[Token]) -> list[Mention]:
         """All matches, overlapping ones included."""
