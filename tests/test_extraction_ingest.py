@@ -279,3 +279,30 @@ def test_same_text_in_another_format_is_a_duplicate(cli, tmp_path, suffix):
     b = tmp_path / "b.html"
     b.write_text(f"<html><body><p>{REPORT}</p></body></html>", encoding="utf-8")
     assert "already ingested as" in cli("ingest", str(b), expect=2).stderr
+
+
+def test_seed_report_as_a_web_page(cli, store, tmp_path):
+    """The seed report inside a page with navigation, share buttons and a footer (built at run time)."""
+    import html
+
+    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    page = (
+        "<html><head><title>Some camps given more production tasks | Daily NK</title></head><body>"
+        "<header class='site-header'><ul><li>Kaechon prison camp makes dolls</li></ul></header>"
+        "<div class='share-buttons'><p>Share: Paekto makes wigs</p></div>"
+        f"<main><article>{body}</article></main>"
+        "<footer><p>Hwasong camp produces eyelashes. All rights reserved.</p></footer></body></html>"
+    )
+    f = tmp_path / "seed.html"
+    f.write_text(page, encoding="utf-8")
+    (res,) = _ingest_json(cli, f, "--publisher", "Daily NK")
+    claims = _claims_for(store, res["source_id"])
+    produces = _produces(claims)
+    assert {o for s, o in produces if s == "KP-KHS-001"} == {
+        "product-wigs", "product-false-eyelashes", "product-knitted-clothes", "product-crocheted-caps",
+        "product-knitted-caps", "product-sweater-vests",
+    }
+    assert {o for s, o in produces if s == "KP-LTC-PAEKTO"} == {"product-dolls", "product-accessories"}
+    assert not any(s == "KP-KLS-016" for s, _ in produces)  # the footer's line is gone
+    assert ("KP-KHS-001", "product-thread") in {(c.subject_id, c.object_id) for c in claims if c.predicate.value == "receives_input"}
