@@ -123,3 +123,14 @@ def test_source_hash_and_independence_key():
     s = Source("x", "t", kind=SourceKind.TESTIMONY, text="hello")
     assert s.sha256 == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
     assert Source("y", "t", publisher="Daily NK").independence_key == Source("z", "t", publisher="daily nk").independence_key
+
+
+def test_compiled_reference_adds_nothing_beside_primary_sources():
+    sources = {
+        "gaz": Source("gaz", "gazetteer row", kind=SourceKind.REFERENCE, publisher="tollwatch gazetteer"),
+        "dnk": Source("dnk", "report", publisher="Daily NK", grade="B"),
+    }
+    alone = corroborate([_claim("1", "gaz")], sources)[("camp", "has_status", "value:active")]
+    assert alone.independent_sources == 1 and alone.strength > 0
+    both = corroborate([_claim("1", "gaz"), _claim("2", "dnk")], sources)[("camp", "has_status", "value:active")]
+    assert both.independent_sources == 1 and both.strength == pytest.approx(0.75)
