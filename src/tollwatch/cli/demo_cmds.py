@@ -83,7 +83,7 @@ def _ingest_step(app, out_dir: Path, step) -> list:
 
     note = _demo_file("analyst_note.md")
     try:
-        results = ingest(app.store, note, app.actor, IngestOptions(publisher="tollwatch demo", kind="ngo_report", grade="C"))
+        results = ingest(app.store, note, app.actor, IngestOptions(publisher="tollwatch demo", kind="ngo_report", grade="C", origin="Daily NK"))
         source_id = results[0].source.id
         step(f"Ingested {note.name}: {len(results[0].claims)} claims proposed, each with its quote and span.")
     except InputError as exc:

@@ -18,6 +18,7 @@ from tollwatch.core.model import (
     Claim,
     ReviewStatus,
     Source,
+    SourceKind,
 )
 
 UNGRADED_WEIGHT = GRADE_WEIGHT["F"]
@@ -117,6 +118,10 @@ def corroborate(claims: list[Claim], sources: dict[str, Source]) -> dict[tuple[s
             statuses[str(c.review.status)] += 1
             if c.review.status != ReviewStatus.REJECTED:
                 live.append(c)
+        # A compiled reference (our gazetteer) is built from the very reporting it cites, so it
+        # adds weight only to claims that no primary source supports.
+        if any((s := sources.get(c.evidence.source_id)) is not None and s.kind != SourceKind.REFERENCE for c in live):
+            live = [c for c in live if (s := sources.get(c.evidence.source_id)) is None or s.kind != SourceKind.REFERENCE]
         group_of = independence_groups([sources.get(c.evidence.source_id) or Source(c.evidence.source_id, "") for c in live])
         for c in live:
             src = sources.get(c.evidence.source_id)
