@@ -306,3 +306,16 @@ def test_seed_report_as_a_web_page(cli, store, tmp_path):
     assert {o for s, o in produces if s == "KP-LTC-PAEKTO"} == {"product-dolls", "product-accessories"}
     assert not any(s == "KP-KLS-016" for s, _ in produces)  # the footer's line is gone
     assert ("KP-KHS-001", "product-thread") in {(c.subject_id, c.object_id) for c in claims if c.predicate.value == "receives_input"}
+
+
+def test_a_docx_that_unpacks_too_far_is_refused(cli, store, tmp_path):
+    import zipfile
+
+    f = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"\0" * (210 * 1024 * 1024))  # compresses to ~200 KB
+    before = _counts(store)
+    result = cli("ingest", str(f), expect=2)
+    assert "unpacks to" in result.stderr and str(f) in result.stderr
+    assert _counts(store) == before

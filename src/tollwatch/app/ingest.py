@@ -20,6 +20,8 @@ from tollwatch.core.model import Claim, Entity, ModelError, Source
 from tollwatch.store.repository import Store
 
 MAX_INGEST_BYTES = 20 * 1024 * 1024  # reports are small; a bigger file is a mistake or an attack
+MAX_TEXT_CHARS = 5_000_000  # what a file may expand to (a compressed PDF or DOCX can grow a lot)
+MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 
@@ -82,6 +84,8 @@ def read_document(path: Path, *, max_bytes: int = MAX_INGEST_BYTES) -> Document:
         doc = _read_pdf(raw, path)
     else:
         doc = _read_docx(raw, path)
+    if len(doc.text) > MAX_TEXT_CHARS:
+        raise InputError(f"the file expands to {len(doc.text)} characters of text, over the {MAX_TEXT_CHARS} limit", path=str(path), field="size")
     text = _clean(doc.text)
     if not text.strip():
         raise InputError("no text in the file", path=str(path), field="content")
@@ -213,6 +217,12 @@ def _read_docx(raw: bytes, path: Path) -> Document:
 
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputError("not a DOCX (not a zip package)", path=str(path), field="content")
+    try:
+        unzipped = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(raw)).infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"unreadable DOCX: {exc}", path=str(path), field="content") from None
+    if unzipped > MAX_DOCX_UNZIPPED:
+        raise InputError(f"the DOCX unpacks to {unzipped} bytes, over the {MAX_DOCX_UNZIPPED}-byte limit", path=str(path), field="size")
     try:
         d = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
