@@ -233,3 +233,10 @@ def test_sanctions_list_organizations_match_by_full_name_only(gazetteer):
     komid = extract("Kaechon labor camp signed a contract with KOMID.", "s", gaz).claims
     assert {(c.subject_id, c.object_id) for c in komid} == {("KP-KHS-001", "us_ofac_sdn-1")}
     assert extract("Kaechon labor camp signed a contract with komid.", "s", gaz).claims == []
+
+
+def test_kinds_of_camp_are_not_new_entities(gazetteer):
+    text = "The Forced Labor Camp system grew. Women's Prison staff make wigs. 여성 교화소에서는 가발을 만든다. 삼지연 교화소에서는 인형을 만든다."
+    result = extract(text, "s", gazetteer)
+    assert [e.caption for e in result.new_entities] == ["삼지연 교화소"]
+    assert {(c.predicate.value, c.object_id) for c in result.claims} == {("produces", "product-dolls")}

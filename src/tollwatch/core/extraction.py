@@ -453,6 +453,8 @@ _NEW_COMPANY = re.compile(
     r"|(?<![가-힣])([가-힣]{2,8}(?:무역회사|무역))(?![가-힣])"
 )
 _NEW_SUBUNIT = re.compile(r"\b(?:the\s+)?([a-z]+)\s+(department|division|section|office)\s+of\s+(?:the\s+)?$", re.I)
+_KO_NOT_PLACES = {"일반", "모든", "각", "해당", "다른", "여러", "이", "그", "여성", "남성", "지방", "전국", "중앙", "일부", "대부분", "이번", "인근", "북한", "국내", "도내"}
+_NOT_PLACE_WORDS = {"forced", "women", "woman", "men", "female", "male", "state", "provincial", "local", "military", "secret", "former", "new", "old", "main", "central", "national", "juvenile"}
 _STOP_CAPS = {"the", "a", "an", "this", "that", "north", "south", "korean", "chinese", "in", "at", "of"}
 
 
@@ -966,12 +968,12 @@ def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, 
         if m.group(3):
             place, kind_word = m.group(3), m.group(4)
             place_start = s
-            if _split_hangul(place, 0)[0].text != place or place in ("일반", "모든", "각", "해당", "다른", "여러"):
-                continue  # "15일까지 교화소": a word with its particle is not a place name
+            if _split_hangul(place, 0)[0].text != place or place in _KO_NOT_PLACES:
+                continue  # "15일까지 교화소", "여성 교화소": not a place name
         else:
             words = [w for w in m.group(1).split() if w.casefold() not in _STOP_CAPS]
-            if not words:
-                continue
+            if not words or all(w.casefold().strip("'’s") in _NOT_PLACE_WORDS or token_keys(w) & _GENERIC for w in words):
+                continue  # "Forced Labor Camp", "Women's Prison": a kind of place, not a name
             place, kind_word = " ".join(words), m.group(2)
             place_start = s + m.group(1).find(words[0])
         if any(c.start < e and c.end > place_start for c in chosen):
