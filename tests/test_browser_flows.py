@@ -175,3 +175,9 @@ def test_upload_screen_download(page, tmp_path):
             from openpyxl import load_workbook
 
             assert load_workbook(path)["screening"].max_row >= 3
+
+
+def test_api_docs_render_offline(page):
+    page.goto("/docs")
+    page.get_by_text("Match entities (yente-compatible)").wait_for(timeout=30_000)
+    shot(page, "docs")

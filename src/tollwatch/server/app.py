@@ -93,17 +93,34 @@ def create_app(
         tiles_url if tiles_url is not None else (os.environ.get("TOLLWATCH_TILES_URL") or None),
         max_upload_bytes,
     )
+    swagger_dir = _swagger_ui_dir()
     app = FastAPI(
         title="tollwatch",
         version=tollwatch.__version__,
-        description="Evidence graph, screening and a yente-compatible match API. "
-        "These docs load Swagger UI from the web; everything else works offline "
-        "(the same schema is at /openapi.json).",
-        docs_url="/docs",
+        description="Evidence graph, screening and a yente-compatible match API (`POST /match/{dataset}`). "
+        "Machine clients authenticate with `Authorization: Bearer <API key>` (`tollwatch users key NAME`).",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.tw = state
     app.mount("/static", StaticFiles(directory=str(PKG_DIR / "static")), name="static")
+    if swagger_dir:
+        app.mount("/docs-assets", StaticFiles(directory=swagger_dir), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        if swagger_dir:  # served from an installed package: works offline
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title="tollwatch API",
+                swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                swagger_css_url="/docs-assets/swagger-ui.css",
+                swagger_favicon_url="/docs-assets/favicon.png",
+            )
+        # Without the package, Swagger UI comes from its CDN (online only); /openapi.json always works.
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="tollwatch API")
 
     @app.middleware("http")
     async def session_and_principal(request: Request, call_next):
@@ -184,6 +201,16 @@ def create_app(
     routes_screening.register(app, state)
     routes_pages.register(app, state)
     return app
+
+
+def _swagger_ui_dir() -> str | None:
+    """Swagger UI's files from the installed `fastapi-offline` package (MIT); none vendored here."""
+    try:
+        import fastapi_offline
+    except ImportError:
+        return None
+    path = Path(fastapi_offline.__file__).parent / "static"
+    return str(path) if (path / "swagger-ui-bundle.js").exists() else None
 
 
 def safe_url(url) -> str:
