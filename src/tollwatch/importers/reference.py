@@ -58,7 +58,7 @@ def manifest() -> dict:
 
 
 # Bump when the way bundled data becomes entities and claims changes, so stores reload it.
-LOADER_VERSION = "3"
+LOADER_VERSION = "4"
 
 
 def manifest_digest() -> str:
@@ -166,7 +166,6 @@ def state_body_entities() -> list[Entity]:
                 Name.of("사회안전성", lang="ko"),
                 Name.of("Sahoe Anjonsong", system=Romanization.DPRK),
                 Name.of("Ministry of People's Security", lang="en"),
-                Name.of("MSS", lang="en"),
                 Name.of("Social Security Ministry", lang="en"),
                 Name.of("MoSS", lang="en"),
                 Name.of("인민보안성", lang="ko"),  # its name before the 2020 renaming
