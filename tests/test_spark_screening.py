@@ -135,11 +135,11 @@ local.run(prepared, sys.argv[2], sys.argv[3], "jsonl", progress=False, **kw)
 """
 
 
-def _local(prepared_file: Path, path: Path, tmp_path: Path, **kw) -> dict[str, dict]:
+def _local(prepared_file: Path, path: Path, tmp_path: Path, *, seed: str = HASH_SEED, **kw) -> dict[str, dict]:
     import sys
 
-    out = tmp_path / f"local-{path.stem}.jsonl"
-    env = {**os.environ, "PYTHONHASHSEED": HASH_SEED}
+    out = tmp_path / f"local-{path.stem}-{seed}.jsonl"
+    env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run([sys.executable, "-c", _LOCAL_RUNNER, str(prepared_file), str(path), str(out), json.dumps(kw)], check=True, env=env, timeout=300)
     return _by_id(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
 
@@ -269,3 +269,52 @@ def test_spark_reports_a_bad_row_with_file_and_line(spark, prepared, tmp_path):
     assert err.value.line == 2 and err.value.field == "json"
     assert str(bad) in str(err.value)
     assert not out.exists() and not list(tmp_path.glob("bad-out.tmp-*"))
+
+
+def test_cli_screen_engine_spark(spark, prepared, tmp_path, monkeypatch):
+    """`tollwatch screen --engine spark` end to end, in the shared session, against the local CLI."""
+    import sys
+
+    from click.testing import CliRunner
+
+    from tollwatch.cli.main import cli
+
+    prepared, _ = prepared
+    monkeypatch.setenv("TOLLWATCH_CACHE", str(tmp_path / "cache"))
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    path = _write_csv(tmp_path / "cli-shipments.csv", _queries(prepared, n_listed=10, seed=19))
+    out = tmp_path / "cli-spark-out"
+    result = CliRunner().invoke(cli, ["--db", db, "screen", str(path), "--engine", "spark", "--map", "shipment_id=query_id", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "screened" in result.output
+    got = _by_id(json.loads(ln) for p in sorted(out.glob("part-*")) for ln in p.read_text(encoding="utf-8").splitlines() if ln)
+
+    local_out = tmp_path / "cli-local.jsonl"
+    env = {**os.environ, "PYTHONHASHSEED": HASH_SEED, "TOLLWATCH_CACHE": str(tmp_path / "cache")}
+    subprocess.run(
+        [sys.executable, "-c", "from tollwatch.cli.main import main; main()", "--db", db, "screen", str(path), "--map", "shipment_id=query_id", "-o", str(local_out)],
+        check=True, env=env, timeout=300, capture_output=True,
+    )
+    want = _by_id(json.loads(ln) for ln in local_out.read_text(encoding="utf-8").splitlines())
+    assert set(got) == set(want)
+    for qid, w in want.items():
+        hits = [m["entity_id"] for m in w["matches"] if m["match"]]
+        assert [m["entity_id"] for m in got[qid]["matches"] if m["match"]] == hits, qid
+        assert got[qid]["risk"]["level"] == w["risk"]["level"], qid
+
+    result = CliRunner().invoke(cli, ["--db", db, "screen", str(path), "--engine", "spark", "--format", "csv", "-o", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "jsonl or parquet" in result.output
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core/matching.py breaks ties and orders float sums by set iteration order, which follows "
+    "PYTHONHASHSEED: the same input can score differently in another process. Remove this mark once fixed.",
+)
+def test_local_results_do_not_depend_on_the_process(spark, prepared, tmp_path):
+    """Spark runs the matcher in other processes; identical results need a matcher whose output
+    does not depend on the process's hash seed (nor on how the index was pickled)."""
+    prepared, prepared_file = prepared
+    path = _write_csv(tmp_path / "seeds.csv", _queries(prepared, n_listed=40, seed=23))
+    runs = [_local(prepared_file, path, tmp_path, seed=seed, mapping=IDS) for seed in ("1", "2", "3")]
+    assert runs[0] == runs[1] == runs[2]
