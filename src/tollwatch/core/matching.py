@@ -16,8 +16,10 @@ broadcast it and call the same `match_name` per partition.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
+from operator import itemgetter
 from functools import lru_cache
 from array import array
 from collections import OrderedDict, defaultdict
@@ -33,8 +35,9 @@ CLASH = 0.12  # a strong word unmatched on both sides
 THIN = 0.0  # one strong word against several (kept as a feature; the benchmark favours no penalty)
 TYPO1_SHORT = 0.75  # one edit in a 4-letter word (Jang/Wang are different surnames)
 TYPO2 = 0.7  # similarity of two edits in a word of 5+ letters
-RETRIEVE = 24  # candidates scored in full per query
-MAX_POSTING = 4000  # keys more common than this only score, they do not retrieve
+RETRIEVE = 12  # candidate records scored in full per query
+NAMES_PER_RECORD = 2  # of each, the names retrieval ranked best
+MAX_POSTING = 2500  # keys more common than this only score, they do not retrieve
 KO = "k:"  # prefix of Korean syllable keys from core.names
 
 try:  # the legal-forms helpers arrive with the name-intelligence work
@@ -203,6 +206,11 @@ class MatchIndex:
         n = max(1, len(self.name_tokens))
         self.key_idf = {k: math.log(1 + n / len(v)) for k, v in self.postings.items()}
         self.max_idf = math.log(1 + n)
+        self.tok_idf: dict[str, float] = {}
+        self.tok_idf = {t: self.idf(t) for t in self.vocab}
+        # Each name's total weight: retrieval scores are normalized by it (a cosine of sorts),
+        # so long names do not win by sheer length.
+        self.name_norm = array("d", (sum(self.tok_idf[t] for t in toks) or 1.0 for toks in self.name_tokens))
 
     # --- build ---------------------------------------------------------------------------
 
@@ -246,6 +254,9 @@ class MatchIndex:
     # --- retrieval -----------------------------------------------------------------------
 
     def idf(self, token: str) -> float:
+        hit = self.tok_idf.get(token)
+        if hit is not None:
+            return hit
         keys = self.vocab.get(token) or _token_keys(token)
         best = max((self.key_idf.get(k, 0.0) for k in keys), default=0.0)
         w = best if best else self.max_idf
@@ -286,9 +297,21 @@ class MatchIndex:
 
     def retrieve(self, variants: list[tuple[str, ...]], datasets: frozenset | None) -> dict[int, float]:
         """Record index -> retrieval weight, from token keys, fuzzy tokens and acronyms."""
+        best: dict[int, float] = {}
+        for ni, s in self.retrieve_names(variants, datasets).items():
+            ri = self.name_record[ni]
+            if best.get(ri, 0.0) < s:
+                best[ri] = s
+        return best
+
+    def retrieve_names(self, variants: list[tuple[str, ...]], datasets: frozenset | None) -> dict[int, float]:
+        """Name id -> normalized retrieval score in [0, ~1] (shared weight over both names' weight)."""
         name_score: dict[int, float] = defaultdict(float)
         for toks in variants:
+            strong = any(base_weight(t) >= 0.5 for t in toks)
             for t in set(toks):
+                if strong and base_weight(t) < 0.5:
+                    continue  # legal forms and generic words rank, they do not retrieve
                 w = self.idf(t)
                 hits: dict[int, float] = {}
                 keys = set(self.vocab.get(t) or _token_keys(t))
@@ -310,14 +333,14 @@ class MatchIndex:
                 a = acronym_of(toks)
                 for ni in self.acronyms.get(a, ()) if len(a) >= 3 else ():
                     name_score[ni] += self.max_idf * 0.5
-        rec_score: dict[int, float] = {}
+        q_norm = max((sum(self.idf(t) for t in toks) for toks in variants), default=1.0) or 1.0
+        out: dict[int, float] = {}
+        records, name_record, norm = self.records, self.name_record, self.name_norm
         for ni, s in name_score.items():
-            ri = self.name_record[ni]
-            if datasets is not None and self.records[ri].dataset not in datasets:
+            if datasets is not None and records[name_record[ni]].dataset not in datasets:
                 continue
-            if rec_score.get(ri, 0.0) < s:
-                rec_score[ri] = s
-        return rec_score
+            out[ni] = s / math.sqrt(q_norm * norm[ni])
+        return out
 
     def names_of(self, ri: int) -> list[int]:
         # Records are appended with contiguous name ids: find the slice by binary search.
@@ -455,7 +478,7 @@ def score_tokens(
     if joined and q != c:
         features.append({"feature": "joined_tokens", "query": q_join, "candidate": c_join, "value": 1.0})
     # Acronyms and fixed-width truncation, from the legal-forms helper when present.
-    if q_label and c_label:
+    if q_label and c_label and raw < 0.8:
         bonus = _legal_features(q, c, q_label, c_label, features)
         raw = max(raw, bonus)
     gq, gc = _SCHEMA_GROUP.get(q_schema or "", "any"), _SCHEMA_GROUP.get(c_schema or "", "any")
@@ -465,6 +488,7 @@ def score_tokens(
     return PairScore(max(0.0, min(1.0, raw)), features)
 
 
+@lru_cache(maxsize=65536)
 def _is_legal(token: str) -> bool:
     fn = getattr(_legal, "is_legal_form", None) if _legal is not None else None
     return bool(fn(token)) if fn else token in _WEAK_TOKENS
@@ -474,7 +498,10 @@ def _legal_features(q, c, q_label: str, c_label: str, features: list[dict]) -> f
     best = 0.0
     qa, ca = "".join(q), acronym_of(c)
     acro = False
-    if _legal is not None and hasattr(_legal, "acronym_matches") and len(re.sub(r"\W", "", q_label)) >= 3:
+    # Acronyms only where one side is a single short word; truncation only where the
+    # query is long and both start alike: the helpers are exact but not cheap.
+    maybe_acronym = min(len(q), len(c)) <= 3
+    if maybe_acronym and _legal is not None and hasattr(_legal, "acronym_matches") and len(re.sub(r"\W", "", q_label)) >= 3:
         try:
             acro = bool(_legal.acronym_matches(q_label, c_label)) or bool(_legal.acronym_matches(c_label, q_label))
         except Exception:  # noqa: BLE001
@@ -485,7 +512,10 @@ def _legal_features(q, c, q_label: str, c_label: str, features: list[dict]) -> f
         best = max(best, 0.8)
         features.append({"feature": "acronym", "query": q_label, "candidate": c_label, "value": 0.8})
     trunc = False
-    if _legal is not None and hasattr(_legal, "is_truncation"):
+    maybe_trunc = len(q_label) >= 12 and len(c_label) > len(q_label) * 0.9
+    if not maybe_trunc:
+        pass
+    elif _legal is not None and hasattr(_legal, "is_truncation"):
         try:
             trunc = bool(_legal.is_truncation(q_label, c_label))
         except Exception:  # noqa: BLE001
@@ -542,14 +572,17 @@ class Matcher:
             return hit
         idx = self.index
         variants = self.query_variants(name)
-        retrieved = idx.retrieve([t for _, t in variants], datasets)
-        top = sorted(retrieved.items(), key=lambda x: -x[1])[:RETRIEVE]
+        by_record: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        scores = idx.retrieve_names([t for _, t in variants], datasets)
+        for ni, sc in heapq.nlargest(RETRIEVE * 6, scores.items(), key=itemgetter(1)):
+            by_record[idx.name_record[ni]].append((sc, ni))
+        top = sorted(by_record.items(), key=lambda x: -max(x[1])[0])[:RETRIEVE]
         out: list[Match] = []
-        for ri, _ in top:
+        for ri, cands in top:
             rec = idx.records[ri]
             best: PairScore | None = None
             best_label, best_variant = "", ""
-            for ni in idx.names_of(ri):
+            for _, ni in sorted(cands, reverse=True)[:NAMES_PER_RECORD]:
                 ctoks = idx.name_tokens[ni]
                 for vtext, qtoks in variants:
                     ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni])
