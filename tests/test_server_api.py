@@ -101,7 +101,53 @@ def test_health_and_docs(client):
     spec = client.get("/openapi.json").json()
     for path in ("/match/{dataset}", "/api/search", "/api/entities/{entity_id}", "/api/screen", "/api/sources", "/api/claims/{claim_id}/review"):
         assert path in spec["paths"], path
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_map_uses_online_tiles_only_when_configured(env):
+    from tollwatch.server.app import create_app
+
+    plain = TestClient(env["app"]).get("/map").text
+    assert "<image" not in plain and "tile." not in plain
+    tiled = TestClient(create_app(store=env["store"], secret_key="x", tiles_url="https://tile.example.org/{z}/{x}/{y}.png")).get("/map").text
+    assert re.search(r'<image href="https://tile\.example\.org/6/\d+/\d+\.png"', tiled)
+    assert 'id="f-KP-KHS-001"' in tiled
+
+
+def test_tollwatch_serve_runs_uvicorn(db_url, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.server_support import free_port
+
+    port = free_port()
+    env = {**os.environ, "TOLLWATCH_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from tollwatch.cli.main import main; main()", "--db", db_url, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "serve did not come up"
+                time.sleep(0.3)
+        assert r.json()["status"] == "ok"
+        assert "Kaechon" in httpx.get(f"http://127.0.0.1:{port}/search?q=Kaechon", timeout=10).text
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert b"no accounts yet" in err
 
 
 # --- accounts, sessions, CSRF, API keys ----------------------------------------------------

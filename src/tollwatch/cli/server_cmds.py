@@ -23,7 +23,7 @@ def register(cli: click.Group) -> None:
 
         from tollwatch.server.app import create_app
 
-        web = create_app(store=app.store, tiles_url=tiles_url)
+        web = create_app(store=app.store, tiles_url=tiles_url, warm_screening=True)
         with app.store.engine.connect() as conn:
             from tollwatch.store import users_repo
 

@@ -81,6 +81,7 @@ def create_app(
     tiles_url: str | None = None,
     load_reference: bool = True,
     max_upload_bytes: int = 20 * 1024 * 1024,
+    warm_screening: bool = False,
 ) -> FastAPI:
     """The app. `tiles_url` (or TOLLWATCH_TILES_URL), e.g. an XYZ template, turns on online map tiles."""
     if store is None:
@@ -200,7 +201,19 @@ def create_app(
     routes_api.register(app, state)
     routes_screening.register(app, state)
     routes_pages.register(app, state)
+    if warm_screening:
+        # Load the lists and build the match index now, not on the first /match call.
+        import threading
+
+        threading.Thread(target=_warm, args=(state,), name="tollwatch-warm", daemon=True).start()
     return app
+
+
+def _warm(state) -> None:
+    try:
+        state.prepared.get()
+    except Exception as exc:  # noqa: BLE001 - the first request will retry and report
+        log.warning("screening index not prepared at start-up: %s", type(exc).__name__)
 
 
 def _swagger_ui_dir() -> str | None:
