@@ -167,7 +167,7 @@ def bench_screen(rows: int, peer_rows: int) -> dict:
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     # Cold queries: every distinct name once with an empty cache (no repeats to profit from).
-    prepared.index._cache.clear()
+    prepared.index.clear_caches()
     sample = list(dict.fromkeys(r["names"][0][1] for r in read_rows(path)))[:5000]
     matcher = prepared.matcher()
     t = time.perf_counter()
@@ -271,7 +271,7 @@ def render(names: dict, screen: dict | None) -> str:
             f"importing the bundled lists into a fresh store {screen['lists_import_s']:.1f} s (done on first use of screening, not at `init`). "
             f"Rows with a name match: {screen['rows_with_hits']:,}; rows at high risk: {screen['rows_high']:,}."
         )
-        lines.append("Memory is bounded: rows stream from the file through `screen_rows` to the writer; only the index and a bounded query cache (200,000 entries) stay in memory.")
+        lines.append("Memory is bounded: rows stream from the file through `screen_rows` to the writer; only the index and bounded caches (20,000 query results, 200,000 token expansions) stay in memory.")
     lines.append(END)
     return "\n".join(lines) + "\n"
 

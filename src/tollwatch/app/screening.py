@@ -232,7 +232,8 @@ def build_prepared(store: Store) -> Prepared:
     lists_meta = loaded_lists(store)
     records: list[Record] = []
     with store.read(max_sensitivity=Sensitivity.PUBLIC) as r:
-        for e in store_lists.list_entities(r):
+        # Only datasets imported as lists: other collections in the store are not sanctions lists.
+        for e in store_lists.list_entities(r, list(lists_meta)):
             meta = lists_meta.get(e.dataset, {})
             ident = next((i.value for i in e.identifiers if i.scheme == e.dataset), e.id)
             records.append(
@@ -251,7 +252,8 @@ def build_prepared(store: Store) -> Prepared:
                     },
                 )
             )
-        graph = [e for e in r.list_entities(dataset="tollwatch") if e.kind in SCREENABLE_KINDS]
+        # Entities proposed by extraction and not yet reviewed are not screened against.
+        graph = [e for e in r.list_entities(dataset="tollwatch") if e.kind in SCREENABLE_KINDS and not e.is_new]
         for e in graph:
             records.append(
                 Record(

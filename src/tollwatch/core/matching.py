@@ -36,6 +36,8 @@ THIN = 0.0  # one strong word against several (kept as a feature; the benchmark 
 TYPO1_SHORT = 0.75  # one edit in a 4-letter word (Jang/Wang are different surnames)
 TYPO2 = 0.7  # similarity of two edits in a word of 5+ letters
 RETRIEVE = 12  # candidate records scored in full per query
+CACHE_SMALL = 200_000  # token expansions and query variants remembered
+CACHE_RESULTS = 20_000  # whole query results remembered (shipment files repeat names)
 NAMES_PER_RECORD = 2  # of each, the names retrieval ranked best
 MAX_POSTING = 2500  # keys more common than this only score, they do not retrieve
 KO = "k:"  # prefix of Korean syllable keys from core.names
@@ -191,7 +193,8 @@ class MatchIndex:
         self.trigram_vocab: dict[str, list[str]] = {}
         self.acronyms: dict[str, array] = {}
         self.datasets: set[str] = set()
-        self._cache: OrderedDict = OrderedDict()
+        self._cache: OrderedDict = OrderedDict()  # token expansions and query variants (small entries)
+        self._results: OrderedDict = OrderedDict()  # whole query results (large entries: fewer kept)
         post: dict[str, set[int]] = defaultdict(set)
         acr: dict[str, set[int]] = defaultdict(set)
         for rec in records:
@@ -249,6 +252,7 @@ class MatchIndex:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_cache"] = OrderedDict()
+        state["_results"] = OrderedDict()
         return state
 
     # --- retrieval -----------------------------------------------------------------------
@@ -292,8 +296,17 @@ class MatchIndex:
 
     def _remember(self, key, value) -> None:
         self._cache[key] = value
-        if len(self._cache) > 200_000:
+        if len(self._cache) > CACHE_SMALL:
             self._cache.popitem(last=False)
+
+    def remember_result(self, key, value) -> None:
+        self._results[key] = value
+        if len(self._results) > CACHE_RESULTS:
+            self._results.popitem(last=False)
+
+    def clear_caches(self) -> None:
+        self._cache.clear()
+        self._results.clear()
 
     def retrieve(self, variants: list[tuple[str, ...]], datasets: frozenset | None) -> dict[int, float]:
         """Record index -> retrieval weight, from token keys, fuzzy tokens and acronyms."""
@@ -567,8 +580,10 @@ class Matcher:
             return []
         threshold = self.threshold if threshold is None else threshold
         key = ("q", name, schema, limit, datasets, threshold)
-        hit = self.index._cache.get(key)
+        results = self.index.__dict__.setdefault("_results", OrderedDict())
+        hit = results.get(key)
         if hit is not None:
+            results.move_to_end(key)
             return hit
         idx = self.index
         variants = self.query_variants(name)
@@ -597,7 +612,7 @@ class Matcher:
             out.append(Match(rec, best.score, best.score >= threshold, feats, best_label))
         out.sort(key=lambda m: (-m.score, m.record.dataset, m.record.source_id))
         out = out[:limit]
-        idx._remember(key, out)
+        idx.remember_result(key, out)
         return out
 
 
