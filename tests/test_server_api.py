@@ -330,6 +330,12 @@ def test_search_finds_names_in_any_script(client):
     assert page.status_code == 200 and "/entities/KP-KHS-001" in page.text
 
 
+def test_search_suggests_similar_names_when_no_exact_match(client):
+    body = client.get("/api/search", params={"q": "Kaechun camp"}).json()
+    assert body["entities"] == [] and "KP-KHS-001" in [m["id"] for m in body["similar"]]
+    assert "Similar names" in client.get("/search", params={"q": "Kaechun camp"}).text
+
+
 def test_entity_page_names_claims_contradictions(client):
     page = client.get("/entities/KP-KLS-015").text
     assert "Contradictions" in page and "sources disagree" in page
@@ -402,6 +408,9 @@ def test_users_cli(db_url):
     from tollwatch.store import users_repo
 
     store = open_store(db_url, load_reference=False)
+    with store.read() as r:
+        actions = {(a["action"], a["target_kind"]) for a in r.audit()}
+    assert {("create", "user"), ("update", "user"), ("create", "api_key")} <= actions
     with store.engine.connect() as conn:
         assert users_repo.user_for_api_key(conn, key).name == "ana"
         assert users_repo.verify_password(conn, "ana", "long enough pw").role == "analyst"

@@ -56,8 +56,9 @@ def register(cli: click.Group) -> None:
 
         password = None if no_password else _password(password_stdin)
         try:
-            with app.store.engine.begin() as conn:
-                user = users_repo.add_user(conn, name, role, password=password, clearance=clearance)
+            with app.store.begin(app.actor) as tx:
+                user = users_repo.add_user(tx.conn, name, role, password=password, clearance=clearance)
+                tx._audit("create", "user", name, {"role": user.role, "clearance": user.clearance.value})
         except users_repo.UserError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"added {user.name}: {user.role}, reads up to {user.clearance.value}")
@@ -85,8 +86,10 @@ def register(cli: click.Group) -> None:
         from tollwatch.store import users_repo
 
         try:
-            with app.store.engine.begin() as conn:
-                users_repo.set_password(conn, name, _password(password_stdin))
+            password = _password(password_stdin)
+            with app.store.begin(app.actor) as tx:
+                users_repo.set_password(tx.conn, name, password)
+                tx._audit("update", "user", name, {"fields": ["password"]})
         except users_repo.UserError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"password set for {name}")
@@ -102,8 +105,9 @@ def register(cli: click.Group) -> None:
         from tollwatch.store import users_repo
 
         try:
-            with app.store.engine.begin() as conn:
-                u = users_repo.set_role(conn, name, role=role, clearance=clearance, disabled=disable)
+            with app.store.begin(app.actor) as tx:
+                u = users_repo.set_role(tx.conn, name, role=role, clearance=clearance, disabled=disable)
+                tx._audit("update", "user", name, {"role": u.role, "clearance": u.clearance.value, "disabled": u.disabled})
         except users_repo.UserError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"{u.name}: {u.role}, reads up to {u.clearance.value}{', disabled' if u.disabled else ''}")
@@ -118,8 +122,9 @@ def register(cli: click.Group) -> None:
         from tollwatch.store import users_repo
 
         try:
-            with app.store.engine.begin() as conn:
-                key = users_repo.create_api_key(conn, name, label)
+            with app.store.begin(app.actor) as tx:
+                key = users_repo.create_api_key(tx.conn, name, label)
+                tx._audit("create", "api_key", key.split("_")[1], {"user": name})
         except users_repo.UserError as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
@@ -147,7 +152,8 @@ def register(cli: click.Group) -> None:
         """Revoke an API key by its id (the part after `tw_`)."""
         from tollwatch.store import users_repo
 
-        with app.store.engine.begin() as conn:
-            if not users_repo.revoke_api_key(conn, key_id):
+        with app.store.begin(app.actor) as tx:
+            if not users_repo.revoke_api_key(tx.conn, key_id):
                 raise click.ClickException(f"key_id: no active key {key_id}")
+            tx._audit("revoke", "api_key", key_id)
         click.echo(f"revoked {key_id}")

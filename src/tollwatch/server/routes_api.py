@@ -65,7 +65,9 @@ def register(app: FastAPI, state) -> None:
     @app.get("/api/search", tags=["graph"])
     def api_search(request: Request, q: str = Query("", max_length=500), limit: int = Query(50, ge=1, le=500)):
         with state.read(principal(request)) as r:
-            return views.search(r, q, limit)
+            result = views.search(r, q, limit)
+        result["similar"] = state.similar_names(principal(request), q[:200]) if q.strip() and not result["entities"] else []
+        return result
 
     @app.get("/api/entities/{entity_id}", tags=["graph"])
     def api_entity(request: Request, entity_id: str):

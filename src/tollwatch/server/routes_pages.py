@@ -31,7 +31,10 @@ def register(app: FastAPI, state) -> None:
     def search_page(request: Request, q: str = ""):
         with state.read(principal(request)) as r:
             result = views.search(r, q[:500])
-        return render(request, "search.html", {"q": q, "result": result})
+        similar = []
+        if q.strip() and not result["entities"]:
+            similar = state.similar_names(principal(request), q[:200])
+        return render(request, "search.html", {"q": q, "result": result, "similar": similar})
 
     @app.get("/entities/{entity_id}", include_in_schema=False)
     def entity_page(request: Request, entity_id: str):

@@ -28,7 +28,8 @@ ALGORITHMS = ("tollwatch-v1", "best", "logic-v1", "name-based", "name-qualified"
 SCREEN_INPUTS = (".csv", ".tsv", ".xlsx", ".parquet", ".jsonl")
 MAX_SCREEN_ROWS = 100_000
 MAX_QUERIES = 500
-WEAK_SCORE = 0.5  # the results page hides weaker candidates; downloads keep them all
+WEAK_SCORE = 0.5
+SIMILAR_SCORE = 0.6  # the results page hides weaker candidates; downloads keep them all
 
 
 class EntityQuery(BaseModel):
@@ -117,6 +118,18 @@ def register(app: FastAPI, state) -> None:
             if r.max_sensitivity == Sensitivity.CONFIDENTIAL:
                 return set()
             return {e.id for e in r.list_entities(dataset="tollwatch") if e.is_new and not views.entity_visible(r, e)}
+
+    def similar_names(p: auth.Principal, q: str, limit: int = 10) -> list[dict]:
+        """Close matches by the screening matcher, for a search whose exact keys found nothing."""
+        matcher = VisiblePrepared(prepared_cache.get(), hidden_graph_ids(p)).matcher(SIMILAR_SCORE)
+        out = []
+        for m in matcher.match(q, None, limit=limit):
+            if m.score >= SIMILAR_SCORE:
+                d = m.as_dict()
+                out.append({"id": d["entity_id"], "caption": d["name"], "dataset": d["dataset"], "matched_name": d["matched_name"], "score": d["score"]})
+        return out
+
+    state.similar_names = similar_names
 
     # --- yente-compatible matching ---------------------------------------------------
     @app.post(
