@@ -336,3 +336,66 @@ def test_cli_demo_runs_on_both_backends(backend_url, tmp_path):
     reports = json.loads((out / "kaechon.json").read_text(encoding="utf-8"))
     assert {r["id"] for r in reports} >= {"KP-KHS-001"}
     assert all(r["claims"] for r in reports)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_serve_on_both_backends(backend_url, tmp_path):
+    """`tollwatch serve` on the store URL: a real server process, real HTTP, an API key made by the CLI."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from click.testing import CliRunner
+
+    from tollwatch.cli.main import cli
+
+    if "serve" not in cli.commands:
+        pytest.skip("`tollwatch serve` is not in this build")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", backend_url, "users", "add", "alice", "--role", "analyst", "--no-password"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["--db", backend_url, "users", "key", "alice", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    key = json.loads(result.stdout)["key"]
+
+    port = _free_port()
+    env = {**os.environ, "TOLLWATCH_CACHE": str(tmp_path / "cache")}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from tollwatch.cli.main import main; main()", "--db", backend_url, "serve", "--port", str(port), "--log-level", "warning"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.communicate()[1][-2000:]
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.3)
+        found = httpx.get(f"{base}/api/search", params={"q": "Kaechon"}, timeout=30)
+        assert found.status_code == 200 and "KP-KHS-001" in found.text
+        entity = httpx.get(f"{base}/api/entities/KP-KHS-001", timeout=30)
+        assert entity.status_code == 200 and entity.json()["claims"]
+        me = httpx.get(f"{base}/api/me", headers={"Authorization": f"Bearer {key}"}, timeout=30).json()
+        assert (me["name"], me["role"], me["via"]) == ("alice", "analyst", "api_key")
+    finally:
+        server.terminate()
+        try:
+            server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()
