@@ -306,3 +306,23 @@ def test_cleared_analyst_sees_the_testimony(world):
     assert TEXT_MARKER in client.get("/entities/KP-KHS-001").text
     assert ENTITY_MARKER in client.get(f"/api/search?q=Trading Co {ENTITY_MARKER}").text
     assert client.get(f"/entities/{world['ids']['hidden_entities'][0]}").status_code == 200
+
+
+def test_unexpected_errors_answer_500_and_log_no_text(world, caplog, monkeypatch):
+    """An exception whose message quotes stored text must reach neither the caller nor the logs."""
+    from tollwatch.server import views
+
+    def broken(*args, **kwargs):
+        raise ValueError(f"source text at [0, 9] is {world['conf_text']!r}")
+
+    monkeypatch.setattr(views, "search", broken)
+    caplog.set_level(logging.DEBUG)
+    client = TestClient(world["app"])
+    for url in ("/api/search?q=x", "/search?q=x"):
+        r = client.get(url)
+        assert r.status_code == 500 and "internal error" in r.text
+        _check("viewer", "GET", url, r)
+    logged = " ".join(rec.getMessage() + " " + (rec.exc_text or "") for rec in caplog.records)
+    assert "ValueError" in logged
+    for m in ALL_MARKERS:
+        assert m not in logged

@@ -131,7 +131,16 @@ def create_app(
             request.state.principal = auth.resolve_principal(request, state.store)
         except HTTPException as exc:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # noqa: BLE001
+            # Caught here, not by Starlette's error middleware, which would re-raise it for the
+            # server to log with its message, and a message may quote stored text.
+            log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+            if wants_html(request):
+                response = render(request, "error.html", {"status": 500, "detail": "internal error"}, status=500)
+            else:
+                response = JSONResponse({"detail": "internal error"}, status_code=500)
         # Cookies go with pages and form redirects only: API clients stay cookie-free.
         is_page = (
             response.headers.get("content-type", "").startswith("text/html") and "content-disposition" not in response.headers
