@@ -258,6 +258,7 @@ def test_source_entity_claim_round_trip(store):
 def test_upsert_replaces_names_and_children(store):
     seed(store)
     changed = make_camp()
+    changed.caption = "Kaechon Kyohwaso No. 1"
     changed.names = [Name("Kaechon Kyohwaso No. 1")]
     changed.coordinates = []
     changed.attributes = {"facility_type": "kyohwaso"}
