@@ -418,3 +418,23 @@ def test_users_cli(db_url):
         row = conn.execute(users_repo.users.select()).mappings().first()
         assert row["password_hash"].startswith("$argon2")
     store.close()
+
+
+def test_merge_proposed_entity_into_graph(client, env):
+    h = bearer(env, "analyst")
+    text = "Prisoners at Kaechon made wigs for the Sinuiju Hongxing Trading Company, a buyer, in 2023."
+    out = client.post("/api/ingest", data={"text": text, "title": "Merge test"}, headers=h).json()
+    proposed = [e for e in out["new_entities"] if e.startswith("org-")]
+    assert proposed, out
+    new_id = proposed[0]
+    assert client.post(f"/api/entities/{new_id}/merge", json={"into": "no such thing at all"}, headers=h).status_code == 400
+    assert client.post("/api/entities/org-nope/merge", json={"into": "KP-KHS-001"}, headers=h).status_code == 404
+    assert client.post(f"/api/entities/{new_id}/merge", json={"into": "org-dandong-huayang-textiles-and-garments"}, headers=bearer(env, "viewer")).status_code == 403
+    csrf = sign_in(client, "analyst")
+    assert f'id="entity-{new_id}"' in client.get("/review").text
+    target = [e["id"] for e in client.get("/api/search", params={"q": "Monsheery"}).json()["entities"]][0]
+    r = client.post(f"/review/entities/{new_id}/merge", data={"into": target, "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/entities/{target}"
+    assert client.get(f"/api/entities/{new_id}").status_code == 404
+    merged = client.get(f"/api/entities/{target}").json()
+    assert any("Hongxing" in n["value"] for n in merged["names"])

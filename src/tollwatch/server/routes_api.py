@@ -251,12 +251,51 @@ def register(app: FastAPI, state) -> None:
         with state.read(p) as r:
             if not r.get_claim(claim_id):
                 raise HTTPException(404)
+        from tollwatch.app import review
+
         with state.store.begin(p.name) as tx:
-            tx.review_claim(claim_id, status, note)
+            if status == ReviewStatus.ACCEPTED:
+                review.accept(tx, claim_id, note)
+            elif status == ReviewStatus.REJECTED:
+                review.reject(tx, claim_id, note)
+            else:
+                tx.review_claim(claim_id, status, note)
         with state.read(p) as r:
             return ev.claims_as_dicts(r, [r.get_claim(claim_id)])[0]
 
     state.review_claim = review_claim
+
+    def merge_entity(p: auth.Principal, entity_id: str, into: str) -> dict:
+        """Fold a proposed entity into one the caller can see; both are resolved at the caller's ceiling."""
+        from tollwatch.app import review
+
+        with state.read(p) as r:
+            source = views.get_visible_entity(r, entity_id)
+            if not source:
+                raise HTTPException(404)
+            target = views.get_visible_entity(r, into.strip())
+            if target is None:
+                found = [e for e in r.find_entities(into.strip()) if views.entity_visible(r, e)]
+                if len(found) != 1:
+                    raise bad_request("into", f"{len(found) or 'no'} visible entities match {into.strip()!r}; give an id")
+                target = found[0]
+        try:
+            with state.store.begin(p.name) as tx:
+                merged = review.merge(tx, source.id, target.id)
+        except ModelError as exc:
+            raise bad_request(exc.field, exc.message) from None
+        with state.read(p) as r:
+            return ev.entity_to_dict(views.get_visible_entity(r, merged.id) or merged)
+
+    state.merge_entity = merge_entity
+
+    @app.post("/api/entities/{entity_id}/merge", tags=["claims"])
+    def api_entity_merge(request: Request, entity_id: str, body: dict = Body(..., examples=[{"into": "KP-KHS-001"}])):
+        p = writer(request)
+        into = body.get("into")
+        if not isinstance(into, str) or not into.strip():
+            raise bad_request("into", "the id or exact name of the entity to merge into")
+        return merge_entity(p, entity_id, into)
 
     @app.get("/api/review", tags=["claims"])
     def api_review_queue(request: Request):

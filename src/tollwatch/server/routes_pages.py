@@ -92,9 +92,17 @@ def register(app: FastAPI, state) -> None:
         with state.read(p) as r:
             queue = views.review_queue(r)
             src = r.get_source(source) if source else None
+            proposed = views.proposed_entities(r)
         if src:
             queue = [c for c in queue if c["source_id"] == src.id]
-        return no_store(render(request, "review.html", {"queue": queue, "source": src}))
+        return no_store(render(request, "review.html", {"queue": queue, "source": src, "proposed": proposed}))
+
+    @app.post("/review/entities/{entity_id}/merge", include_in_schema=False)
+    def review_merge(request: Request, entity_id: str, into: str = Form(...), csrf_token: str = Form("")):
+        p = auth.require_writer(request)
+        auth.check_csrf(request, csrf_token)
+        merged = state.merge_entity(p, entity_id, into)
+        return redirect(f"/entities/{merged['id']}")
 
     @app.post("/review/{claim_id}", include_in_schema=False)
     def review_decide(

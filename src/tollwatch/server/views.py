@@ -202,6 +202,15 @@ def review_queue(reader: Reader, limit: int = 500) -> list[dict]:
     return out
 
 
+def proposed_entities(reader: Reader) -> list[dict]:
+    """Entities proposed by extraction (not yet in the graph) that this reader may see."""
+    out = []
+    for e in reader.list_entities(dataset="tollwatch"):
+        if e.is_new and entity_visible(reader, e):
+            out.append(entity_summary(e))
+    return out
+
+
 __all__ = [
     "entity_visible",
     "get_visible_entity",
