@@ -247,9 +247,13 @@ def test_writes_without_clearance_reveal_nothing(world):
     assert probe("DELETE", f"/api/claims/{conf_claim}").status_code == 404
     assert probe("POST", f"/api/claims/{conf_claim}/review", json={"status": "rejected"}).status_code == 404
     assert probe("POST", f"/review/{conf_claim}", data={"decision": "reject", "csrf_token": csrf}).status_code == 404
+    hidden = ids["hidden_entities"][0]
+    assert probe("POST", f"/api/entities/{hidden}/merge", json={"into": "KP-KHS-001"}).status_code == 404
+    assert probe("POST", f"/review/entities/{hidden}/merge", data={"into": "KP-KHS-001", "csrf_token": csrf}).status_code == 404
     with world["store"].read() as r:
         assert r.get_claim(conf_claim).review.status.value == "proposed"  # nothing changed
         assert r.get_source(conf_id).sensitivity.value == "confidential"
+        assert r.get_entity(hidden) is not None
 
 
 @pytest.mark.parametrize("who", ["anonymous", "viewer-key", "junior"])
