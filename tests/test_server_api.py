@@ -347,6 +347,8 @@ def test_entity_page_names_claims_contradictions(client):
     report = client.get("/api/entities/KP-KHS-001").json()
     assert report["claims"] and all(c["source"] for c in report["claims"])
     assert client.get("/entities/KP-NOPE").status_code == 404
+    listed = client.get("/entities/us_ofac_sdn-11581").text
+    assert "KOREA KWANGSON BANKING CORP" in listed and "NPWMD" in listed and "Listing" in listed
 
 
 def test_map_draws_located_facilities_and_lists_unknown_ones(client):
