@@ -24,6 +24,7 @@ def env(tmp_path_factory):
         store = open_store(f"sqlite:///{tmp / 'tw.db'}")
         keys = add_users(store)
         app = create_app(store=store, secret_key="test-secret")
+        app.state.tw.prepared.get()  # load the bundled lists, as `serve` does at start
         yield {"app": app, "store": store, "keys": keys}
         store.close()
 
