@@ -85,6 +85,20 @@ def test_yente_match_over_the_network_with_a_plain_http_client(env):
     assert len(res) == 1 and res[0]["match"] is True
 
 
+def test_yente_search_and_catalog(client):
+    cat = client.get("/catalog").json()
+    names = [d["name"] for d in cat["datasets"]]
+    assert {"us_ofac_sdn", "un_sc_sanctions", "tollwatch", "default"} <= set(names)
+    r = client.get("/search/default", params={"q": "Kwangson Banking", "limit": 2})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["limit"] == 2 and len(body["results"]) == 2
+    assert all("KWANGSON" in x["caption"].upper() for x in body["results"])
+    assert client.get("/search/nope", params={"q": "x"}).status_code == 404
+    # A client configured with another service's key still reads public material.
+    assert client.post("/match/default", json=YENTE_REQUEST, headers={"Authorization": "ApiKey 0123456789abcdef"}).status_code == 200
+
+
 def test_match_one_dataset_and_errors(client):
     r = client.post("/match/us_ofac_sdn", json=YENTE_REQUEST)
     assert r.status_code == 200

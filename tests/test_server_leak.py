@@ -138,7 +138,8 @@ def _seed_urls(world, spec: dict) -> list[str]:
     urls = ["/", "/map", "/sources", "/review", "/ingest", "/screen", "/login", "/docs", "/openapi.json", "/healthz", "/api/me",
             "/api/sources", "/api/claims", "/api/review", "/api/facilities", "/map?status=closed", "/map?status=contested", "/api/facilities?status=closed"]
     for q in ["Kaechon", "Paekto", "Trading", "Testimony", "Witness", "informant", "Desk", "Memo", *ALL_MARKERS]:
-        urls += [f"/search?q={q}", f"/api/search?q={q}"]
+        urls += [f"/search?q={q}", f"/api/search?q={q}", f"/search/default?q={q}", f"/search/tollwatch?q={q}"]
+    urls += ["/catalog", f"/search/default?q=Trading Co {ENTITY_MARKER}", f"/api/search?q=Trading Co {ENTITY_MARKER}"]
     for path, ops in spec["paths"].items():
         if "get" not in ops or "{" not in path:
             continue

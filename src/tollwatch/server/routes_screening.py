@@ -200,6 +200,49 @@ def register(app: FastAPI, state) -> None:
             }
         return {"responses": responses, "matcher": {"name": "tollwatch-v1", "threshold": threshold}, "limit": limit}
 
+    @app.get("/search/{dataset}", tags=["matching"], summary="Search entities (yente-compatible)")
+    def yente_search(
+        request: Request,
+        dataset: str,
+        q: str = Query("", max_length=500),
+        schema: str | None = None,
+        limit: int = Query(10, ge=1, le=500),
+        offset: int = Query(0, ge=0, le=10_000),
+    ):
+        p = principal(request)
+        prepared = prepared_cache.get()
+        available = set(prepared.index.datasets)
+        if dataset != "default" and dataset not in available:
+            raise HTTPException(404, f"dataset not found: {dataset}")
+        scope = available if dataset == "default" else {dataset}
+        matcher = VisiblePrepared(prepared, hidden_graph_ids(p)).matcher(SIMILAR_SCORE)
+        found = [m.as_dict() for m in matcher.match(q, schema, limit=limit + offset, datasets=frozenset(scope))] if q.strip() else []
+        page = found[offset : offset + limit]
+        return {
+            "results": _yente_results(p, page),
+            "total": {"value": len(found), "relation": "eq" if len(found) < limit + offset else "gte"},
+            "limit": limit,
+            "offset": offset,
+        }
+
+    @app.get("/catalog", tags=["matching"], summary="Loaded datasets (yente-compatible)")
+    def catalog():
+        prepared = prepared_cache.get()
+        datasets = []
+        for name in sorted(prepared.index.datasets):
+            meta = prepared.lists.get(name) or {}
+            datasets.append(
+                {
+                    "name": name,
+                    "title": {"tollwatch": "tollwatch evidence graph"}.get(name, name),
+                    "version": meta.get("snapshot_date"),
+                    "entity_count": meta.get("count"),
+                    "load": True,
+                }
+            )
+        datasets.append({"name": "default", "title": "All loaded lists and the evidence graph", "load": True, "children": [d["name"] for d in datasets]})
+        return {"datasets": datasets, "current": [d["name"] for d in datasets], "outdated": [], "index_stale": False}
+
     def _yente_results(p: auth.Principal, matches: list[dict]) -> list[dict]:
         with state.read(p) as r:
             ents = r.entities(d["entity_id"] for d in matches)
