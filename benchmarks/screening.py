@@ -255,7 +255,7 @@ def render(names: dict, screen: dict | None) -> str:
         lines.append("")
         lines.append("| engine | rows/s | notes |")
         lines.append("|---|---|---|")
-        lines.append(f"| tollwatch `screen_rows` (local) | {screen['tollwatch_rows_per_s']:,.0f} | {screen['rows']:,} rows in {screen['tollwatch_seconds']:.1f} s including CSV parsing and risk; {screen['distinct_names']:,} distinct names, repeats answered from the query cache; peak RSS {screen['peak_rss_mb']:.0f} MB |")
+        lines.append(f"| tollwatch `screen_rows` (local) | {screen['tollwatch_rows_per_s']:,.0f} | {screen['rows']:,} rows in {screen['tollwatch_seconds']:.1f} s including CSV parsing and risk; {screen['distinct_names']:,} distinct names, repeats answered from the query cache; peak RSS {screen["peak_rss_mb"]:.0f} MB (reached while building the index) |")
         lines.append(f"| tollwatch, every query cold | {screen['tollwatch_cold_queries_per_s']:,.0f} | 5,000 distinct names, empty cache (worst case: no repeated names) |")
         peer = screen.get("peer")
         if peer:
@@ -278,7 +278,13 @@ def render(names: dict, screen: dict | None) -> str:
 
 def write_doc(section: str) -> None:
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
+    placeholder = "## Screening\n\n_Not yet measured: run `python benchmarks/screening.py`._\n"
+    if START in text and END in text and placeholder in text:
+        before, rest = text.split(START, 1)
+        text = (before + rest.split(END, 1)[1].lstrip("\n")).rstrip("\n") + "\n"
+    if placeholder in text:
+        text = text.replace(placeholder, section, 1)
+    elif START in text and END in text:
         before, rest = text.split(START, 1)
         after = rest.split(END, 1)[1].lstrip("\n")
         text = before + section + ("\n" + after if after else "")
