@@ -41,7 +41,7 @@ def live(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -51,8 +51,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live):
-    context = browser.new_context(base_url=live.url, accept_downloads=True, viewport={"width": 1280, "height": 900})
+def tab(chromium, live):
+    context = chromium.new_context(base_url=live.url, accept_downloads=True, viewport={"width": 1280, "height": 900})
     # Offline for real: any request that leaves 127.0.0.1 fails the test.
     outside: list[str] = []
 
@@ -89,7 +89,8 @@ def sign_in(page, name: str) -> None:
     assert name in page.inner_text("header")
 
 
-def test_search_entity_map(page):
+def test_search_entity_map(tab):
+    page = tab
     page.goto("/")
     shot(page, "home")
     page.fill(".big-search input[name=q]", "개천")
@@ -120,7 +121,8 @@ def test_search_entity_map(page):
     page.wait_for_url("**/entities/KP-KLS-014")
 
 
-def test_ingest_review_accept(page, live):
+def test_ingest_review_accept(tab, live):
+    page = tab
     sign_in(page, "analyst")
     page.goto("/ingest")
     text = "Sources said prisoners at the Kaechon camp produced wigs and false eyelashes for Chinese buyers in 2023."
@@ -150,7 +152,8 @@ def test_ingest_review_accept(page, live):
     shot(page, "source")
 
 
-def test_upload_screen_download(page, tmp_path):
+def test_upload_screen_download(tab, tmp_path):
+    page = tab
     upload = tmp_path / "suppliers.csv"
     upload.write_text("name,country\nKorea Kwangson Banking Corp,kp\nJang Pom Su,kp\nAcme Garden Furniture,de\n", encoding="utf-8")
     page.goto("/screen")
@@ -177,7 +180,8 @@ def test_upload_screen_download(page, tmp_path):
             assert load_workbook(path)["screening"].max_row >= 3
 
 
-def test_api_docs_render_offline(page):
+def test_api_docs_render_offline(tab):
+    page = tab
     page.goto("/docs")
     page.get_by_text("Match entities (yente-compatible)").wait_for(timeout=30_000)
     shot(page, "docs")
