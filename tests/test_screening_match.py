@@ -101,3 +101,21 @@ def test_han_company_meets_english_name():
 def test_hangul_query_finds_list_entry(matcher):
     ms = _top(matcher, "장범수", "Person")
     assert any(m.record.source_id in ("18556", "KPi.016") and m.is_match for m in ms)
+
+
+def test_hangul_query_finds_kim_jong_un_on_ofac(matcher):
+    ms = _top(matcher, "김정은", "Person", datasets=["us_ofac_sdn"])
+    assert ms and ms[0].is_match and "KIM" in ms[0].matched_name.upper() and "JONG UN" in ms[0].matched_name.upper().replace("-", " ")
+    assert any(f["feature"] == "script_variant" for f in ms[0].explanation)
+
+
+def test_han_query_finds_english_company_in_an_index():
+    idx = MatchIndex(
+        [
+            Record("w1", "watch", "W1", "Dandong Xinda Hair Products Co., Ltd.", "Company", ("Dandong Xinda Hair Products Co., Ltd.",)),
+            Record("w2", "watch", "W2", "Dandong Huayang Textiles and Garments Co., Ltd.", "Company", ("Dandong Huayang Textiles and Garments Co., Ltd.",)),
+        ]
+    )
+    ms = Matcher(idx).match("丹东鑫达发制品有限公司", "Company")
+    assert ms[0].record.entity_id == "w1" and ms[0].is_match
+    assert all(not m.is_match for m in ms[1:])
