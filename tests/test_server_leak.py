@@ -51,6 +51,10 @@ def world(tmp_path_factory):
         restr_text = f"Internal memo {RESTRICTED_MARKER}: Kaechon wig orders doubled."
         restr = make_source(restr_text, title="Memo on orders", sensitivity="restricted", kind="ngo_report")
         new_id = "org-proposed-" + RUN.lower()
+        # Proposed from the testimony, but also named in a public note: visible, its pointer to the testimony not.
+        partly_id = "org-partly-" + RUN.lower()
+        public_text = "Public note: Partly Trading buys wigs from Sinuiju."
+        public = make_source(public_text, title="Public note on Partly Trading", kind="news")
 
         def quote(text, fragment):
             start = text.index(fragment)
@@ -71,6 +75,14 @@ def world(tmp_path_factory):
             )
             for c in claims:
                 tx.add_claim(c)
+            tx.add_source(public)
+            tx.upsert_entity(
+                Entity(partly_id, EntityKind.ORGANIZATION, "Partly Trading", names=[Name.of("Partly Trading")],
+                       attributes={"proposed_from": conf.id, "roles": ["buyer"]}, is_new=True)
+            )
+            q = "Partly Trading buys wigs from Sinuiju."
+            start = public_text.index(q)
+            tx.add_claim(Claim("c-leak-partly", partly_id, Predicate.REPORTED_ROLE, Evidence(public.id, q, (start, start + len(q)), Method.HUMAN, 1.0), value="buyer"))
         app = create_app(store=store, secret_key="leak-test-secret")
         client = TestClient(app)
         ingest_text = f"Sources said prisoners at the Kaechon camp produced wigs for {INGEST_MARKER} Trading Company in 2023."
@@ -90,6 +102,7 @@ def world(tmp_path_factory):
                 "restricted_sources": [restr.id],
                 "conf_claims": [c.id for c in rd.list_claims(source_id=conf.id)] + [c.id for c in rd.list_claims(source_id=ingested["source_id"])],
                 "hidden_entities": [new_id] + ingested["new_entities"],
+                "partly": partly_id,
             }
         yield {"app": app, "store": store, "keys": keys, "ids": ids, "conf_text": conf_text, "ingest_text": ingest_text}
         store.close()
@@ -331,3 +344,13 @@ def test_unexpected_errors_answer_500_and_log_no_text(world, caplog, monkeypatch
     assert "ValueError" in logged
     for m in ALL_MARKERS:
         assert m not in logged
+
+
+def test_visible_proposed_entity_does_not_point_at_hidden_source(world):
+    client = TestClient(world["app"])
+    partly = world["ids"]["partly"]
+    body = client.get(f"/api/entities/{partly}").json()
+    assert body["caption"] == "Partly Trading" and "proposed_from" not in body["attributes"]
+    admin = TestClient(world["app"])
+    sign_in(admin, "admin")
+    assert admin.get(f"/api/entities/{partly}").json()["attributes"]["proposed_from"] == world["ids"]["conf_sources"][0]
