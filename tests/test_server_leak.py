@@ -10,7 +10,7 @@ import logging
 import re
 import uuid
 from collections import deque
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient

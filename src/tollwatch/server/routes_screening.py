@@ -112,8 +112,6 @@ def register(app: FastAPI, state) -> None:
 
     def hidden_graph_ids(p: auth.Principal) -> set[str]:
         """Proposed graph entities the caller may not see (their evidence is above the ceiling)."""
-        from tollwatch.core.model import EntityKind  # noqa: F401 - kinds are not filtered here
-
         with state.read(p) as r:
             if r.max_sensitivity == Sensitivity.CONFIDENTIAL:
                 return set()
