@@ -219,13 +219,22 @@ def prepare(store: Store, *, use_cache: bool = True) -> Prepared:
     prepared = build_prepared(store)
     if use_cache:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("index-*.pkl.gz"):
+        # Keep a few recent indexes (several stores may share the cache); drop the rest.
+        olds = sorted(path.parent.glob("index-*.pkl.gz"), key=_mtime, reverse=True)
+        for old in olds[3:]:
             old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-")
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as fh:
             pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     return prepared
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0
 
 
 def build_prepared(store: Store) -> Prepared:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -138,4 +136,4 @@ def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps,
     )
 
 
-__all__ = ["register", "json", "sys"]
+__all__ = ["register"]

@@ -19,9 +19,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from operator import itemgetter
-from functools import lru_cache
 from array import array
+from functools import lru_cache
+from operator import itemgetter
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -196,12 +196,14 @@ class MatchIndex:
         self.datasets: set[str] = set()
         self._cache: OrderedDict = OrderedDict()  # token expansions and query variants (small entries)
         self._results: OrderedDict = OrderedDict()  # whole query results (large entries: fewer kept)
-        post: dict[str, set[int]] = defaultdict(set)
-        acr: dict[str, set[int]] = defaultdict(set)
+        # Lists, not sets, while building: a set per key costs several times the memory.
+        post: dict[str, list[int]] = defaultdict(list)
+        acr: dict[str, list[int]] = defaultdict(list)
         for rec in records:
             self.add(rec, post, acr)
-        self.postings = {k: array("i", sorted(v)) for k, v in post.items()}
-        self.acronyms = {k: array("i", sorted(v)) for k, v in acr.items()}
+        self.postings = {k: array("i", sorted(set(v))) for k, v in post.items()}
+        del post
+        self.acronyms = {k: array("i", sorted(set(v))) for k, v in acr.items()}
         tri: dict[str, list[str]] = defaultdict(list)
         for tok in self.vocab:
             for g in _trigrams(tok):
@@ -239,16 +241,16 @@ class MatchIndex:
                     if keys is None:
                         keys = self.vocab[t] = _token_keys(t)
                     for k in keys:
-                        post[k].add(ni)
+                        post[k].append(ni)
                 for k in extra:
-                    post[k].add(ni)
+                    post[k].append(ni)
                 extra = set()
                 a = acronym_of(toks)
                 if len(a) >= 2:
-                    acr[a].add(ni)
+                    acr[a].append(ni)
                 # "ICBC" and "DCB" stand as names of their own in lists too.
                 if len(toks) == 1 and 2 <= len(toks[0]) <= 6:
-                    acr[toks[0]].add(ni)
+                    acr[toks[0]].append(ni)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -642,5 +644,3 @@ def pair_score(name1: str, name2: str, schema: str | None = None) -> PairScore:
                 best = ps
     return best
 
-
-_SPLIT = re.compile(r"\s*[;|]\s*")
