@@ -455,3 +455,19 @@ def test_merge_proposed_entity_into_graph(client, env):
     assert client.get(f"/api/entities/{new_id}").status_code == 404
     merged = client.get(f"/api/entities/{target}").json()
     assert any("Hongxing" in n["value"] for n in merged["names"])
+
+
+def test_edit_claim_stores_correction_and_rejects_proposal(client, env):
+    h = bearer(env, "analyst")
+    text = "Kaechon prisoners were said to sew caps in 2021."
+    sid = client.post("/api/sources", json={"text": text, "title": "Edit test"}, headers=h).json()["id"]
+    cid = client.post("/api/claims", json={"subject": "KP-KHS-001", "predicate": "receives_input", "value": "caps", "source_id": sid, "quote": text, "span": [0, len(text)], "method": "rule", "confidence": 0.5}, headers=h).json()["id"]
+    assert client.post(f"/api/claims/{cid}/edit", json={"object": "nothing matches this"}, headers=h).status_code == 400
+    csrf = sign_in(client, "analyst")
+    assert f'action="/review/{cid}/edit"' in client.get("/review").text
+    r = client.post(f"/review/{cid}/edit", data={"predicate": "produces", "value": "knitted caps", "note": "it is an output", "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get(f"/api/claims/{cid}").json()["status"] == "rejected"
+    fixed = [c for c in client.get("/api/claims", params={"source_id": sid}).json() if c["id"] != cid]
+    assert len(fixed) == 1 and fixed[0]["predicate"] == "produces" and fixed[0]["value"] == "knitted caps"
+    assert fixed[0]["status"] == "accepted" and fixed[0]["reviewed_by"] == "analyst" and fixed[0]["quote"] == text

@@ -239,12 +239,13 @@ def test_writes_without_clearance_reveal_nothing(world):
     ids = world["ids"]
     conf_id = ids["conf_sources"][0]
     conf_claim = "c-leak-wigs"
+    hidden_ids = ids["hidden_entities"]
     probes = []
 
     def probe(method, url, **kw):
         r = client.request(method, url, headers=h, **kw)
         probes.append((method, url, r))
-        _check("junior", method, url, r, echoed=[conf_id, conf_claim])
+        _check("junior", method, url, r, echoed=[conf_id, conf_claim, hidden_ids[0]])
         return r
 
     # A claim pointing into the confidential text, with a wrong span, would echo that text.
@@ -264,10 +265,16 @@ def test_writes_without_clearance_reveal_nothing(world):
     hidden = ids["hidden_entities"][0]
     assert probe("POST", f"/api/entities/{hidden}/merge", json={"into": "KP-KHS-001"}).status_code == 404
     assert probe("POST", f"/review/entities/{hidden}/merge", data={"into": "KP-KHS-001", "csrf_token": csrf}).status_code == 404
+    assert probe("POST", f"/api/claims/{conf_claim}/edit", json={"value": "x"}).status_code == 404
+    # Pointing a public claim at a hidden entity would make that entity visible.
+    assert probe("POST", "/api/claims/c-leak-partly/edit", json={"object": hidden}).status_code == 400
+    assert probe("POST", f"/api/entities/{ids['partly']}/merge", json={"into": hidden}).status_code == 400
     with world["store"].read() as r:
         assert r.get_claim(conf_claim).review.status.value == "proposed"  # nothing changed
         assert r.get_source(conf_id).sensitivity.value == "confidential"
         assert r.get_entity(hidden) is not None
+        assert r.get_claim("c-leak-partly").review.status.value == "proposed"
+        assert r.get_entity(ids["partly"]) is not None
 
 
 @pytest.mark.parametrize("who", ["anonymous", "viewer-key", "junior"])

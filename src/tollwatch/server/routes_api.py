@@ -289,6 +289,43 @@ def register(app: FastAPI, state) -> None:
 
     state.merge_entity = merge_entity
 
+    def resolve_visible(p: auth.Principal, ref: str, field: str):
+        with state.read(p) as r:
+            e = views.get_visible_entity(r, ref.strip())
+            if e is None:
+                found = [x for x in r.find_entities(ref.strip()) if views.entity_visible(r, x)]
+                if len(found) != 1:
+                    raise bad_request(field, f"{len(found) or 'no'} visible entities match {ref.strip()!r}; give an id")
+                e = found[0]
+        return e
+
+    def edit_claim(p: auth.Principal, claim_id: str, predicate: str | None, obj: str | None, value: str | None, note: str | None) -> dict:
+        """The corrected claim is stored as accepted and the proposal rejected (app.review.edit)."""
+        from tollwatch.app import review
+
+        with state.read(p) as r:
+            claim = r.get_claim(claim_id)
+        if not claim:
+            raise HTTPException(404)
+        object_id = resolve_visible(p, obj, "object").id if obj and obj.strip() else None
+        try:
+            with state.store.begin(p.name) as tx:
+                edited = review.edit(
+                    tx, claim, predicate=predicate or None, object_ref=object_id,
+                    value=value if (value and value.strip() and not object_id) else None, note=note or None,
+                )
+        except ModelError as exc:
+            raise bad_request(exc.field, exc.message) from None
+        with state.read(p) as r:
+            return ev.claims_as_dicts(r, [r.get_claim(edited.id)])[0]
+
+    state.edit_claim = edit_claim
+
+    @app.post("/api/claims/{claim_id}/edit", tags=["claims"])
+    def api_claim_edit(request: Request, claim_id: str, body: dict = Body(..., examples=[{"predicate": "produces", "value": "wigs", "note": "checked"}])):
+        p = writer(request)
+        return edit_claim(p, claim_id, body.get("predicate"), body.get("object"), body.get("value"), body.get("note"))
+
     @app.post("/api/entities/{entity_id}/merge", tags=["claims"])
     def api_entity_merge(request: Request, entity_id: str, body: dict = Body(..., examples=[{"into": "KP-KHS-001"}])):
         p = writer(request)

@@ -95,7 +95,25 @@ def register(app: FastAPI, state) -> None:
             proposed = views.proposed_entities(r)
         if src:
             queue = [c for c in queue if c["source_id"] == src.id]
-        return no_store(render(request, "review.html", {"queue": queue, "source": src, "proposed": proposed}))
+        from tollwatch.core.model import Predicate
+
+        predicates = [(pr.value, views.label(pr.value)) for pr in Predicate]
+        return no_store(render(request, "review.html", {"queue": queue, "source": src, "proposed": proposed, "predicates": predicates}))
+
+    @app.post("/review/{claim_id}/edit", include_in_schema=False)
+    def review_edit(
+        request: Request,
+        claim_id: str,
+        predicate: str = Form(""),
+        target: str = Form(""),
+        value: str = Form(""),
+        note: str = Form(""),
+        csrf_token: str = Form(""),
+    ):
+        p = auth.require_writer(request)
+        auth.check_csrf(request, csrf_token)
+        state.edit_claim(p, claim_id, predicate.strip() or None, target.strip() or None, value.strip() or None, note.strip() or None)
+        return redirect("/review")
 
     @app.post("/review/entities/{entity_id}/merge", include_in_schema=False)
     def review_merge(request: Request, entity_id: str, into: str = Form(...), csrf_token: str = Form("")):
