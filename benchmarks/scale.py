@@ -164,7 +164,8 @@ class TreePeak:
 def run_child(args: list[str], timeout: float) -> dict:
     """Run this script as a child engine run; returns its JSON report plus peak tree memory."""
     cmd = [sys.executable, __file__, *args]
-    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1"}
+    # One hash seed for every process (driver, Spark workers, local): see docs/scaling.md on identity.
+    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYTHONHASHSEED": "0"}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         peak = TreePeak(proc.pid)
@@ -196,7 +197,7 @@ def child_local(prepared_path: str, input_path: str, out_path: str) -> dict:
     counts = local.run(prepared, Path(input_path), Path(out_path), "jsonl", mapping={"bol_number": "query_id"}, progress=False)
     screen_s = time.perf_counter() - t1
     rows = sum(counts[k] for k in ("high", "medium", "low", "none"))
-    return {"engine": "local", "rows": rows, "load_index_s": round(load_s, 2), "screen_s": round(screen_s, 2), "rows_per_s": round(rows / screen_s, 1), "counts": dict(counts)}
+    return {"engine": "local", "rows": rows, "load_index_s": round(load_s, 2), "screen_s": round(screen_s, 2), "rows_per_s": round(rows / screen_s, 1), "output_mb": round(_du(out_path) / 1e6, 1), "counts": dict(counts)}
 
 
 def child_spark(prepared_path: str, input_path: str, out_path: str, master: str) -> dict:
@@ -234,26 +235,10 @@ def child_spark(prepared_path: str, input_path: str, out_path: str, master: str)
     run_s = time.perf_counter() - t
     rows = sum(counts[k] for k in ("high", "medium", "low", "none"))
 
-    # Per-partition throughput inside the Python workers (same plan, output discarded).
-    acc = sc.accumulator([], _ListParam())
-    results, _ = engine.results_rdd(spark, prepared, input_path, mapping={"bol_number": "query_id"})
-
-    def timed(it):
-        t0 = time.perf_counter()
-        n = 0
-        for _ in it:
-            n += 1
-        acc.add([(n, time.perf_counter() - t0)])
-        return iter(())
-
-    t = time.perf_counter()
-    partitions = results.getNumPartitions()
-    results.mapPartitions(timed).count()
-    second_s = time.perf_counter() - t
-    per_part = acc.value
+    # Per-partition throughput inside the Python workers, timed by the engine during that run.
+    partitions = int(counts.get("partitions", 0))
+    part_secs = float(counts.get("partition_seconds", 0.0))
     spark.stop()
-    part_rows = sum(n for n, _ in per_part)
-    part_secs = sum(s for _, s in per_part)
     return {
         "engine": f"spark {master}",
         "rows": rows,
@@ -264,22 +249,16 @@ def child_spark(prepared_path: str, input_path: str, out_path: str, master: str)
         "screen_s": round(run_s, 2),
         "rows_per_s": round(rows / run_s, 1),
         "partitions": partitions,
-        "per_partition_rows_per_s": round(part_rows / part_secs, 1) if part_secs else None,
-        "partition_seconds": [round(s, 1) for _, s in per_part],
-        "second_pass_s": round(second_s, 2),
-        "counts": dict(counts),
+        "per_partition_rows_per_s": round(rows / part_secs, 1) if part_secs else None,
+        "partition_seconds_total": round(part_secs, 1),
+        "output_mb": round(_du(out_path) / 1e6, 1),
+        "counts": {k: v for k, v in counts.items() if k not in ("partitions", "partition_seconds")},
     }
 
 
-class _ListParam:
-    """Accumulates lists (pyspark AccumulatorParam protocol)."""
-
-    def zero(self, value):
-        return []
-
-    def addInPlace(self, a, b):
-        a.extend(b)
-        return a
+def _du(path: str) -> int:
+    p = Path(path)
+    return p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
 # --- parent ---------------------------------------------------------------------------------
@@ -355,8 +334,14 @@ def main() -> None:
         else:
             reports.append(run_child(["--child", "spark", str(prepared_path), str(data), str(workdir / "spark-out"), args.master], timeout=args.budget_s * 2))
         print(json.dumps(reports[-1]), file=sys.stderr)
+    if len(reports) == 2:
+        result_identity = compare(workdir / "local.jsonl", workdir / "spark-out")
+        print(json.dumps(result_identity), file=sys.stderr)
+    else:
+        result_identity = None
     result = {
         "asked_rows": args.rows,
+        "identity": result_identity,
         "input": info,
         "calibration_rows_per_s": rate,
         "reports": reports,
@@ -366,6 +351,32 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if args.write_docs:
         write_docs(result)
+
+
+def _digests(lines) -> dict[str, str]:
+    import hashlib
+
+    out = {}
+    for line in lines:
+        if line.strip():
+            qid = json.loads(line)["query_id"]
+            out[qid] = hashlib.sha1(line.rstrip("\n").encode()).hexdigest()[:16]
+    return out
+
+
+def compare(local_out: Path, spark_dir: Path) -> dict:
+    """Row-by-row identity of the two engines' JSONL (by query id, whole record)."""
+    with local_out.open(encoding="utf-8") as fh:
+        a = _digests(fh)
+
+    def spark_lines():
+        for part in sorted(spark_dir.glob("part-*")):
+            with part.open(encoding="utf-8") as fh:
+                yield from fh
+
+    b = _digests(spark_lines())
+    same = sum(1 for k, v in a.items() if b.get(k) == v)
+    return {"rows_local": len(a), "rows_spark": len(b), "identical_rows": same}
 
 
 def write_docs(result: dict) -> None:
@@ -396,6 +407,10 @@ def write_docs(result: dict) -> None:
             f"broadcast and unpickled on every worker in {spark['broadcast_to_all_workers_s']:.2f} s. "
             "Peak memory counts the JVM and the Python workers. What this means for 100M rows on a cluster: docs/scaling.md.",
         ]
+    ident = result.get("identity")
+    if ident:
+        lines += ["", f"Identity: {ident['identical_rows']:,} of {ident['rows_local']:,} result records are byte-identical between the engines "
+                  f"(every process ran with PYTHONHASHSEED=0; see docs/scaling.md)."]
     lines += ["", f"Machine: {result['machine']}.", END]
     text = DOCS.read_text(encoding="utf-8")
     block = "\n".join(lines)

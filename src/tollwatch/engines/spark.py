@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -137,6 +138,7 @@ def _partition_screener(prepared_bc, cols, path: str, *, threshold, limit, datas
                 yield cols.row(_cells(values, Row), lineno, path)
 
         local = Counter()
+        started = time.perf_counter()
         for result in screen_rows(prepared, rows(), threshold=threshold, limit=limit, datasets=datasets):
             local[result["risk"]["level"]] += 1
             if result["matches"]:
@@ -144,6 +146,9 @@ def _partition_screener(prepared_bc, cols, path: str, *, threshold, limit, datas
             if any(m["match"] for m in result["matches"]):
                 local["with_hits"] += 1
             yield result
+        # Worker-side time per partition: what capacity planning multiplies by (docs/scaling.md).
+        local["partition_seconds"] += time.perf_counter() - started
+        local["partitions"] += 1
         counts_acc.add(local)
 
     return screen_partition
