@@ -25,7 +25,7 @@ from tollwatch.core.model import (
     parse_enum,
     parse_grade,
     sha256_text,
-    slug,
+
 )
 from tollwatch.store.repository import DuplicateSourceError, Reader, Store, StoreError
 
@@ -65,7 +65,8 @@ def read_text(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
 
 
 def new_source_id(title: str, sha: str) -> str:
-    return f"src-{slug(title)[:40]}-{sha[:10]}".replace("--", "-")
+    """From the content hash alone: an id is shown where a confidential title must not be."""
+    return f"src-{sha[:16]}"
 
 
 def make_source(
