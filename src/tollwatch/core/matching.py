@@ -21,7 +21,6 @@ import math
 import re
 from array import array
 from functools import lru_cache
-from operator import itemgetter
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -292,7 +291,7 @@ class MatchIndex:
                     sim = token_similarity(token, cand, (), ())
                     if sim >= 0.8:
                         out.append((cand, sim))
-            out.sort(key=lambda x: -x[1])
+            out.sort(key=lambda x: (-x[1], x[0]))
             out = out[:12]
         self._remember(key, out)
         return out
@@ -325,12 +324,12 @@ class MatchIndex:
         name_score: dict[int, float] = defaultdict(float)
         for toks in variants:
             strong = any(base_weight(t) >= 0.5 for t in toks)
-            for t in set(toks):
+            for t in dict.fromkeys(toks):  # ordered: float sums must not depend on hash seeds
                 if strong and base_weight(t) < 0.5:
                     continue  # legal forms and generic words rank, they do not retrieve
                 w = self.idf(t)
                 hits: dict[int, float] = {}
-                keys = set(self.vocab.get(t) or _token_keys(t))
+                keys = self.vocab.get(t) or _token_keys(t)
                 expansions = [(k, 1.0) for k in keys] + [(k2, s) for v, s in self.similar_tokens(t) if v != t for k2 in self.vocab.get(v, ())]
                 for k, s in expansions:
                     plist = self.postings.get(k)
@@ -600,9 +599,10 @@ class Matcher:
         variants = self.query_variants(name)
         by_record: dict[int, list[tuple[float, int]]] = defaultdict(list)
         scores = idx.retrieve_names([t for _, t in variants], datasets)
-        for ni, sc in heapq.nlargest(RETRIEVE * 6, scores.items(), key=itemgetter(1)):
+        # Ties broken by id, never by hash order: the same input scores the same in any process.
+        for ni, sc in heapq.nsmallest(RETRIEVE * 6, scores.items(), key=lambda x: (-x[1], x[0])):
             by_record[idx.name_record[ni]].append((sc, ni))
-        top = sorted(by_record.items(), key=lambda x: -max(x[1])[0])[:RETRIEVE]
+        top = sorted(by_record.items(), key=lambda x: (-max(x[1])[0], x[0]))[:RETRIEVE]
         out: list[Match] = []
         for ri, cands in top:
             rec = idx.records[ri]
