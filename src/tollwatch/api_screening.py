@@ -6,18 +6,26 @@ Imported lazily from `tollwatch/__init__.py`, so `import tollwatch` stays light.
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
 
-@lru_cache(maxsize=4)
+_PREPARED: dict[str | None, tuple[str, object]] = {}
+
+
 def _prepared(db: str | None):
+    """The prepared index for this store, rebuilt when its lists or evidence change."""
     from tollwatch.app.evidence import open_store
-    from tollwatch.app.screening import prepare
+    from tollwatch.app.screening import _fingerprint, ensure_default_lists, prepare
 
     store = open_store(db)
     try:
-        return prepare(store)
+        ensure_default_lists(store)
+        key = _fingerprint(store)
+        hit = _PREPARED.get(db)
+        if hit is None or hit[0] != key:
+            hit = (key, prepare(store))
+            _PREPARED[db] = hit
+        return hit[1]
     finally:
         store.close()
 
