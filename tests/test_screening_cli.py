@@ -272,3 +272,17 @@ def test_python_api(tmp_path, monkeypatch):
     assert results[0]["risk"]["level"] == "high"
     counts = tollwatch.screen(src, tmp_path / "o.html", format="html", db=db)
     assert counts["high"] >= 2 and (tmp_path / "o.html").exists()
+
+
+def test_lists_import_ftm_takes_the_dataset_from_the_file(tmp_path):
+    db = fresh_db(tmp_path)
+    f = tmp_path / "os.jsonl"
+    f.write_text(
+        json.dumps({"id": "NK-1", "schema": "Company", "properties": {"name": ["Korea Ryonbong General Corporation"]}, "datasets": ["os_dprk"]}) + "\n"
+        + json.dumps({"id": "NK-2", "schema": "Person", "properties": {"name": ["Jang Pom Su"]}, "datasets": ["other"]}) + "\n",
+        encoding="utf-8",
+    )
+    res = invoke(db, "lists", "import", "--format", "ftm", f)
+    assert "imported 2 records into os_dprk" in res.output
+    rows = {r["dataset"]: r for r in json.loads(invoke(db, "lists", "--format", "json").stdout)}
+    assert rows["os_dprk"]["count"] == 2 and "other" not in rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -55,8 +56,12 @@ _KIND_SCHEMA = {"facility": "Organization", "organization": "Organization", "per
 def import_list(store: Store, fmt: str, paths: list[Path], dataset: str | None = None, actor: str = "cli", snapshot_date: str | None = None, extra_meta: dict | None = None) -> ImportReport:
     """One transaction: a bad record anywhere and the previous snapshot stays as it was."""
     report, entities = read_list(fmt, paths, dataset)
+    first = next(entities, None)  # an FtM file names its dataset in its first entity
+    if first is not None:
+        report.dataset = first.dataset
+        entities = itertools.chain([first], entities)
     with store.begin(actor) as tx:
-        store_lists.replace_dataset(tx, report.dataset, _checked(entities, report), None)
+        store_lists.replace_dataset(tx, report.dataset, entities, None)
         if snapshot_date:
             report.snapshot_date = snapshot_date
         if report.count == 0:
@@ -66,13 +71,6 @@ def import_list(store: Store, fmt: str, paths: list[Path], dataset: str | None =
         meta = {**report.meta(), **(extra_meta or {})}
         tx.set_meta(store_lists.META_PREFIX + report.dataset, json.dumps(meta, ensure_ascii=False))
     return report
-
-
-def _checked(entities, report):
-    for e in entities:
-        if e.dataset != report.dataset:  # FtM files name their own dataset
-            report.dataset = e.dataset
-        yield e
 
 
 def bundled_digest() -> str:

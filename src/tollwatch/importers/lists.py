@@ -471,9 +471,11 @@ def read_ftm(path: Path, dataset: str | None = None, report: ImportReport | None
                 report.skipped.append(f"{path.name}:{lineno}: schema {data['schema']} is not screened")
                 continue
             list_id = str(data["id"])
-            if report.dataset == "ftm":
-                report.dataset = ent.dataset
-            ds = dataset or ent.dataset
+            if dataset is None:
+                # No --dataset: the first entity's own dataset names the whole file.
+                dataset = ent.dataset
+                report.dataset = dataset
+            ds = dataset
             props = data.get("properties") or {}
             ent.id = f"{ds}-{list_id}"[:120] if not list_id.startswith(ds) else list_id[:120]
             ent.dataset = ds
