@@ -306,11 +306,6 @@ def test_cli_screen_engine_spark(spark, prepared, tmp_path, monkeypatch):
     assert result.exit_code != 0 and "jsonl or parquet" in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/matching.py breaks ties and orders float sums by set iteration order, which follows "
-    "PYTHONHASHSEED: the same input can score differently in another process. Remove this mark once fixed.",
-)
 def test_local_results_do_not_depend_on_the_process(spark, prepared, tmp_path):
     """Spark runs the matcher in other processes; identical results need a matcher whose output
     does not depend on the process's hash seed (nor on how the index was pickled)."""
