@@ -181,10 +181,9 @@ def _num(v):
     return None if v is None else float(v)
 
 
-def add_claims_from_jsonl(store: Store, path: Path, actor: str) -> list[Claim]:
-    """All or nothing: one bad line and no claim of the file is stored."""
-    text = read_text(path)
-    claims: list[tuple[int, Claim]] = []
+def read_jsonl(path: Path, *, max_bytes: int = MAX_TEXT_BYTES):
+    """(line number, object) per non-blank line; errors name the file, line and field."""
+    text = read_text(path, max_bytes=max_bytes)
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -192,6 +191,15 @@ def add_claims_from_jsonl(store: Store, path: Path, actor: str) -> list[Claim]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
+        if not isinstance(data, dict):
+            raise InputError("each line must be a JSON object", path=str(path), line=lineno, field="json")
+        yield lineno, data
+
+
+def add_claims_from_jsonl(store: Store, path: Path, actor: str) -> list[Claim]:
+    """All or nothing: one bad line and no claim of the file is stored."""
+    claims: list[tuple[int, Claim]] = []
+    for lineno, data in read_jsonl(path):
         try:
             claims.append((lineno, claim_from_dict(data)))
         except ModelError as exc:

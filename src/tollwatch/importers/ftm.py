@@ -16,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from tollwatch.app.evidence import claim_from_dict, claim_to_dict, entity_to_dict, read_text, source_to_dict
+from tollwatch.app.evidence import claim_from_dict, claim_to_dict, entity_to_dict, read_jsonl, source_to_dict
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import (
     Coordinates,
@@ -294,17 +294,7 @@ def entity_from_foreign_ftm(d: dict, dataset: str | None = None) -> Entity | Non
 
 
 def parse_lines(path: Path):
-    text = read_text(path, max_bytes=2 * 1024 * 1024 * 1024)
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
-        if not isinstance(data, dict):
-            raise InputError("each line must be a JSON object", path=str(path), line=lineno, field="json")
-        yield lineno, data
+    return read_jsonl(path, max_bytes=2 * 1024 * 1024 * 1024)
 
 
 def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
