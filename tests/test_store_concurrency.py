@@ -130,7 +130,7 @@ def _run_pair(commands: list[list[list[str]]]) -> None:
         assert p.returncode == 0, f"exit {p.returncode}\nstdout: {out}\nstderr: {err}"
 
 
-def test_two_cli_processes_init_add_and_review_at_once(backend_url, tmp_path):
+def test_two_cli_processes_init_ingest_and_review_at_once(backend_url, tmp_path):
     # First open of an empty store from two processes: migrations and reference data once.
     _run_pair([[_tollwatch(backend_url, "--actor", f"desk-{w}", "init")] for w in (0, 1)])
     store = ev.open_store(backend_url)
@@ -141,29 +141,43 @@ def test_two_cli_processes_init_add_and_review_at_once(backend_url, tmp_path):
         loads = conn.execute(text("SELECT count(*) FROM audit_log WHERE target_id = 'KP-KHS-001'")).scalar()
     assert loads == 1  # the reference entity was created once, not loaded twice
 
+    from tollwatch.cli.main import cli
+
+    # Desks ingest their own reports (or only store them, where `ingest` is not in this build).
+    ingest = ["ingest"] if "ingest" in cli.commands else ["sources", "add"]
     files = {}
     for w in (0, 1):
         for k in range(3):
             f = tmp_path / f"desk{w}-{k}.txt"
-            f.write_text(worker_text(w, k), encoding="utf-8")
+            f.write_text(
+                f"Report {k} from desk {w}. Inmates at the Kaechon prison camp make wigs and false eyelashes for export to China.\n",
+                encoding="utf-8",
+            )
             files[(w, k)] = f
+    _run_pair([[_tollwatch(backend_url, "--actor", f"desk-{w}", *ingest, str(files[(w, k)])) for k in range(3)] for w in (0, 1)])
+    with store.read() as r:
+        assert r.counts()["sources"] == base["sources"] + 6
+        proposed = [c.id for c in r.list_claims(status=ReviewStatus.PROPOSED)]
+        created = [e for e in r.audit(limit=100_000) if e["action"] == "create" and e["target_kind"] == "source" and e["actor"].startswith("desk-")]
+    assert len(created) == 6 and {e["actor"] for e in created} == {"desk-0", "desk-1"}
+    if ingest == ["ingest"]:
+        assert len(proposed) >= 6, "each report should propose claims"
+    targets = proposed[:6] or targets  # review what was just proposed (or reference claims)
+
+    # Both desks review the same claims in the same order: every review races the other desk's.
     _run_pair(
         [
-            [_tollwatch(backend_url, "--actor", f"desk-{w}", "sources", "add", str(files[(w, k)])) for k in range(3)]
-            + [
-                _tollwatch(backend_url, "--actor", f"desk-{w}", "claims", "reject" if w else "accept", cid)
-                for cid in (targets if w == 0 else targets[::-1])
-            ]
+            [_tollwatch(backend_url, "--actor", f"desk-{w}", "claims", "reject" if w else "accept", cid) for cid in targets]
             for w in (0, 1)
         ]
     )
     with store.read() as r:
-        assert r.counts()["sources"] == base["sources"] + 6
         reviews = [e for e in r.audit(limit=100_000) if e["action"] == "review"]
         final = {c.id: c.review.status for c in r.list_claims() if c.id in targets}
-    assert len(reviews) == 6
+    assert len(reviews) == 2 * len(targets)
     for cid in targets:
         chain = sorted((e for e in reviews if e["target_id"] == cid), key=lambda e: e["id"])
+        assert len(chain) == 2
         assert chain[1]["detail"]["from"] == chain[0]["detail"]["to"]
         assert final[cid] == ReviewStatus(chain[1]["detail"]["to"])
     store.close()
