@@ -399,7 +399,8 @@ def write_docs(result: dict) -> None:
     lines += ["", "| engine | rows | wall s (screen + write) | rows/s | peak memory, process tree | JSONL output |", "|---|---|---|---|---|---|"]
     for r in result["reports"]:
         out_mb = f"{r['output_mb']:,.0f} MB" if r.get("output_mb") else "—"
-        lines.append(f"| {r['engine']} | {r['rows']:,} | {r['screen_s']:.1f} | {r['rows_per_s']:,.0f} | {r['peak_tree_rss_mb']:,.0f} MB | {out_mb} |")
+        mem = f"{r['peak_tree_rss_mb']:,.0f} MB" if r.get("peak_tree_rss_mb") else "— (install psutil)"
+        lines.append(f"| {r['engine']} | {r['rows']:,} | {r['screen_s']:.1f} | {r['rows_per_s']:,.0f} | {mem} | {out_mb} |")
     spark = next((r for r in result["reports"] if r["engine"].startswith("spark")), None)
     if spark:
         lines += [
