@@ -75,7 +75,7 @@ def test_analyze_table_output(loaded):
 def test_charts_and_html_report_are_written(loaded, tmp_path):
     out_dir = tmp_path / "report"
     loaded("trade", "analyze", "-o", str(out_dir))
-    names = ("flows", "unit_values", "surges", "seasonality", "exposure")
+    names = ("reference", "flows", "unit_values", "surges", "seasonality", "exposure")
     for name in names:
         svg = out_dir / f"trade_{name}.svg"
         assert svg.stat().st_size > 1000
@@ -133,7 +133,7 @@ def test_web_functions(store, tmp_path):
     rep = report(store, "CN", "KP")
     assert rep["surges"][0]["period"] == "2023-06"
     svgs = charts_svg(rep)
-    assert set(svgs) == {"flows", "unit_values", "surges", "seasonality", "exposure"}
+    assert set(svgs) == {"reference", "flows", "unit_values", "surges", "seasonality", "exposure"}
     assert all(s.lstrip().startswith("<?xml") and "<svg" in s for s in svgs.values())
     assert charts_svg(rep) == svgs  # same data, same SVG
 

@@ -282,6 +282,9 @@ def build_prepared(store: Store) -> Prepared:
     return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta)
 
 
+_TRADE_TERMS = ("wig", "eyelash", "hair", "toll", "processing", "made in china")
+
+
 def _risk_facts(r) -> RiskFacts:
     """Only ACCEPTED claims from sources this reader may see (public) feed risk."""
     from tollwatch.core import catalogue
@@ -316,15 +319,18 @@ def _risk_facts(r) -> RiskFacts:
             facts.entity_claims.setdefault(c.object_id, []).append(cite(c))
     all_sources = r.list_sources()
     for place in PLACES:
-        cites = []
+        ranked = []
         for s in all_sources:
             hay = f"{s.title}\n{s.text or ''}"
             low = hay.casefold()
-            if any((a in low) if a.isascii() else (a in hay) for a in place.aliases if len(a) >= 4 or not a.isascii()):
-                cites.append({"source_id": s.id, "title": s.title, "url": s.url})
-            if len(cites) >= 5:
-                break
-        facts.place_sources[place.name] = cites
+            if not any((a in low) if a.isascii() else (a in hay) for a in place.aliases if len(a) >= 4 or not a.isascii()):
+                continue
+            # Cite what supports the reason: the CAATSA presumption for an origin, the hair and
+            # toll-processing trade for a route; a mere mention of the place comes last.
+            legal = place.role == "origin" and ("caatsa" in low or "321(b)" in low)
+            trade = any(t in low for t in _TRADE_TERMS)
+            ranked.append((-(2 * legal + trade), s.id, {"source_id": s.id, "title": s.title, "url": s.url}))
+        facts.place_sources[place.name] = [c for *_, c in sorted(ranked)[:5]]
     return facts
 
 

@@ -31,7 +31,7 @@ from tollwatch.core.trade import (  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "tollwatch"  # stable ids: identical data, identical SVG
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CHART_NAMES = ("flows", "unit_values", "surges", "seasonality", "exposure")
+CHART_NAMES = ("reference", "flows", "unit_values", "surges", "seasonality", "exposure")
 
 
 def params_from(reporter: str = "CN", partner: str = "KP", k: float = 2.0, window: int = 12,
@@ -218,7 +218,32 @@ def _chart_exposure(rep: dict) -> Figure:
     return fig
 
 
+def _chart_reference(rep: dict) -> Figure:
+    """The bundled figures as reported, so the picture exists before any statistics are imported."""
+    fig, ax = _figure("Hair-product trade China-DPRK as reported (US$ million)")
+    # Hair products only: a row about all goods would dwarf them and mean something else.
+    rows = [
+        f for f in rep.get("reference_figures", [])
+        if f.get("value_usd") and f.get("reporter", "").startswith("China") and not f.get("hs_scope", "").startswith("all goods")
+    ]
+    if not rows:
+        _empty(ax, "no bundled reference figures")
+        return fig
+    rows = sorted(rows, key=lambda f: (f["period"], f["flow"]))
+    labels = [f"{f['period']} · {f['source_publisher'][:22]}" for f in rows]
+    colors = ["#b5562a" if f["flow"].startswith("NK->CN") else "#2a6fb5" for f in rows]
+    ax.barh(range(len(rows)), [float(f["value_usd"]) / 1e6 for f in rows], color=colors)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.invert_yaxis()
+    fig.text(0.99, 0.01, "orange: DPRK exports to China (wigs, eyelashes; HS 6704) · blue: China exports to DPRK "
+             "(processed hair, inputs) · sources: the bundled figures table", ha="right", va="bottom", fontsize=7)
+    fig.subplots_adjust(left=0.3, bottom=0.15)
+    return fig
+
+
 _CHARTS = {
+    "reference": _chart_reference,
     "flows": _chart_flows,
     "unit_values": _chart_unit_values,
     "surges": _chart_surges,
