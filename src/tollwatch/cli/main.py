@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -67,16 +66,17 @@ def cli(ctx: click.Context, db: str | None, actor: str) -> None:
 
 
 def _register() -> None:
-    from tollwatch.cli import evidence_cmds
+    """Each area of work owns its commands in its own module."""
+    from tollwatch.cli import (
+        demo_cmds,
+        evidence_cmds,
+        extraction_cmds,
+        screening_cmds,
+        server_cmds,
+        trade_cmds,
+    )
 
-    evidence_cmds.register(cli)
-    for name in ("screening_cmds", "extraction_cmds", "trade_cmds", "server_cmds", "demo_cmds"):
-        try:
-            module = __import__(f"tollwatch.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tollwatch.cli.{name}":
-                raise
-            continue
+    for module in (evidence_cmds, extraction_cmds, screening_cmds, trade_cmds, server_cmds, demo_cmds):
         module.register(cli)
 
 
@@ -90,4 +90,4 @@ def main() -> None:  # pragma: no cover - console entry
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(cli(prog_name="tollwatch"))
 
-__all__ = ["cli", "pass_app", "AppContext", "Path"]
+__all__ = ["cli", "pass_app", "AppContext"]
