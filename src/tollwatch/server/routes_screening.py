@@ -14,7 +14,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
@@ -503,19 +503,11 @@ def register(app: FastAPI, state) -> None:
         request: Request,
         file: UploadFile | None = File(None),
         text: str = Form(""),
-        title: str = Form(""),
-        publisher: str = Form(""),
-        url: str = Form(""),
-        date: str = Form(""),
-        kind: str = Form("news"),
-        grade: str = Form(""),
-        sensitivity: str = Form("public"),
-        origin: str = Form(""),
+        form: dict = Depends(_ingest_form),
     ):
         p = auth.require_writer(request)
         auth.check_csrf(request, None)
-        meta = _meta(title, publisher, url, date, kind, grade, sensitivity, origin)
-        return await ingest_upload(request, p, file, text, meta)
+        return await ingest_upload(request, p, file, text, _meta(**form))
 
     @app.get("/ingest", include_in_schema=False)
     def ingest_page(request: Request):
@@ -530,29 +522,35 @@ def register(app: FastAPI, state) -> None:
         request: Request,
         file: UploadFile | None = File(None),
         text: str = Form(""),
-        title: str = Form(""),
-        publisher: str = Form(""),
-        url: str = Form(""),
-        date: str = Form(""),
-        kind: str = Form("news"),
-        grade: str = Form(""),
-        sensitivity: str = Form("public"),
-        origin: str = Form(""),
+        form: dict = Depends(_ingest_form),
         csrf_token: str = Form(""),
     ):
         p = auth.require_writer(request)
         auth.check_csrf(request, csrf_token)
         try:
-            meta = _meta(title, publisher, url, date, kind, grade, sensitivity, origin)
-            out = await ingest_upload(request, p, file, text, meta)
+            out = await ingest_upload(request, p, file, text, _meta(**form))
         except HTTPException as exc:
-            form = {"title": title, "publisher": publisher, "url": url, "date": date, "kind": kind, "grade": grade, "sensitivity": sensitivity, "origin": origin}
             return render(request, "ingest.html", {"error": exc.detail, "form": form, "levels": _levels(p)}, status=exc.status_code)
         return redirect(f"/review?source={out['source_id']}")
 
 
 def _levels(p: auth.Principal) -> list[str]:
     return [s.value for s in Sensitivity if s.rank <= p.ceiling.rank]
+
+
+def _ingest_form(
+    title: str = Form(""),
+    publisher: str = Form(""),
+    url: str = Form(""),
+    date: str = Form(""),
+    kind: str = Form("news"),
+    grade: str = Form(""),
+    sensitivity: str = Form("public"),
+    origin: str = Form(""),
+) -> dict:
+    """The source fields both ingest forms (page and API) take, as typed."""
+    return {"title": title, "publisher": publisher, "url": url, "date": date, "kind": kind,
+            "grade": grade, "sensitivity": sensitivity, "origin": origin}
 
 
 def _meta(title, publisher, url, date, kind, grade, sensitivity, origin) -> dict:
