@@ -154,3 +154,21 @@ def test_html_escapes_reference_figures_and_links_only_web_urls():
     assert 'href="javascript' not in page and "javascript:alert(1)" in page
     assert '<a href="https://example.org/a?b=1&amp;c=&lt;2&gt;"' in page
     assert "Evil &amp; Co" in page
+
+
+def test_web_app_shows_the_same_charts(loaded, store, tmp_path):
+    """The /trade page draws the report's charts, lists its surges and flags, escapes labels."""
+    from fastapi.testclient import TestClient
+
+    from tollwatch.app.trade import CHART_NAMES
+    from tollwatch.server.app import create_app
+
+    client = TestClient(create_app(store=store, secret_key="test-secret"))
+    page = client.get("/trade", params={"reporter": "CN", "partner": "KP"})
+    assert page.status_code == 200
+    html = page.text
+    assert html.count("data:image/svg+xml;base64,") == len(CHART_NAMES)
+    assert "2023-06" in html and "6109" in html  # the surge and the textile flag
+    assert "<script>alert" not in html
+    assert all(f["source_publisher"].replace("&", "&amp;") in html for f in trade_figures())
+    assert client.get("/trade", params={"reporter": "<b>"}).status_code == 400

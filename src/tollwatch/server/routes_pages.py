@@ -45,6 +45,23 @@ def register(app: FastAPI, state) -> None:
             page = views.entity_page(r, entity)
         return no_store(render(request, "entity.html", {"e": page}))
 
+    @app.get("/trade", include_in_schema=False)
+    def trade_page(request: Request, reporter: str = "CN", partner: str = "KP"):
+        """The same charts as `tollwatch trade analyze`; trade statistics are public data."""
+        import base64
+
+        from tollwatch.app.trade import charts, report
+
+        reporter, partner = (reporter or "CN")[:3].upper(), (partner or "KP")[:3].upper()
+        if not (reporter.isalpha() and partner.isalpha()):
+            raise HTTPException(400, "reporter and partner are ISO country codes")
+        rep = report(state.store, reporter, partner)
+        images = [
+            (name, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"))
+            for name, svg in charts(rep, "svg").items()
+        ]
+        return render(request, "trade.html", {"rep": rep, "charts": images})
+
     @app.get("/map", include_in_schema=False)
     def map_page(request: Request, type: str = "", status: str = ""):  # noqa: A002
         with state.read(principal(request)) as r:
