@@ -240,9 +240,13 @@ def _read_jsonl(path: Path, mapping) -> Iterator[dict]:
 # --- the pure per-row function ---------------------------------------------------------------
 
 
+REPORT_FLOOR = 0.5  # share of the threshold a candidate needs to be listed at all
+
+
 def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = None, limit: int = 5, datasets: list[str] | None = None) -> Iterator[dict]:
     """Screen rows against the prepared index; pure, so any engine can call it per partition."""
     matcher = prepared.matcher(threshold)
+    floor = (prepared.threshold if threshold is None else threshold) * REPORT_FLOOR
     ds = frozenset(datasets) if datasets else None
     lists = prepared.lists
     for row in rows:
@@ -257,7 +261,8 @@ def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = Non
                 d["info"] = {**m.record.info, "snapshot_date": (lists.get(m.record.dataset) or {}).get("snapshot_date") or m.record.info.get("snapshot_date")}
                 matches.append(d)
         matches.sort(key=lambda d: -d["score"])
-        matches = _dedupe(matches)[:limit]
+        # Candidates under half the threshold are noise to a reviewer: kept out of the report.
+        matches = [d for d in _dedupe(matches) if d["score"] >= floor][:limit]
         risk = assess(row, matches, prepared.facts)
         for d in matches:
             info = d.pop("info")
