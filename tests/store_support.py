@@ -87,7 +87,7 @@ def concurrent_worker(url: str, worker: int, n_sources: int, shared_claim_ids: l
     """Ingest n sources (each with a claim about a shared new entity) and review every shared claim."""
     try:
         from tollwatch.app import evidence as ev
-        from tollwatch.core.corroboration import claim_id
+        from tollwatch.core.model import claim_id
         from tollwatch.core.model import Claim, Entity, EntityKind, Evidence, Name, Predicate, ReviewStatus
 
         store = ev.open_store(url)

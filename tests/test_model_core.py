@@ -2,7 +2,8 @@
 
 import pytest
 
-from tollwatch.core.corroboration import claim_id, contradictions, corroborate
+from tollwatch.core.corroboration import contradictions, corroborate
+from tollwatch.core.model import claim_id
 from tollwatch.core.model import (
     Claim,
     Coordinates,
@@ -134,3 +135,10 @@ def test_compiled_reference_adds_nothing_beside_primary_sources():
     assert alone.independent_sources == 1 and alone.strength > 0
     both = corroborate([_claim("1", "gaz"), _claim("2", "dnk")], sources)[("camp", "has_status", "value:active")]
     assert both.independent_sources == 1 and both.strength == pytest.approx(0.75)
+
+
+def test_a_claim_without_id_takes_its_content_id():
+    ev = Evidence("s1", "wigs", (15, 19))
+    c = Claim(None, "e1", Predicate.PRODUCES, ev, object_id="p")
+    assert c.id == claim_id("e1", "produces", "entity:p", "s1", (15, 19))
+    assert Claim("given", "e1", Predicate.PRODUCES, ev, object_id="p").id == "given"

@@ -14,7 +14,7 @@ from store_support import (  # noqa: F401  (backend_url is a fixture)
     require_pg,
 )
 
-from tollwatch.core.corroboration import claim_id
+from tollwatch.core.model import claim_id
 from tollwatch.core.model import (
     Claim,
     Coordinates,

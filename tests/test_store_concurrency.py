@@ -19,7 +19,7 @@ from store_support import (  # noqa: F401  (backend_url is a fixture)
 )
 
 from tollwatch.app import evidence as ev
-from tollwatch.core.corroboration import claim_id
+from tollwatch.core.model import claim_id
 from tollwatch.core.model import Claim, Evidence, Predicate, ReviewStatus
 
 N_SOURCES = 25

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tollwatch.core.corroboration import claim_id, contradictions, corroborate
+from tollwatch.core.corroboration import contradictions, corroborate
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import (
     Claim,
@@ -161,8 +161,8 @@ def claim_from_dict(data: dict, *, default_method: str = "human") -> Claim:
         method=parse_enum(Method, data.get("method") or default_method, "method"),
         confidence=float(confidence),
     )
-    key_claim = Claim(
-        id="pending",
+    return Claim(
+        id=data.get("id") or None,
         subject_id=subject,
         predicate=predicate,
         object_id=object_id,
@@ -173,8 +173,6 @@ def claim_from_dict(data: dict, *, default_method: str = "human") -> Claim:
         review=Review(status, data.get("reviewed_by"), data.get("reviewed_at")),
         note=data.get("note"),
     )
-    key_claim.id = data.get("id") or claim_id(subject, predicate.value, key_claim.object_key, source_id, span)
-    return key_claim
 
 
 def _num(v):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tollwatch.core.corroboration import claim_id
 from tollwatch.core.model import Claim, Method, ModelError, Predicate, Quantity, ReviewStatus, parse_enum
 from tollwatch.store.repository import Txn
 
@@ -60,7 +59,7 @@ def edit(
             obj, val = None, None
     edited = replace(
         claim,
-        id="pending",
+        id=None,
         subject_id=subject,
         predicate=new_pred,
         object_id=obj,
@@ -69,8 +68,6 @@ def edit(
         evidence=replace(claim.evidence, method=Method.HUMAN, confidence=1.0),
         note=note if note is not None else claim.note,
     )
-    edited.__post_init__()
-    edited.id = claim_id(edited.subject_id, edited.predicate.value, edited.object_key, edited.evidence.source_id, edited.evidence.span)
     if edited.id == claim.id:
         return accept(tx, claim.id, note)
     tx.add_claim(edited)

@@ -7,7 +7,6 @@ Contradictions are listed side by side, never resolved silently.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,12 +21,6 @@ from tollwatch.core.model import (
 )
 
 UNGRADED_WEIGHT = GRADE_WEIGHT["F"]
-
-
-def claim_id(subject_id: str, predicate: str, object_key: str, source_id: str, span: tuple[int, int] | None) -> str:
-    """Content-derived ids make imports idempotent and exports reproducible."""
-    raw = "\x1f".join([subject_id, str(predicate), object_key, source_id, f"{span[0]}:{span[1]}" if span else ""])
-    return "c-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass

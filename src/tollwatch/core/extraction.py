@@ -26,7 +26,6 @@ from functools import lru_cache
 
 from tollwatch.core import catalogue
 from tollwatch.core import names as name_intel
-from tollwatch.core.corroboration import claim_id
 from tollwatch.core.model import (
     Claim,
     Entity,
@@ -570,7 +569,7 @@ class _Claims:
             return
         span = (sent.start, sent.end)
         claim = Claim(
-            id="pending",
+            id=None,
             subject_id=subject,
             predicate=predicate,
             object_id=obj,
@@ -580,7 +579,6 @@ class _Claims:
             evidence=Evidence(self.source_id, sent.text, span, Method.RULE, round(confidence, 2)),
             note=note,
         )
-        claim.id = claim_id(subject, predicate.value, claim.object_key, self.source_id, span)
         if claim.id in self._seen:
             return
         self._seen.add(claim.id)

@@ -314,9 +314,15 @@ class Review:
     at: str | None = None
 
 
+def claim_id(subject_id: str, predicate: str, object_key: str, source_id: str, span: tuple[int, int] | None) -> str:
+    """Content-derived ids make imports idempotent and exports reproducible."""
+    raw = "\x1f".join([subject_id, str(predicate), object_key, source_id, f"{span[0]}:{span[1]}" if span else ""])
+    return "c-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class Claim:
-    id: str
+    id: str | None  # None: derived from what the claim says and where (see claim_id)
     subject_id: str
     predicate: Predicate
     evidence: Evidence
@@ -330,6 +336,11 @@ class Claim:
     def __post_init__(self):
         if (self.object_id is None) == (self.value is None) and self.quantity is None:
             raise ModelError("object", "a claim needs exactly one of an object entity or a literal value")
+        if not self.id:
+            self.id = self.content_id()
+
+    def content_id(self) -> str:
+        return claim_id(self.subject_id, str(self.predicate), self.object_key, self.evidence.source_id, self.evidence.span)
 
     @property
     def object_key(self) -> str:

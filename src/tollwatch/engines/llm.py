@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from tollwatch.core import names as name_intel
-from tollwatch.core.corroboration import claim_id
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer
 from tollwatch.core.model import (
@@ -240,7 +239,7 @@ def _claim(item, text, source_id, lookup: _Lookup, new: dict[str, Entity], used_
     confidence = float(confidence) if isinstance(confidence, int | float) and 0 <= confidence <= 1 else 0.5
     try:
         claim = Claim(
-            id="pending",
+            id=None,
             subject_id=subject,
             predicate=predicate,
             object_id=obj,
@@ -253,7 +252,6 @@ def _claim(item, text, source_id, lookup: _Lookup, new: dict[str, Entity], used_
         claim.evidence.check_against(text)
     except ModelError:
         return None
-    claim.id = claim_id(subject, predicate.value, claim.object_key, source_id, span)
     return claim
 
 

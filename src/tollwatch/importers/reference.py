@@ -15,7 +15,6 @@ from functools import cache
 from importlib import resources
 
 from tollwatch.core import catalogue
-from tollwatch.core.corroboration import claim_id
 from tollwatch.core.model import (
     Claim,
     Coordinates,
@@ -337,10 +336,9 @@ def _load_facility(tx: Txn, row: dict) -> None:
     def claim(predicate: Predicate, field_name: str, fragment: str, *, obj: str | None = None, value: str | None = None, qty: Quantity | None = None):
         start = text.index(fragment, offsets[field_name])
         span = (start, start + len(fragment))
-        key = ("entity:" + obj) if obj else ("value:" + value.casefold() if value else f"quantity:{qty.low}-{qty.high} {qty.unit}")
         tx.add_claim(
             Claim(
-                id=claim_id(fid, predicate.value, key, source.id, span),
+                id=None,
                 subject_id=fid,
                 predicate=predicate,
                 object_id=obj,
@@ -473,7 +471,7 @@ def _load_company(tx: Txn, row: dict) -> None:
     span = (start, start + len(role))
     tx.add_claim(
         Claim(
-            id=claim_id(eid, Predicate.REPORTED_ROLE.value, "value:" + role.casefold(), source.id, span),
+            id=None,
             subject_id=eid,
             predicate=Predicate.REPORTED_ROLE,
             value=role,
