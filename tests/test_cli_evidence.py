@@ -170,3 +170,22 @@ def test_import_rejects_malformed_ftm_atomically(cli, tmp_path, store):
 def test_seed_source_can_be_stored(cli):
     out = cli.json("sources", "add", str(SEED), "--title", "Daily NK seed", "--publisher", "Daily NK", "--format", "json")
     assert out["source_id"].startswith("src-")
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("not a url", "Could not parse"),
+        ("sqlite:////nonexistent-dir-tollwatch/x.db", "unable to open database file"),
+        ("postgresql://nobody:s3cret-pw@127.0.0.1:1/x", "127.0.0.1"),
+    ],
+)
+def test_unusable_store_url_is_one_line_without_the_password(url, expected):
+    from click.testing import CliRunner
+
+    from tollwatch.cli.main import cli as tollwatch
+
+    res = CliRunner().invoke(tollwatch, ["--db", url, "init"])
+    assert res.exit_code == 2
+    assert res.stderr.startswith("error: db: cannot open the store") and expected in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "s3cret-pw" not in res.stderr

@@ -15,7 +15,8 @@ from pathlib import Path
 from sqlalchemy import Connection, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from tollwatch.core import names as name_intel
 from tollwatch.core.model import (
@@ -77,10 +78,14 @@ def default_db_url() -> str:
 class Store:
     def __init__(self, url: str | None = None):
         self.url = url or default_db_url()
-        self.engine = make_engine(self.url)
-        if self.engine.dialect.name == "postgresql":
-            ensure_schema(self.engine, search_path_schema(self.url))
-        migrate(self.engine)
+        try:
+            self.engine = make_engine(self.url)
+            if self.engine.dialect.name == "postgresql":
+                ensure_schema(self.engine, search_path_schema(self.url))
+            migrate(self.engine)
+        except (ArgumentError, DBAPIError, ModuleNotFoundError, ValueError) as exc:
+            # One line naming the setting, with any password hidden: never a traceback.
+            raise StoreError(f"db: cannot open the store {_redacted(self.url)}: {_first_line(getattr(exc, 'orig', None) or exc)}") from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -104,6 +109,13 @@ class Store:
     def get_meta(self, key: str) -> str | None:
         with self.engine.connect() as conn:
             return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
 
 
 def _first_line(exc: BaseException | None) -> str:
