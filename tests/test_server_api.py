@@ -214,7 +214,7 @@ def test_revoked_key_stops_working(client, env):
         key = users_repo.create_api_key(conn, "viewer", "short-lived")
     assert client.get("/api/me", headers={"Authorization": f"Bearer {key}"}).json()["name"] == "viewer"
     with env["store"].engine.begin() as conn:
-        assert users_repo.revoke_api_key(conn, key.split("_")[1])
+        assert users_repo.revoke_api_key(conn, users_repo.split_api_key(key)[0])
     assert client.get("/api/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
 
 
@@ -405,6 +405,7 @@ def test_users_cli(db_url):
     from click.testing import CliRunner
 
     from tollwatch.cli.main import cli
+    from tollwatch.store import users_repo
 
     run = CliRunner()
     r = run.invoke(cli, ["--db", db_url, "users", "add", "ana", "--role", "analyst", "--password-stdin"], input="long enough pw\n")
@@ -418,11 +419,11 @@ def test_users_cli(db_url):
     key = json.loads(r.stdout)["key"]
     assert key.startswith("tw_")
     listed = run.invoke(cli, ["--db", db_url, "users", "keys", "--format", "json"]).stdout
-    assert key.split("_")[2] not in listed  # the secret is never stored or shown again
+    key_id, secret = users_repo.split_api_key(key)
+    assert key_id in listed and secret not in listed  # the secret is never stored or shown again
     r = run.invoke(cli, ["--db", db_url, "users", "set", "ana", "--clearance", "confidential"])
     assert "reads up to confidential" in r.output
     from tollwatch.app.evidence import open_store
-    from tollwatch.store import users_repo
 
     store = open_store(db_url, load_reference=False)
     with store.read() as r:
@@ -471,3 +472,26 @@ def test_edit_claim_stores_correction_and_rejects_proposal(client, env):
     fixed = [c for c in client.get("/api/claims", params={"source_id": sid}).json() if c["id"] != cid]
     assert len(fixed) == 1 and fixed[0]["predicate"] == "produces" and fixed[0]["value"] == "knitted caps"
     assert fixed[0]["status"] == "accepted" and fixed[0]["reviewed_by"] == "analyst" and fixed[0]["quote"] == text
+
+
+def test_api_key_secret_may_hold_the_separator(store):
+    """Keys issued with url-safe secrets can contain `_`; they must still authenticate."""
+    import hashlib
+
+    from tollwatch.store import users_repo
+
+    with store.engine.begin() as conn:
+        users_repo.add_user(conn, "legacy", "viewer")
+        conn.execute(
+            users_repo.api_keys.insert().values(
+                key_id="abc123", user_name="legacy", label=None, created_at=users_repo._now(),
+                secret_sha256=hashlib.sha256(b"_x_y-z").hexdigest(),
+            )
+        )
+    with store.engine.connect() as conn:
+        assert users_repo.split_api_key("tw_abc123__x_y-z") == ("abc123", "_x_y-z")
+        assert users_repo.user_for_api_key(conn, "tw_abc123__x_y-z").name == "legacy"
+        assert users_repo.user_for_api_key(conn, "tw_abc123__x_y") is None
+        assert users_repo.split_api_key("tw_abc123_") is None
+        key = users_repo.create_api_key(conn, "legacy")
+        assert "_" not in users_repo.split_api_key(key)[1]

@@ -124,7 +124,7 @@ def register(cli: click.Group) -> None:
         try:
             with app.store.begin(app.actor) as tx:
                 key = users_repo.create_api_key(tx.conn, name, label)
-                tx._audit("create", "api_key", key.split("_")[1], {"user": name})
+                tx._audit("create", "api_key", users_repo.split_api_key(key)[0], {"user": name})
         except users_repo.UserError as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":

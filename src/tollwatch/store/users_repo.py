@@ -189,7 +189,9 @@ def create_api_key(conn: Connection, name: str, label: str | None = None) -> str
     if not get_user(conn, name):
         raise UserError(f"name: no user named {name}")
     key_id = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
+    # Hex, not url-safe base64: the secret never contains the `_` separator, so a key
+    # copies with one double-click and splits the same way everywhere.
+    secret = secrets.token_hex(32)
     conn.execute(
         api_keys.insert().values(
             key_id=key_id, user_name=name, secret_sha256=_digest(secret), label=label, created_at=_now()
@@ -212,14 +214,24 @@ def list_api_keys(conn: Connection, name: str | None = None) -> list[dict]:
     return [dict(r) for r in conn.execute(q.order_by(api_keys.c.created_at)).mappings()]
 
 
-def user_for_api_key(conn: Connection, key: str) -> User | None:
+def split_api_key(key: str) -> tuple[str, str] | None:
+    """(key id, secret) of a `tw_<id>_<secret>` key; keys issued before secrets were hex may
+    hold `_` inside the secret, so only the first two separators count."""
     parts = (key or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != "tw":
+    if len(parts) != 3 or parts[0] != "tw" or not parts[1] or not parts[2]:
         return None
+    return parts[1], parts[2]
+
+
+def user_for_api_key(conn: Connection, key: str) -> User | None:
+    parts = split_api_key(key)
+    if parts is None:
+        return None
+    key_id, secret = parts
     r = conn.execute(
-        select(api_keys).where(api_keys.c.key_id == parts[1], api_keys.c.revoked_at.is_(None))
+        select(api_keys).where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
     ).mappings().first()
-    if not r or not hmac.compare_digest(r["secret_sha256"], _digest(parts[2])):
+    if not r or not hmac.compare_digest(r["secret_sha256"], _digest(secret)):
         return None
     user = get_user(conn, r["user_name"])
     return None if not user or user.disabled else user
