@@ -35,8 +35,11 @@ SECRET_META_KEY = "server_secret_key"
 class ServerState:
     """What the routes share: the store, the template environment, settings and jobs."""
 
-    def __init__(self, store, secret_key: str, tiles_url: str | None, max_upload_bytes: int):
+    def __init__(self, store, secret_key: str, tiles_url: str | None, max_upload_bytes: int, sign_in_throttle=None):
+        from tollwatch.server.throttle import SignInThrottle
+
         self.store = store
+        self.sign_in_throttle = sign_in_throttle or SignInThrottle()
         self.sessions = auth.Sessions(secret_key)
         self.tiles_url = tiles_url
         self.max_upload_bytes = max_upload_bytes
@@ -82,6 +85,7 @@ def create_app(
     load_reference: bool = True,
     max_upload_bytes: int = 20 * 1024 * 1024,
     warm_screening: bool = False,
+    sign_in_throttle=None,
 ) -> FastAPI:
     """The app. `tiles_url` (or TOLLWATCH_TILES_URL), e.g. an XYZ template, turns on online map tiles."""
     if store is None:
@@ -93,6 +97,7 @@ def create_app(
         _secret_key(store, secret_key),
         tiles_url if tiles_url is not None else (os.environ.get("TOLLWATCH_TILES_URL") or None),
         max_upload_bytes,
+        sign_in_throttle,
     )
     swagger_dir = _swagger_ui_dir()
     app = FastAPI(

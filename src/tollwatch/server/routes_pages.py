@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Form, HTTPException, Request
 
 from tollwatch.core.model import FacilityType, ReviewStatus
@@ -166,10 +168,25 @@ def register(app: FastAPI, state) -> None:
         expected = request.state.session.get("csrf", "")
         if not expected or csrf_token != expected:
             raise HTTPException(403, "CSRF token missing or wrong; reload the page and try again")
+        throttle = state.sign_in_throttle
+        address = request.client.host if request.client else None
+        wait = throttle.retry_after(name, address)
+        if wait:
+            # Refused before the password is checked: a guesser learns nothing from more tries.
+            logging.getLogger("tollwatch.server").warning("sign-in refused for %r from %s: too many failures", name, address)
+            page = render(
+                request, "login.html",
+                {"next": _local(next, "/"), "error": f"Too many failed sign-ins. Try again in {wait} seconds."},
+                status=429,
+            )
+            page.headers["Retry-After"] = str(wait)
+            return no_store(page)
         with state.store.engine.connect() as conn:
             user = users_repo.verify_password(conn, name, password)
         if not user:
+            throttle.failed(name, address)
             return no_store(render(request, "login.html", {"next": _local(next, "/"), "error": "Wrong name or password."}, status=401))
+        throttle.succeeded(name)
         # A new session on sign-in: a token planted before it is not carried over.
         import secrets
 
