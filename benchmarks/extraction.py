@@ -215,9 +215,9 @@ def render(scores: list[Score], speed: tuple[int, float, int] | None = None) -> 
         )
         lines.append("")
     lines.append(
-        "Caveat: the rules were written while reading the seed report and the invented texts (except the blind one), so "
-        "the other rows show the rules do what they claim on known text; the blind row is the better guess at accuracy on "
-        "unseen reports, and it rests on a handful of claims."
+        "Caveat: the rules were written while reading the seed report and the invented texts (except those marked blind), so "
+        "the other rows show the rules do what they claim on known text; the blind rows are the better guess at accuracy on "
+        "unseen reports, and they rest on a handful of claims."
     )
     lines.append(END)
     return "\n".join(lines)

@@ -240,3 +240,44 @@ def test_kinds_of_camp_are_not_new_entities(gazetteer):
     result = extract(text, "s", gazetteer)
     assert [e.caption for e in result.new_entities] == ["삼지연 교화소"]
     assert {(c.predicate.value, c.object_id) for c in result.claims} == {("produces", "product-dolls")}
+
+
+def _got(text, gazetteer):
+    return {(c.subject_id, c.predicate.value, c.object_id or c.value or (c.quantity and (c.quantity.low, c.quantity.high)))
+            for c in extract(text, "s", gazetteer).claims}
+
+
+def test_inputs_arriving_go_to_the_camp_of_the_sentence_before(gazetteer):
+    text = "Inmates at Kaechon prison camp make wigs. Materials arrive by truck from Dandong every month. Thread is delivered weekly."
+    claims = extract(text, "s", gazetteer).claims
+    got = {(c.subject_id, c.predicate.value, c.object_id or c.value) for c in claims}
+    assert ("KP-KHS-001", "receives_input", "materials") in got
+    # only the sentence right after a named camp carries over: the third names none and follows none
+    assert ("KP-KHS-001", "receives_input", "product-thread") not in got
+    carried = next(c for c in claims if c.value == "materials")
+    assert carried.evidence.confidence <= 0.5 and "names no camp" in carried.note
+    assert _got("Inmates at Kaechon prison camp make wigs. Thread is delivered weekly.", gazetteer) >= {
+        ("KP-KHS-001", "receives_input", "product-thread")
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inmates at Kaechon prison camp make wigs. Each camp generally receives fabric from China.",  # general
+        "Inmates at Kaechon prison camp make wigs. No materials arrived this year.",  # negated
+        "Kaechon prison camp and Hwasong camp make wigs. Materials arrive every month.",  # which camp?
+        "Inmates at Kaechon prison camp make wigs.\n\nMaterials arrive every month.",  # a new paragraph
+        "Inmates at Kaechon prison camp make wigs. Dolls are made from the materials.",  # no arrival
+    ],
+)
+def test_inputs_do_not_carry_over_when_the_subject_is_unclear(gazetteer, text):
+    assert not {g for g in _got(text, gazetteer) if g[1] == "receives_input"}
+
+
+def test_a_team_of_prisoners_is_a_work_unit_not_the_camp_population(gazetteer):
+    got = _got("The Hwasong camp began making wigs last autumn, with a team of 20 to 30 female prisoners.", gazetteer)
+    assert ("KP-KLS-016", "work_unit_size", (20, 30)) in got
+    assert not {g for g in got if g[1] == "holds_prisoners"}
+    got = _got("The Hwasong camp holds about 20,000 prisoners.", gazetteer)
+    assert ("KP-KLS-016", "holds_prisoners", (20000, 20000)) in got

@@ -392,14 +392,23 @@ _KYOHWASO_CUE = _rx(
 )
 _PRODUCE_CUE = _rx(
     r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
-    r"export items?|work(?:ing|s|ed)? on|receiv\w*|materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|작업|제조"
+    r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|작업|제조"
 )
-_RECEIVE_CUE = _rx(r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|받|공급|들여|반입|수입")
+_RECEIVE_CUE = _rx(
+    r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|arriv\w*|brought in|trucked in|provided|"
+    r"받|공급|들여|반입|수입|도착|들어오|들어온"
+)
+# Inputs the catalogue does not list: kept as a literal for a person to judge.
+_NONE_CAME = re.compile(r"\bno\s+(?!\d)", re.I)  # "no materials arrived" (but "Camp No 1" is a name)
+_OTHER_INPUTS = re.compile(r"\b(raw materials|materials|fabrics?|cloth|textiles)\b|(원자재|원료|자재|원단)", re.I)
 _NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|didn't|did not|않|못|중단")
 _INSPECT_CUE = _rx(
     r"visit\w*|inspect\w*|check(?:ing|ed|s)? on|supervis\w*|audit\w*|점검|검열|시찰|방문|감독|검사"
 )
-_GENERAL_CUE = _rx(r"each camp|every camp|camps in general|generally|usually|typically|일반적|대체로|보통")
+_GENERAL_CUE = _rx(
+    r"each camp|every camp|per camp|all camps|all the camps|camps in general|camps across|across the country|nationwide|"
+    r"generally|usually|typically|일반적|대체로|보통|전국|모든 교화소|각 교화소|교화소마다|교화소들"
+)
 _CONTRACT_CUE = _rx(r"toll[- ]manufactur\w*|toll[- ]process\w*|processing[- ]on[- ]commission|contracts?|consignment|임가공|위탁가공|계약")
 _COUNTERPART = re.compile(
     r"\b(?:Chinese|China-based|foreign|overseas)\s+(?:companies|company|firms?|businesses|buyers?|partners?|clients?|traders?|suppliers?|merchants?)\b"
@@ -412,9 +421,11 @@ _COMMISSION = re.compile(
     re.I,
 )
 _WORK_UNIT_CUE = _rx(r"work(?:ing)? teams?|work units?|work groups?|brigades?|작업반|작업조|작업대")
+# "a team of 20 to 30 prisoners": a team right before the number is a work unit too.
+_TEAM_OF = re.compile(r"\b(?:teams?|squads?|crews?|units?|groups?)\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+|up to\s+)?$", re.I)
 _REVIEW_CUE = _rx(r"review\w*|evaluat\w*|assess\w*|deadline|총화|평가|검토|마감")
 _QUANTITY = re.compile(
-    r"(\d[\d,]*)\s*(?:(?:-|–|—|~|to)\s*(\d[\d,]*)\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
+    r"(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?)\s*(?:(?:-|–|—|~|to)\s*(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?)\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
     r"(prisoners|inmates|people|persons|workers|women|men|detainees|명)(?![A-Za-z])",
     re.I,
 )
@@ -448,8 +459,9 @@ _NEW_FACILITY = re.compile(
 )
 _NEW_COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'’-]*\s+){1,5}?(?:Trading\s+(?:Company|Corporation|Co\.,?\s?Ltd\.?|Co\.)|Co\.,?\s?Ltd\.?|Company|"
-    r"Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?)(?![\w]))"
-    r"|(?<![가-힣])([가-힣]{2,8}(?:무역회사|무역))(?![가-힣])"
+    r"Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?|Products|Industries|Industrial|Enterprises?|"
+    r"Import\s+(?:and|&)\s+Export)(?![\w]))"
+    r"|(?<![가-힣])([가-힣]{2,8}(?:무역회사|무역))(?:이|가|은|는|을|를|의|와|과|에서|에|로|으로|측)?(?![가-힣])"
 )
 _NEW_SUBUNIT = re.compile(r"\b(?:the\s+)?([a-z]+)\s+(department|division|section|office)\s+of\s+(?:the\s+)?$", re.I)
 _KO_NOT_PLACES = {"일반", "모든", "각", "해당", "다른", "여러", "이", "그", "여성", "남성", "지방", "전국", "중앙", "일부", "대부분", "이번", "인근", "북한", "국내", "도내"}
@@ -490,7 +502,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
     raw.sort(key=lambda m: m.start)
     raw_starts = [m.start for m in raw]
     parents = {p.candidates[0] for _, p in _part_of_pairs(text, [m for m in raw if m.kind == EntityKind.ORGANIZATION])}
-    lead_body = _lead_body(chosen, parents)
+    lead_body = _lead_body(chosen, parents, gazetteer)
     out = _Claims(source_id)
     new_entities: dict[str, Entity] = {}
     previous_facilities: list[Mention] = []
@@ -501,20 +513,24 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         products = [m for m in sent.mentions if m.kind == EntityKind.PRODUCT and m.entity_id]
         new_facs = _new_facilities(text, sent, sent.mentions, new_entities, source_id)
         facilities = sorted(facilities + new_facs, key=lambda m: m.start)
+        implicit: list[Mention] = []
         if not facilities and "\n\n" not in text[previous_end : sent.start]:
             facilities = _coreference(sent, previous_facilities, gazetteer, new_entities)
+            if not facilities:
+                implicit = _implicit_receiver(sent, previous_facilities, products, gazetteer, new_entities)
         previous_facilities, previous_end = facilities, sent.end
         new_orgs = _new_companies(text, sent, sent.mentions, new_entities, source_id)
         _products(text, sent, facilities, products, out, gazetteer)
         _inspection(sent, facilities, orgs, parents, out, gazetteer)
         _chain(text, sent, _within(raw, raw_starts, sent), out, new_entities, gazetteer, source_id)
-        general_subject = _first_unnested(orgs, parents) or lead_body
+        general_subject = _first_unnested([o for o in orgs if _is_state_body(o.entity_id, gazetteer)], parents) or lead_body
         _quantities(sent, facilities, general_subject, out, gazetteer)
         _deadlines(sent, facilities, orgs, parents, general_subject, out, reference_date, gazetteer)
         _contracts(sent, facilities, orgs + new_orgs, parents, general_subject, out, gazetteer)
         _locations(text, sent, facilities, out)
         _routes(sent, facilities, out)
         _other_goods(sent, facilities, products, out)
+        _inputs(sent, facilities or implicit, products if implicit else [], out)
     result.claims = out.claims
     result.new_entities = list(new_entities.values())
     return result
@@ -522,6 +538,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
 
 _COREF = re.compile(
     r"\b(?:the|this|that|the same)\s+(?:camp|prison|kyohwaso|facility|labou?r camp|prison camp)\b(?!s)"
+    r"|\b(?:prisoners|inmates|detainees|workers|women|men)\s+there\b"
     r"|(?:이|해당|그|같은)\s?(?:교화소|수용소|관리소|단련대|시설)|이곳|그곳",
     re.I,
 )
@@ -544,6 +561,45 @@ def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_e
     return [
         Mention(sent.start + m.start(), sent.start + m.end(), (ref.entity_id,), EntityKind.FACILITY, True, ref.entity_id, note, min(ref.confidence, 0.6))
     ]
+
+
+def _implicit_receiver(sent: _Sentence, previous: list[Mention], products, gaz: Gazetteer, new_entities: dict) -> list[Mention]:
+    """ "Materials arrive by truck every month." right after a sentence naming exactly one camp:
+    the inputs go to that camp. Only inputs carry over this way, at lower confidence; what a
+    sentence without a camp says is made stays unattributed."""
+    ids = {m.entity_id for m in previous}
+    if len(ids) != 1 or _GENERAL_CUE.search(sent.text) or not _RECEIVE_CUE.search(sent.text):
+        return []
+    has_input = _OTHER_INPUTS.search(sent.text) or any(_role(p, gaz) == "input" for p in products)
+    if not has_input:
+        return []
+    ref = previous[0]
+    entity = gaz.by_id.get(ref.entity_id) or new_entities.get(ref.entity_id)
+    name = entity.caption if entity else ref.entity_id
+    note = f"the sentence names no camp; taken to be {name} named in the sentence before"
+    if ref.note:
+        note += "; " + ref.note
+    return [Mention(sent.start, sent.start, (ref.entity_id,), EntityKind.FACILITY, False, ref.entity_id, note, min(ref.confidence, 0.5))]
+
+
+def _role(p: Mention, gaz: Gazetteer) -> str:
+    product = catalogue.BY_ID.get(p.entity_id)
+    return product.role if product else (gaz.by_id[p.entity_id].attributes or {}).get("role", "output")
+
+
+def _inputs(sent: _Sentence, receivers, implicit_products, out: _Claims) -> None:
+    """Inputs shipped in: literal ones the catalogue lacks, and catalogued ones for an implicit receiver."""
+    if not receivers or not _RECEIVE_CUE.search(sent.text) or _NEGATION.search(sent.text) or _NONE_CAME.search(sent.text):
+        return
+    targets = {x.entity_id: x for x in receivers}.values()
+    for p in implicit_products:
+        if catalogue.BY_ID.get(p.entity_id) and catalogue.BY_ID[p.entity_id].role == "input":
+            for f in targets:
+                out.add(sent, f.entity_id, Predicate.RECEIVES_INPUT, obj=p.entity_id, confidence=f.confidence, note=f.note)
+    for m in _OTHER_INPUTS.finditer(sent.text):
+        value = (m.group(1) or m.group(2)).casefold()
+        for f in targets:
+            out.add(sent, f.entity_id, Predicate.RECEIVES_INPUT, value=value, confidence=min(0.5, f.confidence), note=f.note)
 
 
 class _Claims:
@@ -660,11 +716,17 @@ def _nearest_cue(text: str, s: int, e: int, m: Mention) -> tuple[str, str] | Non
     return found[0][1], found[0][2]
 
 
-def _lead_body(mentions: list[Mention], parents: set[str]) -> str | None:
-    """The narrowest organization a report names most often: general statements are about it, not a camp."""
+def _is_state_body(entity_id: str | None, gaz: Gazetteer) -> bool:
+    e = gaz.by_id.get(entity_id or "")
+    return bool(e) and "state_body" in (e.attributes or {}).get("roles", [])
+
+
+def _lead_body(mentions: list[Mention], parents: set[str], gaz: Gazetteer) -> str | None:
+    """The narrowest state body a report names most often: general statements about the camps are
+    about it. A Chinese buyer named in the report never runs the camps."""
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
-    orgs = [m for m in mentions if m.kind == EntityKind.ORGANIZATION and m.entity_id]
+    orgs = [m for m in mentions if m.kind == EntityKind.ORGANIZATION and _is_state_body(m.entity_id, gaz)]
     if any(m.entity_id not in parents for m in orgs):
         orgs = [m for m in orgs if m.entity_id not in parents]
     for m in orgs:
@@ -735,6 +797,16 @@ def _clause_groups(text: str, facilities: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?=(?:but|although|though|while|whereas|and)\b)|\b(?:but|although|though|whereas)\b", re.I)
+
+
+def _clause_start(text: str, sent: _Sentence, pos: int) -> int:
+    start = sent.start
+    for m in _CLAUSE_BREAK.finditer(text, sent.start, pos):
+        start = m.end()
+    return start
+
+
 def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Gazetteer) -> None:
     if not facilities or not products:
         return
@@ -750,12 +822,11 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
         if group is None:
             continue
         anchor = group[-1] if before else group[0]
-        between = text[min(anchor.end, p.start) : max(anchor.start, p.end)]
+        # From the start of the clause holding both: "did not see eyelashes made at Kaechon" too.
+        between = text[_clause_start(text, sent, min(anchor.start, p.start)) : max(anchor.start, p.end)]
         if _NEGATION.search(between):
             continue
-        product = catalogue.BY_ID.get(p.entity_id)
-        role = product.role if product else (gaz.by_id[p.entity_id].attributes or {}).get("role", "output")
-        if role == "input":
+        if _role(p, gaz) == "input":
             predicate = Predicate.RECEIVES_INPUT
             if not receive:
                 continue
@@ -773,7 +844,10 @@ _BORDER_ROUTE = re.compile(
     r"\b(?:to|via|through|from)\s+(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin)\b"
     r"|(단둥|단동|훈춘|린장|신의주|나선|남포|청진)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
 )
-_EXPORT_CUE = _rx(r"shipp\w*|export\w*|sent|sold|smuggl\w*|transport\w*|수출|보냈|반출|운송")
+_EXPORT_CUE = _rx(
+    r"shipp\w*|export\w*|sent|sold|sells?|selling|smuggl\w*|transport\w*|truck(?:ed|s|ing)|taken|carri\w*|collected|"
+    r"수출|보냈|반출|운송|넘어가|넘어간|건너"
+)
 # "produced gloves": goods the catalogue does not list, kept as a literal for a person to judge.
 _OTHER_GOODS = re.compile(
     r"\b(?:produc(?:e|es|ed|ing)|make|makes|made|making|manufactur(?:e|es|ed|ing)|sew(?:s|ed|ing)?|assembl(?:e|es|ed|ing))\s+"
@@ -847,15 +921,26 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
     return None
 
 
+def _number(written: str) -> float:
+    """ "3,000" and the Korean "4천" (4,000), "1만5천" (15,000)."""
+    written = written.replace(",", "").replace(" ", "")
+    m = re.fullmatch(r"(\d+)(?:만(?:(\d+)천)?|(천))?", written)
+    if not m:
+        return float(written)
+    if "만" in written:
+        return int(m.group(1)) * 10000 + int(m.group(2) or 0) * 1000
+    return int(m.group(1)) * (1000 if m.group(3) else 1)
+
+
 def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz) -> None:
     for q in _QUANTITY.finditer(sent.text):
-        low = float(q.group(1).replace(",", ""))
-        high = float(q.group(2).replace(",", "")) if q.group(2) else low
+        low = _number(q.group(1))
+        high = _number(q.group(2)) if q.group(2) else low
         if low > high:
             continue
         unit = _UNIT_WORDS.get(q.group(3).casefold(), q.group(3).casefold())
         qty = Quantity(low, high, unit)
-        if _WORK_UNIT_CUE.search(sent.text):
+        if _WORK_UNIT_CUE.search(sent.text) or _TEAM_OF.search(sent.text[max(0, q.start() - 40) : q.start()]):
             if facilities and not _GENERAL_CUE.search(sent.text):
                 for f in {x.entity_id: x for x in facilities}.values():
                     out.add(sent, f.entity_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=0.7, note=f.note)
