@@ -250,15 +250,58 @@ def _got(text, gazetteer):
 def test_inputs_arriving_go_to_the_camp_of_the_sentence_before(gazetteer):
     text = "Inmates at Kaechon prison camp make wigs. Materials arrive by truck from Dandong every month. Thread is delivered weekly."
     claims = extract(text, "s", gazetteer).claims
-    got = {(c.subject_id, c.predicate.value, c.object_id or c.value) for c in claims}
-    assert ("KP-KHS-001", "receives_input", "materials") in got
-    # only the sentence right after a named camp carries over: the third names none and follows none
-    assert ("KP-KHS-001", "receives_input", "product-thread") not in got
-    carried = next(c for c in claims if c.value == "materials")
+    got = {(c.subject_id, c.predicate.value, c.object_id or c.value): c for c in claims}
+    carried = got[("KP-KHS-001", "receives_input", "materials")]
     assert carried.evidence.confidence <= 0.5 and "names no camp" in carried.note
-    assert _got("Inmates at Kaechon prison camp make wigs. Thread is delivered weekly.", gazetteer) >= {
-        ("KP-KHS-001", "receives_input", "product-thread")
-    }
+    # two sentences on, the report has still named no other camp: the report's only camp, weaker still
+    topical = got[("KP-KHS-001", "receives_input", "product-thread")]
+    assert topical.evidence.confidence < carried.evidence.confidence and "named only" in topical.note
+    assert not any(k[1] == "exports_via" for k in got)  # trucked *from* Dandong is inbound
+
+
+def test_the_reports_only_camp_gets_unattributed_work_teams_routes_and_inspections(gazetteer):
+    text = (
+        "A source described Chongori prison camp in detail. "
+        "Each work team is made up of 40 to 60 female prisoners. "
+        "Finished goods are trucked to Hunchun. "
+        "Officials from the corrections bureau came to inspect the workshops. "
+        "Dolls are also made."
+    )
+    got = _got(text, gazetteer)
+    assert {("KP-KHS-012", "work_unit_size", (40, 60)), ("KP-KHS-012", "exports_via", "Hunchun"),
+            ("KP-KHS-012", "inspected_by", "org-kp-mss-corrections-bureau")} <= got
+    assert not {g for g in got if g[1] == "produces"}  # products need the camp in the sentence
+    # once a second camp is named, nothing without a named camp goes to either
+    two = _got("Chongori prison camp makes wigs. Hwasong camp makes dolls. Finished goods are trucked to Hunchun.", gazetteer)
+    assert not {g for g in two if g[1] == "exports_via"}
+
+
+def test_companies_supply_inputs_and_have_places(gazetteer):
+    got = _got(
+        "Inmates at Kaechon prison camp make wigs. Processed hair is supplied by Jilin Huaxin Beauty Products, "
+        "a company in the border city of Hunchun. The company also sells the wigs to buyers in Dandong.",
+        gazetteer,
+    )
+    company = "org-new-jilin-huaxin-beauty-products"
+    assert {(company, "supplies", "product-hair"), (company, "located_in", "Hunchun"),
+            ("KP-KHS-001", "receives_input", "product-hair"), (company, "exports_via", "Dandong")} <= got
+    ko = _got("개천 제1호교화소에서는 가발을 만든다. 원료인 머리카락은 단둥의 금륜무역이 대주고 있다.", gazetteer)
+    assert any(g[1:] == ("supplies", "product-hair") for g in ko)
+    assert any(g[1:] == ("located_in", "Dandong") for g in ko)
+    assert not any(g[2] == "원료" for g in ko)  # the raw material *is* the hair
+
+
+def test_negation_before_the_product_and_first_person_testimony(gazetteer):
+    got = _got("She did not see any eyelashes being made at Kaechon prison camp, although other camps produced them.", gazetteer)
+    assert not {g for g in got if g[1] == "produces"}
+    got = _got("She spent three years in Kaechon prison camp. \u201cWe made wigs from hair that came in sacks,\u201d she said.", gazetteer)
+    assert {("KP-KHS-001", "produces", "product-wigs"), ("KP-KHS-001", "receives_input", "product-hair")} <= got
+
+
+@pytest.mark.parametrize("written, number", [("4천", 4000), ("1만5천", 15000), ("2만", 20000), ("3,000", 3000)])
+def test_korean_thousands_and_ten_thousands(gazetteer, written, number):
+    got = _got(f"전거리교화소에는 현재 약 {written} 명이 수감돼 있는 것으로 추정된다.", gazetteer)
+    assert ("KP-KHS-012", "holds_prisoners", (number, number)) in got
 
 
 @pytest.mark.parametrize(
@@ -267,7 +310,7 @@ def test_inputs_arriving_go_to_the_camp_of_the_sentence_before(gazetteer):
         "Inmates at Kaechon prison camp make wigs. Each camp generally receives fabric from China.",  # general
         "Inmates at Kaechon prison camp make wigs. No materials arrived this year.",  # negated
         "Kaechon prison camp and Hwasong camp make wigs. Materials arrive every month.",  # which camp?
-        "Inmates at Kaechon prison camp make wigs.\n\nMaterials arrive every month.",  # a new paragraph
+        "Kaechon prison camp makes wigs. Hwasong camp makes dolls.\n\nMaterials arrive every month.",  # two camps, new paragraph
         "Inmates at Kaechon prison camp make wigs. Dolls are made from the materials.",  # no arrival
     ],
 )

@@ -396,11 +396,19 @@ _PRODUCE_CUE = _rx(
 )
 _RECEIVE_CUE = _rx(
     r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|arriv\w*|brought in|trucked in|provided|"
+    r"c(?:a|o)me(?:s)? (?:in|from)|"
     r"받|공급|들여|반입|수입|도착|들어오|들어온"
 )
 # Inputs the catalogue does not list: kept as a literal for a person to judge.
-_NONE_CAME = re.compile(r"\bno\s+(?!\d)", re.I)  # "no materials arrived" (but "Camp No 1" is a name)
-_OTHER_INPUTS = re.compile(r"\b(raw materials|materials|fabrics?|cloth|textiles)\b|(원자재|원료|자재|원단)", re.I)
+# "no materials arrived" (but not "Camp No 1", nor "kept no records" in another clause)
+_NONE_CAME = re.compile(
+    r"\bno\s+(?:more\s+|new\s+|raw\s+|fresh\s+)?(?:materials?|thread|yarn|hair|fabrics?|cloth|shipments?|deliveries|inputs?|supplies)\b", re.I
+)
+# Bare input words the catalogue keeps under longer names.
+_INPUT_WORDS = {"hair": "product-hair"}
+_INPUT_WORD = re.compile(r"\b(hair)\b(?![- ](?:clips?|bands?|pins?|ties?|dryers?|accessor|products?|salons?|styl))", re.I)
+_OTHER_INPUTS = re.compile(r"\b(fabrics?|cloth|textiles)\b|(원단|천)(?=[을를이가은는과와도]|\s)", re.I)
+_GENERIC_INPUTS = re.compile(r"\b(raw materials|materials)\b|(원자재|원료|자재)", re.I)
 _NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|didn't|did not|않|못|중단")
 _INSPECT_CUE = _rx(
     r"visit\w*|inspect\w*|check(?:ing|ed|s)? on|supervis\w*|audit\w*|점검|검열|시찰|방문|감독|검사"
@@ -506,6 +514,8 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
     out = _Claims(source_id)
     new_entities: dict[str, Entity] = {}
     previous_facilities: list[Mention] = []
+    previous_companies: list[Mention] = []
+    named_so_far: dict[str, Mention] = {}  # facilities the report has named (not just referred to) so far
     previous_end = 0
     for sent in sents:
         facilities = [m for m in sent.mentions if m.kind == EntityKind.FACILITY and m.entity_id]
@@ -513,24 +523,38 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         products = [m for m in sent.mentions if m.kind == EntityKind.PRODUCT and m.entity_id]
         new_facs = _new_facilities(text, sent, sent.mentions, new_entities, source_id)
         facilities = sorted(facilities + new_facs, key=lambda m: m.start)
+        for f in facilities:
+            named_so_far.setdefault(f.entity_id, f)
         implicit: list[Mention] = []
-        if not facilities and "\n\n" not in text[previous_end : sent.start]:
+        same_paragraph = "\n\n" not in text[previous_end : sent.start]
+        if not facilities:
+            # "The camp" opening a paragraph still means the camp just named: news runs a
+            # sentence or two per paragraph. Only the unspoken subject stays within one.
             facilities = _coreference(sent, previous_facilities, gazetteer, new_entities)
-            if not facilities:
-                implicit = _implicit_receiver(sent, previous_facilities, products, gazetteer, new_entities)
-        previous_facilities, previous_end = facilities, sent.end
+            if not facilities and same_paragraph:
+                implicit = _implicit_receiver(text, sent, previous_facilities, products, gazetteer, new_entities)
+        topic = [] if facilities or implicit else _topic(sent, named_so_far, gazetteer, new_entities)
+        previous_facilities = facilities
         new_orgs = _new_companies(text, sent, sent.mentions, new_entities, source_id)
-        _products(text, sent, facilities, products, out, gazetteer)
-        _inspection(sent, facilities, orgs, parents, out, gazetteer)
+        companies = sorted(
+            [o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)], key=lambda m: m.start
+        )
+        if not companies:
+            companies = _company_coreference(sent, previous_companies, gazetteer, new_entities)
+        previous_companies, previous_end = companies, sent.end
+        _products(text, sent, facilities or _first_person(sent, implicit or topic), products, out, gazetteer)
+        _inspection(sent, facilities or topic, orgs, parents, out, gazetteer)
         _chain(text, sent, _within(raw, raw_starts, sent), out, new_entities, gazetteer, source_id)
         general_subject = _first_unnested([o for o in orgs if _is_state_body(o.entity_id, gazetteer)], parents) or lead_body
-        _quantities(sent, facilities, general_subject, out, gazetteer)
+        _quantities(sent, facilities, general_subject, out, gazetteer, topic)
         _deadlines(sent, facilities, orgs, parents, general_subject, out, reference_date, gazetteer)
-        _contracts(sent, facilities, orgs + new_orgs, parents, general_subject, out, gazetteer)
+        _contracts(text, sent, facilities, orgs + new_orgs, parents, general_subject, out, gazetteer, topic)
         _locations(text, sent, facilities, out)
-        _routes(sent, facilities, out)
+        _routes(sent, facilities or topic, companies, out)
         _other_goods(sent, facilities, products, out)
-        _inputs(sent, facilities or implicit, products if implicit else [], out)
+        _inputs(text, sent, facilities or implicit or topic, products, gazetteer, out)
+        _supplies(text, sent, companies, products, gazetteer, out)
+        _company_places(text, sent, companies, out)
     result.claims = out.claims
     result.new_entities = list(new_entities.values())
     return result
@@ -563,15 +587,37 @@ def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_e
     ]
 
 
-def _implicit_receiver(sent: _Sentence, previous: list[Mention], products, gaz: Gazetteer, new_entities: dict) -> list[Mention]:
+def _topic(sent: _Sentence, named_so_far: dict[str, Mention], gaz: Gazetteer, new_entities: dict) -> list[Mention]:
+    """A report that has named only one camp so far is still about it when a sentence names none:
+    its work teams, routes, inspections and inputs go to that camp, at low confidence, with a note.
+    Products never do (they need the camp in the sentence), nor does anything said in general."""
+    if len(named_so_far) != 1 or _GENERAL_CUE.search(sent.text):
+        return []
+    ref = next(iter(named_so_far.values()))
+    entity = gaz.by_id.get(ref.entity_id) or new_entities.get(ref.entity_id)
+    note = f"the sentence names no camp; the report has named only {entity.caption if entity else ref.entity_id} so far"
+    if ref.note:
+        note += "; " + ref.note
+    return [Mention(sent.start, sent.start, (ref.entity_id,), EntityKind.FACILITY, False, ref.entity_id, note, min(ref.confidence, 0.45))]
+
+
+_FIRST_PERSON = re.compile(r"\b(?:we|I)\s+(?:\w+\s+)?(?:made|make|produced|sewed|knitted|assembled|wove|had to make)\b|우리는|우리가", re.I)
+
+
+def _first_person(sent: _Sentence, topic: list[Mention]) -> list[Mention]:
+    """ "We made wigs from hair..." in a testimony about the one camp the report names: the
+    witness speaks of that camp. Nothing else puts products at a camp the sentence does not name."""
+    return topic if topic and _FIRST_PERSON.search(sent.text) else []
+
+
+def _implicit_receiver(text: str, sent: _Sentence, previous: list[Mention], products, gaz: Gazetteer, new_entities: dict) -> list[Mention]:
     """ "Materials arrive by truck every month." right after a sentence naming exactly one camp:
     the inputs go to that camp. Only inputs carry over this way, at lower confidence; what a
     sentence without a camp says is made stays unattributed."""
     ids = {m.entity_id for m in previous}
     if len(ids) != 1 or _GENERAL_CUE.search(sent.text) or not _RECEIVE_CUE.search(sent.text):
         return []
-    has_input = _OTHER_INPUTS.search(sent.text) or any(_role(p, gaz) == "input" for p in products)
-    if not has_input:
+    if not _input_mentions(text, sent, products, gaz):
         return []
     ref = previous[0]
     entity = gaz.by_id.get(ref.entity_id) or new_entities.get(ref.entity_id)
@@ -587,19 +633,37 @@ def _role(p: Mention, gaz: Gazetteer) -> str:
     return product.role if product else (gaz.by_id[p.entity_id].attributes or {}).get("role", "output")
 
 
-def _inputs(sent: _Sentence, receivers, implicit_products, out: _Claims) -> None:
-    """Inputs shipped in: literal ones the catalogue lacks, and catalogued ones for an implicit receiver."""
-    if not receivers or not _RECEIVE_CUE.search(sent.text) or _NEGATION.search(sent.text) or _NONE_CAME.search(sent.text):
+def _clause(text: str, sent: _Sentence, pos: int) -> str:
+    """The clause around a position: a negation elsewhere in the sentence does not reach it."""
+    start = _clause_start(text, sent, pos)
+    m = _CLAUSE_BREAK.search(text, pos, sent.end)
+    return text[start : m.start() if m else sent.end]
+
+
+def _input_mentions(text: str, sent: _Sentence, products, gaz: Gazetteer) -> list[tuple[int, str | None, str | None]]:
+    """(position, catalogue id, literal) for each input the sentence names. Generic words
+    ("materials", "원료") count only when no specific input is named: in "원료인 머리카락"
+    the raw material *is* the hair."""
+    found = [(p.start, p.entity_id, None) for p in products if _role(p, gaz) == "input"]
+    covered = [(p.start, p.end) for p in products]
+    for m in _INPUT_WORD.finditer(sent.text):
+        pos = sent.start + m.start()
+        if not any(a <= pos < b for a, b in covered):
+            found.append((pos, _INPUT_WORDS[m.group(1).casefold()], None))
+    found += [(sent.start + m.start(), None, (m.group(1) or m.group(2)).casefold()) for m in _OTHER_INPUTS.finditer(sent.text)]
+    if not found:
+        found = [(sent.start + m.start(), None, (m.group(1) or m.group(2)).casefold()) for m in _GENERIC_INPUTS.finditer(sent.text)]
+    return [f for f in found if not _NEGATION.search(_clause(text, sent, f[0])) and not _NONE_CAME.search(_clause(text, sent, f[0]))]
+
+
+def _inputs(text: str, sent: _Sentence, receivers, products, gaz: Gazetteer, out: _Claims) -> None:
+    """Inputs shipped in to a camp: named in the sentence, referred to, or the report's only camp."""
+    if not receivers or not (_RECEIVE_CUE.search(sent.text) or _SUPPLY_CUE.search(sent.text)):
         return
-    targets = {x.entity_id: x for x in receivers}.values()
-    for p in implicit_products:
-        if catalogue.BY_ID.get(p.entity_id) and catalogue.BY_ID[p.entity_id].role == "input":
-            for f in targets:
-                out.add(sent, f.entity_id, Predicate.RECEIVES_INPUT, obj=p.entity_id, confidence=f.confidence, note=f.note)
-    for m in _OTHER_INPUTS.finditer(sent.text):
-        value = (m.group(1) or m.group(2)).casefold()
-        for f in targets:
-            out.add(sent, f.entity_id, Predicate.RECEIVES_INPUT, value=value, confidence=min(0.5, f.confidence), note=f.note)
+    for _, obj, value in _input_mentions(text, sent, products, gaz):
+        for f in {x.entity_id: x for x in receivers}.values():
+            conf = f.confidence if obj else min(0.5, f.confidence)
+            out.add(sent, f.entity_id, Predicate.RECEIVES_INPUT, obj=obj, value=value, confidence=conf, note=f.note)
 
 
 class _Claims:
@@ -797,7 +861,9 @@ def _clause_groups(text: str, facilities: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?=(?:but|although|though|while|whereas|and)\b)|\b(?:but|although|though|whereas)\b", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|,\s*(?=(?:but|although|though|while|whereas|and)\b)|\b(?:but|although|though|whereas)\b|(?<=[며고데만]),\s", re.I
+)
 
 
 def _clause_start(text: str, sent: _Sentence, pos: int) -> int:
@@ -810,7 +876,8 @@ def _clause_start(text: str, sent: _Sentence, pos: int) -> int:
 def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Gazetteer) -> None:
     if not facilities or not products:
         return
-    if not _PRODUCE_CUE.search(sent.text):
+    # "a toll-processing contract with an eyelash packager" says nothing about what is made
+    if not _PRODUCE_CUE.search(_CONTRACT_CUE.sub(" ", sent.text)):
         return
     groups = _clause_groups(text, facilities)
     receive = bool(_RECEIVE_CUE.search(sent.text))
@@ -841,8 +908,28 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
 
 
 _BORDER_ROUTE = re.compile(
-    r"\b(?:to|via|through|from)\s+(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin)\b"
+    r"\b(?:to|via|through|from|(?:buyers?|traders?|customers?|clients?|wholesalers?) in)\s+"
+    r"(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin)\b"
     r"|(단둥|단동|훈춘|린장|신의주|나선|남포|청진)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
+)
+# Claims carry the English form of a place, whatever the script of the report.
+_PLACE_EN = {"단둥": "Dandong", "단동": "Dandong", "훈춘": "Hunchun", "린장": "Linjiang", "신의주": "Sinuiju", "나선": "Rason",
+             "남포": "Nampo", "청진": "Chongjin", "투먼": "Tumen", "도문": "Tumen", "선양": "Shenyang", "심양": "Shenyang",
+             "옌지": "Yanji", "연길": "Yanji", "지안": "Ji'an", "집안": "Ji'an"}
+_CHINESE_SIDE = {"Dandong", "Hunchun", "Linjiang", "Ji'an", "Jian", "Tumen"}
+_CHINA_CITIES = r"Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Shenyang|Yanji|Qingdao|Dalian|Changchun|Jilin|Pingdu|Xuchang|Yiwu|Guangzhou"
+# "Jilin Huaxin Beauty Products, a company in the border city of Hunchun": where a company is.
+_COMPANY_PLACE_AFTER = re.compile(
+    r",?\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|trader|supplier|packager|wholesaler|manufacturer|exporter|importer)"
+    r"\s+(?:based\s+|located\s+)?in\s+(?:the\s+)?(?:(?:Chinese\s+)?(?:border\s+)?city\s+of\s+)?(" + _CHINA_CITIES + r")\b",
+    re.I,
+)
+_COMPANY_PLACE_BEFORE = re.compile(
+    r"\b(" + _CHINA_CITIES + r")-based\s+(?:company\s+|firm\s+)?$|(단둥|단동|훈춘|선양|심양|옌지|연길|도문|투먼)(?:의|에 있는|소재)\s*$"
+)
+_SUPPLY_CUE = _rx(
+    r"suppl(?:y|ies|ied|ying)|provid\w*|deliver\w*|sent by|shipped (?:in )?(?:from \w+ )?by|sourced from|brought in by|"
+    r"대주|대고|대준|공급|보내"
 )
 _EXPORT_CUE = _rx(
     r"shipp\w*|export\w*|sent|sold|sells?|selling|smuggl\w*|transport\w*|truck(?:ed|s|ing)|taken|carri\w*|collected|"
@@ -857,24 +944,72 @@ _NOT_GOODS = {"goods", "items", "products", "things", "tasks", "deliverables", "
 
 
 def _other_goods(sent: _Sentence, facilities, products, out: _Claims) -> None:
-    if not facilities or products or _NEGATION.search(sent.text):
+    if not facilities or _NEGATION.search(sent.text):
         return
     ids = {x.entity_id: x for x in facilities}
     for m in _OTHER_GOODS.finditer(sent.text):
         goods = m.group(1)
         if goods.split()[-1] in _NOT_GOODS or goods.split()[0] in _STOP_CAPS:
             continue
+        at = sent.start + m.start(1)
+        if any(p.start < at + len(goods) and at < p.end for p in products):
+            continue  # the catalogue knows these goods: claimed by their id, not as a literal
         for f in ids.values():
             out.add(sent, f.entity_id, Predicate.PRODUCES, value=goods, confidence=min(0.5, f.confidence), note=f.note)
 
 
-def _routes(sent: _Sentence, facilities, out: _Claims) -> None:
-    if not facilities or not _EXPORT_CUE.search(sent.text):
+def _routes(sent: _Sentence, facilities, companies, out: _Claims) -> None:
+    """A company named with the route carries the goods; otherwise the camp does."""
+    carriers = companies or facilities
+    if not carriers or not _EXPORT_CUE.search(sent.text):
         return
     for m in _BORDER_ROUTE.finditer(sent.text):
-        place = m.group(1) or m.group(2)
-        for f in {x.entity_id: x for x in facilities}.values():
+        place = m.group(1) or _PLACE_EN.get(m.group(2), m.group(2))
+        if m.group(0).casefold().startswith("from") and place in _CHINESE_SIDE:
+            continue  # goods come *from* Dandong into North Korea: an input, not an export route
+        for f in {x.entity_id: x for x in carriers}.values():
             out.add(sent, f.entity_id, Predicate.EXPORTS_VIA, value=place, confidence=min(0.6, f.confidence), note=f.note)
+
+
+def _supplies(text, sent: _Sentence, companies, products, gaz: Gazetteer, out: _Claims) -> None:
+    """ "Processed hair is supplied by X", "X delivered the yarn": a company supplies an input."""
+    if not companies or not _SUPPLY_CUE.search(sent.text):
+        return
+    by = [c for c in companies if re.search(r"\bby\s+(?:the\s+)?$", text[max(sent.start, c.start - 12) : c.start], re.I)]
+    if len({c.entity_id for c in by or companies}) != 1:
+        return  # with several companies, which one supplies what is not clear from the sentence
+    c = (by or companies)[0]
+    for _, obj, value in _input_mentions(text, sent, products, gaz):
+        conf = min(0.6 if obj else 0.5, c.confidence)
+        out.add(sent, c.entity_id, Predicate.SUPPLIES, obj=obj, value=value, confidence=conf, note=c.note)
+
+
+def _company_places(text, sent: _Sentence, companies, out: _Claims) -> None:
+    for c in {x.entity_id: x for x in companies}.values():
+        after = _COMPANY_PLACE_AFTER.match(text, c.end, sent.end)
+        before = _COMPANY_PLACE_BEFORE.search(text, sent.start, c.start)
+        if after:
+            place = after.group(1)
+        elif before:
+            place = before.group(1) or _PLACE_EN.get(before.group(2), before.group(2))
+        else:
+            continue
+        out.add(sent, c.entity_id, Predicate.LOCATED_IN, value=place, confidence=min(0.6, c.confidence), note=c.note)
+
+
+_COMPANY_COREF = re.compile(r"\b(?:the|this|that)\s+(?:trading\s+)?(?:company|firm|trader|supplier)\b(?!s)|(?:이|그|해당)\s?(?:회사|업체|무역회사)", re.I)
+
+
+def _company_coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_entities: dict) -> list[Mention]:
+    """ "The trading company" right after a sentence naming exactly one company means that company."""
+    ids = {m.entity_id for m in previous}
+    m = _COMPANY_COREF.search(sent.text)
+    if len(ids) != 1 or not m:
+        return []
+    ref = previous[0]
+    entity = gaz.by_id.get(ref.entity_id) or new_entities.get(ref.entity_id)
+    note = f"the sentence says '{m.group(0)}', taken to be {entity.caption if entity else ref.entity_id} named in the sentence before"
+    return [Mention(sent.start + m.start(), sent.start + m.end(), (ref.entity_id,), EntityKind.ORGANIZATION, True, ref.entity_id, note, 0.5)]
 
 
 def _inspection(sent, facilities, orgs, parents, out: _Claims, gaz) -> None:
@@ -932,7 +1067,7 @@ def _number(written: str) -> float:
     return int(m.group(1)) * (1000 if m.group(3) else 1)
 
 
-def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz) -> None:
+def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz, topic=()) -> None:
     for q in _QUANTITY.finditer(sent.text):
         low = _number(q.group(1))
         high = _number(q.group(2)) if q.group(2) else low
@@ -941,9 +1076,10 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz)
         unit = _UNIT_WORDS.get(q.group(3).casefold(), q.group(3).casefold())
         qty = Quantity(low, high, unit)
         if _WORK_UNIT_CUE.search(sent.text) or _TEAM_OF.search(sent.text[max(0, q.start() - 40) : q.start()]):
-            if facilities and not _GENERAL_CUE.search(sent.text):
-                for f in {x.entity_id: x for x in facilities}.values():
-                    out.add(sent, f.entity_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=0.7, note=f.note)
+            if (facilities or topic) and not _GENERAL_CUE.search(sent.text):
+                for f in {x.entity_id: x for x in facilities or topic}.values():
+                    conf = 0.7 if facilities else f.confidence
+                    out.add(sent, f.entity_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=conf, note=f.note)
             elif general_subject:
                 out.add(
                     sent,
@@ -988,17 +1124,27 @@ def _deadlines(sent, facilities, orgs, parents, general_subject, out: _Claims, r
         )
 
 
-def _contracts(sent, facilities, orgs, parents, general_subject, out: _Claims, gaz) -> None:
-    if not _CONTRACT_CUE.search(sent.text):
+def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Claims, gaz, topic=()) -> None:
+    cue = _CONTRACT_CUE.search(sent.text)
+    if not cue:
         # "made caps for a Chinese buyer": work done on a foreign order
         if not facilities or not _COMMISSION.search(sent.text):
             return
     orgs = sorted(orgs, key=lambda m: m.start)
     counterparts = [m for m in orgs if (gaz.by_id.get(m.entity_id) is None or "state_body" not in (gaz.by_id[m.entity_id].attributes or {}).get("roles", []))]
+    if cue:
+        # A company in another clause ("..., and X supplies the hair") is not the contract's party.
+        at = sent.start + cue.start()
+        clause_start = _clause_start(text, sent, at)
+        nxt = _CLAUSE_BREAK.search(text, at, sent.end)
+        clause_end = nxt.start() if nxt else sent.end
+        counterparts = [m for m in counterparts if clause_start <= m.start and m.end <= clause_end]
     phrases = list(_COUNTERPART.finditer(sent.text))
-    state = [m for m in orgs if m not in counterparts]
+    state = [m for m in orgs if m not in counterparts and _is_state_body(m.entity_id, gaz)]
     if facilities or state:
         subjects = [f.entity_id for f in facilities] or [state[0].entity_id]
+    elif topic and not (counterparts and cue and counterparts[0].start - sent.start < cue.start()):
+        subjects = [topic[0].entity_id]
     elif len(counterparts) >= 2 or (counterparts and phrases):
         # "X Trading, which signed a contract with Y": the first company is the party that contracts.
         subjects, counterparts = [counterparts[0].entity_id], counterparts[1:]
