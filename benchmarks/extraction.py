@@ -77,6 +77,8 @@ def _claim_record(claim, new_entities: dict) -> dict:
         rec["subject_name"] = new_entities[subj].caption
     if claim.object_id:
         rec["object"] = claim.object_id
+        if claim.object_id in new_entities:
+            rec["object_name"] = new_entities[claim.object_id].caption
     elif claim.value is not None:
         rec["value"] = claim.value
     if claim.quantity:
@@ -93,8 +95,13 @@ def _matches(gold: dict, rec: dict) -> bool:
         return False
     if gold["predicate"] != rec["predicate"]:
         return False
-    if "object" in gold and gold["object"] != rec.get("object"):
-        return False
+    if "object" in gold:
+        go = gold["object"]
+        if go.startswith("new:"):
+            if go[4:].casefold() not in (rec.get("object_name") or "").casefold():
+                return False
+        elif go != rec.get("object"):
+            return False
     if "value" in gold and (rec.get("value") or "").strip().casefold() != gold["value"].strip().casefold():
         return False
     if "quantity" in gold:

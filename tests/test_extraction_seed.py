@@ -332,3 +332,36 @@ def test_a_team_of_prisoners_is_a_work_unit_not_the_camp_population(gazetteer):
 def test_korean_negation_after_the_object(gazetteer):
     assert not {g for g in _got("요덕 관리소에서는 가발을 만들지 않는다.", gazetteer) if g[1] == "produces"}
     assert ("KP-KLS-015", "produces", "product-wigs") in _got("요덕 관리소에서는 가발을 만든다.", gazetteer)
+
+
+@pytest.mark.parametrize(
+    "sentence, quantity",
+    [
+        ("At Yodok concentration camp, a sewing brigade of sixty-five women stitches dolls.", (65, 65)),
+        ("At Yodok concentration camp, a work team of about forty convicts makes wigs.", (40, 40)),
+        ("At Yodok concentration camp, work teams of twenty to thirty prisoners make wigs.", (20, 30)),
+    ],
+)
+def test_numbers_written_in_words(gazetteer, sentence, quantity):
+    assert ("KP-KLS-015", "work_unit_size", quantity) in _got(sentence, gazetteer)
+
+
+def test_border_crossings_places_and_appositions(gazetteer):
+    got = _got("Eyelashes glued by convicts at the Chongori camp are carried over the border at Hoeryong.", gazetteer)
+    assert {("KP-KHS-012", "produces", "product-false-eyelashes"), ("KP-KHS-012", "exports_via", "Hoeryong")} <= got
+    assert not any(g[0] == "KP-KLS-022" for g in got)  # Hoeryong here is a crossing, not the Hoeryong camp
+    assert ("KP-KLS-025", "located_in", "Chongjin") in _got("Camp 25 in Chongjin makes sweater vests.", gazetteer)
+    got = _got("Quotas are set by the Corrections Bureau, a department of the Ministry of Social Security.", gazetteer)
+    assert ("org-kp-mss-corrections-bureau", "part_of", "org-kp-ministry-of-social-security") in got
+
+
+def test_korean_contract_partner_and_the_camp_two_sentences_back(gazetteer):
+    text = (
+        "북창 18호 관리소에서 수감자들이 인조속눈썹을 가공하고 있다. 소식통은 그렇게 말했다. "
+        "이 관리소는 지난해 평양의 대성무역회사와 임가공 계약을 맺었다."
+    )
+    claims = extract(text, "s", gazetteer)
+    names = {e.id: e.caption for e in claims.new_entities}
+    got = {(c.subject_id, c.predicate.value, names.get(c.object_id, c.object_id) or c.value) for c in claims.claims}
+    assert ("KP-KLS-018", "contracts_with", "대성무역회사") in got
+    assert any(p == "located_in" and v == "Pyongyang" for _, p, v in got)

@@ -392,7 +392,8 @@ _KYOHWASO_CUE = _rx(
 )
 _PRODUCE_CUE = _rx(
     r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
-    r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|작업|제조"
+    r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|glu(?:e|es|ed|ing)|stitch\w*|quotas?|"
+    r"materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|작업|제조"
 )
 _RECEIVE_CUE = _rx(
     r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|arriv\w*|brought in|trucked in|provided|"
@@ -432,9 +433,17 @@ _WORK_UNIT_CUE = _rx(r"work(?:ing)? teams?|work units?|work groups?|brigades?|�
 # "a team of 20 to 30 prisoners": a team right before the number is a work unit too.
 _TEAM_OF = re.compile(r"\b(?:teams?|squads?|crews?|units?|groups?)\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+|up to\s+)?$", re.I)
 _REVIEW_CUE = _rx(r"review\w*|evaluat\w*|assess\w*|deadline|총화|평가|검토|마감")
+_ONES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                                     "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+_NUMBER_WORD = (
+    r"(?:(?:" + "|".join(_TENS) + r")(?:[- ](?:" + "|".join(k for k in _ONES if k != "zero") + r"))?|"
+    + "|".join(sorted(_ONES, key=len, reverse=True)) + r")(?:\s+(?:hundred|thousand))?"
+)
 _QUANTITY = re.compile(
-    r"(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?)\s*(?:(?:-|–|—|~|to)\s*(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?)\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
-    r"(prisoners|inmates|people|persons|workers|women|men|detainees|명)(?![A-Za-z])",
+    r"(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|\b" + _NUMBER_WORD + r")\s*"
+    r"(?:(?:-|–|—|~|to)\s*(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|" + _NUMBER_WORD + r")\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
+    r"(prisoners|inmates|people|persons|workers|women|men|detainees|convicts|명)(?![A-Za-z])",
     re.I,
 )
 _MONTHS = {
@@ -457,7 +466,7 @@ _DEADLINE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-_UNIT_WORDS = {w: "prisoners" for w in ("inmates", "prisoners", "명", "women", "men", "detainees", "workers", "people", "persons")}
+_UNIT_WORDS = {w: "prisoners" for w in ("inmates", "prisoners", "명", "women", "men", "detainees", "workers", "people", "persons", "convicts")}
 
 # Names that look like a facility or a company, for proposing new entities.
 _NEW_FACILITY = re.compile(
@@ -468,8 +477,8 @@ _NEW_FACILITY = re.compile(
 _NEW_COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'’-]*\s+){1,5}?(?:Trading\s+(?:Company|Corporation|Co\.,?\s?Ltd\.?|Co\.)|Co\.,?\s?Ltd\.?|Company|"
     r"Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?|Products|Industries|Industrial|Enterprises?|"
-    r"Import\s+(?:and|&)\s+Export)(?![\w]))"
-    r"|(?<![가-힣])([가-힣]{2,8}(?:무역회사|무역))(?:이|가|은|는|을|를|의|와|과|에서|에|로|으로|측)?(?![가-힣])"
+    r"Import\s+(?:and|&)\s+Export)(?:,?\s+(?:Co\.,?\s?Ltd\.?|Co\.|Ltd\.?|Inc\.))?(?![\w]))"
+    r"|(?<![가-힣])([가-힣]{2,10}(?:무역회사|무역|유한공사|유한회사|상사))(?:이|가|은|는|을|를|의|와|과|에서|에|로|으로|측)?(?![가-힣])"
 )
 _NEW_SUBUNIT = re.compile(r"\b(?:the\s+)?([a-z]+)\s+(department|division|section|office)\s+of\s+(?:the\s+)?$", re.I)
 _KO_NOT_PLACES = {"일반", "모든", "각", "해당", "다른", "여러", "이", "그", "여성", "남성", "지방", "전국", "중앙", "일부", "대부분", "이번", "인근", "북한", "국내", "도내"}
@@ -514,6 +523,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
     out = _Claims(source_id)
     new_entities: dict[str, Entity] = {}
     previous_facilities: list[Mention] = []
+    last_facilities: list[Mention] = []  # of the last sentence that named or referred to any
     previous_companies: list[Mention] = []
     named_so_far: dict[str, Mention] = {}  # facilities the report has named (not just referred to) so far
     previous_end = 0
@@ -523,6 +533,9 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         products = [m for m in sent.mentions if m.kind == EntityKind.PRODUCT and m.entity_id]
         new_facs = _new_facilities(text, sent, sent.mentions, new_entities, source_id)
         facilities = sorted(facilities + new_facs, key=lambda m: m.start)
+        # "carried over the border at Hoeryong": a crossing point, not the Hoeryong camp
+        crossings = [(sent.start + r.start(r.lastindex), sent.start + r.end(r.lastindex)) for r in _BORDER_ROUTE.finditer(sent.text)]
+        facilities = [f for f in facilities if not any(a <= f.start and f.end <= b for a, b in crossings)]
         for f in facilities:
             named_so_far.setdefault(f.entity_id, f)
         implicit: list[Mention] = []
@@ -530,11 +543,12 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         if not facilities:
             # "The camp" opening a paragraph still means the camp just named: news runs a
             # sentence or two per paragraph. Only the unspoken subject stays within one.
-            facilities = _coreference(sent, previous_facilities, gazetteer, new_entities)
+            facilities = _coreference(sent, last_facilities, gazetteer, new_entities)
             if not facilities and same_paragraph:
                 implicit = _implicit_receiver(text, sent, previous_facilities, products, gazetteer, new_entities)
         topic = [] if facilities or implicit else _topic(sent, named_so_far, gazetteer, new_entities)
         previous_facilities = facilities
+        last_facilities = facilities or last_facilities
         new_orgs = _new_companies(text, sent, sent.mentions, new_entities, source_id)
         companies = sorted(
             [o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)], key=lambda m: m.start
@@ -826,13 +840,15 @@ def _part_of_pairs(text: str, raw: list[Mention]) -> list[tuple[Mention, Mention
     pairs = []
     for i, a in enumerate(orgs):
         for b in orgs[i + 1 :]:
-            if b.start > a.end + 12:
+            if b.start > a.end + 40:
                 break  # the two names must be next to each other
             if a.candidates == b.candidates or b.start < a.end:
                 continue
             gap = text[a.end : b.start]
             if re.fullmatch(r"\s+of\s+(?:the\s+)?", gap, re.I):
                 pairs.append((a, b))
+            elif re.fullmatch(r",\s+(?:a|an|the)\s+(?:department|division|unit|arm|branch|bureau|body|office|section)\s+(?:of|under|within)\s+(?:the\s+)?", gap, re.I):
+                pairs.append((a, b))  # "the Corrections Bureau, a department of the Ministry"
             elif (
                 _HANGUL.search(text[a.start : a.end])
                 and re.fullmatch(r"\s*(?:산하\s*|의\s*)?", gap)
@@ -911,24 +927,24 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
 
 
 _BORDER_ROUTE = re.compile(
-    r"\b(?:to|via|through|from|(?:buyers?|traders?|customers?|clients?|wholesalers?) in)\s+"
-    r"(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin)\b"
-    r"|(단둥|단동|훈춘|린장|신의주|나선|남포|청진)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
+    r"\b(?:to|via|through|from|(?:buyers?|traders?|customers?|clients?|wholesalers?) in|(?:border|river|frontier) at)\s+"
+    r"(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin|Hoeryong|Manpo|Hyesan|Namyang|Onsong|Musan|Sakju)\b"
+    r"|(단둥|단동|훈춘|린장|신의주|나선|남포|청진|회령|만포|혜산|남양|온성|무산)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
 )
 # Claims carry the English form of a place, whatever the script of the report.
-_PLACE_EN = {"단둥": "Dandong", "단동": "Dandong", "훈춘": "Hunchun", "린장": "Linjiang", "신의주": "Sinuiju", "나선": "Rason",
+_PLACE_EN = {"회령": "Hoeryong", "만포": "Manpo", "혜산": "Hyesan", "남양": "Namyang", "온성": "Onsong", "무산": "Musan", "평양": "Pyongyang","단둥": "Dandong", "단동": "Dandong", "훈춘": "Hunchun", "린장": "Linjiang", "신의주": "Sinuiju", "나선": "Rason",
              "남포": "Nampo", "청진": "Chongjin", "투먼": "Tumen", "도문": "Tumen", "선양": "Shenyang", "심양": "Shenyang",
              "옌지": "Yanji", "연길": "Yanji", "지안": "Ji'an", "집안": "Ji'an"}
 _CHINESE_SIDE = {"Dandong", "Hunchun", "Linjiang", "Ji'an", "Jian", "Tumen"}
 _CHINA_CITIES = r"Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Shenyang|Yanji|Qingdao|Dalian|Changchun|Jilin|Pingdu|Xuchang|Yiwu|Guangzhou"
 # "Jilin Huaxin Beauty Products, a company in the border city of Hunchun": where a company is.
 _COMPANY_PLACE_AFTER = re.compile(
-    r",?\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|trader|supplier|packager|wholesaler|manufacturer|exporter|importer)"
-    r"\s+(?:based\s+|located\s+)?in\s+(?:the\s+)?(?:(?:Chinese\s+)?(?:border\s+)?city\s+of\s+)?(" + _CHINA_CITIES + r")\b",
+    r",?\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|trader|supplier|packager|wholesaler|manufacturer|exporter|importer)\s+)?"
+    r"(?:based\s+|located\s+|headquartered\s+)?in\s+(?:the\s+)?(?:(?:Chinese\s+)?(?:border\s+)?city\s+of\s+)?(" + _CHINA_CITIES + r"|Pyongyang)\b",
     re.I,
 )
 _COMPANY_PLACE_BEFORE = re.compile(
-    r"\b(" + _CHINA_CITIES + r")-based\s+(?:company\s+|firm\s+)?$|(단둥|단동|훈춘|선양|심양|옌지|연길|도문|투먼)(?:의|에 있는|소재)\s*$"
+    r"\b(" + _CHINA_CITIES + r")-based\s+(?:company\s+|firm\s+)?$|(단둥|단동|훈춘|선양|심양|옌지|연길|도문|투먼|평양)시?(?:의|에 있는|소재)\s*$"
 )
 _SUPPLY_CUE = _rx(
     r"suppl(?:y|ies|ied|ying)|provid\w*|deliver\w*|sent by|shipped (?:in )?(?:from \w+ )?by|sourced from|brought in by|"
@@ -1060,7 +1076,15 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
 
 
 def _number(written: str) -> float:
-    """ "3,000" and the Korean "4천" (4,000), "1만5천" (15,000)."""
+    """ "3,000", "sixty-five", "two hundred", and the Korean "4천" (4,000), "1만5천" (15,000)."""
+    words = written.casefold().replace("-", " ").split()
+    if words and words[0] in _ONES or words and words[0] in _TENS:
+        n = sum(_TENS.get(w, 0) + _ONES.get(w, 0) for w in words if w not in ("hundred", "thousand"))
+        if "hundred" in words:
+            n *= 100
+        if "thousand" in words:
+            n *= 1000
+        return float(n)
     written = written.replace(",", "").replace(" ", "")
     m = re.fullmatch(r"(\d+)(?:만(?:(\d+)천)?|(천))?", written)
     if not m:
@@ -1127,6 +1151,11 @@ def _deadlines(sent, facilities, orgs, parents, general_subject, out: _Claims, r
         )
 
 
+def _is_partner(text: str, m: Mention) -> bool:
+    """ "대성무역회사와 … 계약": a company joined by 와/과 to the contract is its other party."""
+    return bool(re.match(r"(?:와|과|하고|이랑)\s", text[m.end : m.end + 4]))
+
+
 def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Claims, gaz, topic=()) -> None:
     cue = _CONTRACT_CUE.search(sent.text)
     if not cue:
@@ -1146,7 +1175,7 @@ def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Cla
     state = [m for m in orgs if m not in counterparts and _is_state_body(m.entity_id, gaz)]
     if facilities or state:
         subjects = [f.entity_id for f in facilities] or [state[0].entity_id]
-    elif topic and not (counterparts and cue and counterparts[0].start - sent.start < cue.start()):
+    elif topic and not (counterparts and cue and counterparts[0].start - sent.start < cue.start() and not _is_partner(text, counterparts[0])):
         subjects = [topic[0].entity_id]
     elif len(counterparts) >= 2 or (counterparts and phrases):
         # "X Trading, which signed a contract with Y": the first company is the party that contracts.
@@ -1178,15 +1207,25 @@ _PROVINCE_AFTER = re.compile(
 _PROVINCE_BEFORE = re.compile(r"(함경북도|함경남도|평안북도|평안남도|황해북도|황해남도|강원도|자강도|량강도|양강도)\s*$")
 
 
+_NK_CITY_AFTER = re.compile(
+    r"(?:\s+(?:labou?r|prison|prisoner|political|concentration|internment|re-?education|correctional))*(?:\s+(?:camp|prison))?"
+    r",?\s+(?:in|near|outside|on the outskirts of)\s+(Chongjin|Hamhung|Hoeryong|Pyongyang|Sinuiju|Hyesan|Kimchaek|Wonsan|Nampo|"
+    r"Sariwon|Kanggye|Tanchon|Onsong|Musan|Kaechon|Pukchang|Yodok|Hwasong|Chongori|Kangdong|Sunchon|Anju|Kilju)\b"
+)
+
+
 def _locations(text, sent: _Sentence, facilities, out: _Claims) -> None:
     """ "the camp in Hwasong, North Hamgyong Province" and "함경북도 화성": where a facility is."""
-    for f in {x.entity_id: x for x in facilities}.values():
+    for f in facilities:  # every mention: "Camp 25 in Chongjin" may name the camp twice
         after = _PROVINCE_AFTER.match(text, f.end, sent.end)
         before = _PROVINCE_BEFORE.search(text, sent.start, f.start)
+        city = _NK_CITY_AFTER.match(text, f.end, sent.end)
         if after:
             value = after.group(1) + " Province"
         elif before:
             value = before.group(1)
+        elif city:
+            value = city.group(1)
         else:
             continue
         out.add(sent, f.entity_id, Predicate.LOCATED_IN, value=" ".join(value.split()), confidence=min(0.6, f.confidence), note=f.note)
