@@ -312,6 +312,7 @@ def test_korean_thousands_and_ten_thousands(gazetteer, written, number):
     [
         "Inmates at Kaechon prison camp make wigs. Each camp generally receives fabric from China.",  # general
         "Inmates at Kaechon prison camp make wigs. No materials arrived this year.",  # negated
+        "Inmates at Kaechon prison camp make wigs. Import of materials was suspended for two years.",  # suspended
         "Kaechon prison camp and Hwasong camp make wigs. Materials arrive every month.",  # which camp?
         "Kaechon prison camp makes wigs. Hwasong camp makes dolls.\n\nMaterials arrive every month.",  # two camps, new paragraph
         "Inmates at Kaechon prison camp make wigs. Dolls are made from the materials.",  # no arrival

@@ -410,7 +410,7 @@ _INPUT_WORDS = {"hair": "product-hair"}
 _INPUT_WORD = re.compile(r"\b(hair)\b(?![- ](?:clips?|bands?|pins?|ties?|dryers?|accessor|products?|salons?|styl))", re.I)
 _OTHER_INPUTS = re.compile(r"\b(fabrics?|cloth|textiles)\b|(원단|천)(?=[을를이가은는과와도]|\s)", re.I)
 _GENERIC_INPUTS = re.compile(r"\b(raw materials|materials)\b|(원자재|원료|자재)", re.I)
-_NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|didn't|did not|않|못|중단")
+_NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|suspend\w*|banned|prohibited|blocked|didn't|did not|않|못|중단|중지|금지")
 _INSPECT_CUE = _rx(
     r"visit\w*|inspect\w*|check(?:ing|ed|s)? on|supervis\w*|audit\w*|점검|검열|시찰|방문|감독|검사"
 )
