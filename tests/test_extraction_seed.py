@@ -366,3 +366,22 @@ def test_korean_contract_partner_and_the_camp_two_sentences_back(gazetteer):
     got = {(c.subject_id, c.predicate.value, names.get(c.object_id, c.object_id) or c.value) for c in claims.claims}
     assert ("KP-KLS-018", "contracts_with", "대성무역회사") in got
     assert any(p == "located_in" and v == "Pyongyang" for _, p, v in got)
+
+
+def test_statements_about_every_camp_and_doubt_give_no_claim(gazetteer):
+    text = (
+        "The Corrections Bureau runs the camps. Researchers say that every prison camp in the country now takes on "
+        "contract work for foreign buyers."
+    )
+    assert not {g for g in _got(text, gazetteer) if g[1] == "contracts_with"}
+    got = _got("Pukchang concentration camp: we found no sign of garment production, and reports of knitted caps there "
+               "appear to be mistaken.", gazetteer)
+    assert not {g for g in got if g[1] == "produces"}
+
+
+def test_a_team_in_a_sentence_naming_the_bureau_is_not_the_bureaus(gazetteer):
+    text = ("She spent two years at Chongori prison camp. Her work team numbered about forty women, and officials from "
+            "the Corrections Bureau came twice a year to check the counts.")
+    got = _got(text, gazetteer)
+    assert ("KP-KHS-012", "work_unit_size", (40, 40)) in got
+    assert not any(g[0] == "org-kp-mss-corrections-bureau" and g[1] == "work_unit_size" for g in got)

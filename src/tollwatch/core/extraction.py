@@ -410,7 +410,12 @@ _INPUT_WORDS = {"hair": "product-hair"}
 _INPUT_WORD = re.compile(r"\b(hair)\b(?![- ](?:clips?|bands?|pins?|ties?|dryers?|accessor|products?|salons?|styl))", re.I)
 _OTHER_INPUTS = re.compile(r"\b(fabrics?|cloth|textiles)\b|(원단|천)(?=[을를이가은는과와도]|\s)", re.I)
 _GENERIC_INPUTS = re.compile(r"\b(raw materials|materials)\b|(원자재|원료|자재)", re.I)
-_NEGATION = _rx(r"not|no longer|never|stopped|halted|ceased|suspend\w*|banned|prohibited|blocked|didn't|did not|않|못|중단|중지|금지")
+_NEGATION = _rx(
+    r"not|no longer|never|stopped|halted|ceased|suspend\w*|banned|prohibited|blocked|didn't|did not|"
+    r"no (?:sign|evidence|indication|trace)|mistaken|unfounded|untrue|denied|denies|않|못|중단|중지|금지|없"
+)
+# "every prison camp in the country takes on contract work": the camp system, with no party to name
+_EVERY_CAMP = _rx(r"(?:every|all|each|any)\s+(?:[\w-]+\s+){0,2}?camps?|모든\s?(?:교화소|관리소)|각\s?(?:교화소|관리소)")
 _INSPECT_CUE = _rx(
     r"visit\w*|inspect\w*|check(?:ing|ed|s)? on|supervis\w*|audit\w*|점검|검열|시찰|방문|감독|검사"
 )
@@ -577,6 +582,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
 _COREF = re.compile(
     r"\b(?:the|this|that|the same)\s+(?:camp|prison|kyohwaso|facility|labou?r camp|prison camp)\b(?!s)"
     r"|\b(?:prisoners|inmates|detainees|workers|women|men)\s+there\b"
+    r"|\b(?:her|his|their|our|my)\s+(?:work\s+)?(?:team|unit|brigade|workshop)\b"
     r"|(?:이|해당|그|같은)\s?(?:교화소|수용소|관리소|단련대|시설)|이곳|그곳",
     re.I,
 )
@@ -1107,7 +1113,9 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz,
                 for f in {x.entity_id: x for x in facilities or topic}.values():
                     conf = 0.7 if facilities else f.confidence
                     out.add(sent, f.entity_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=conf, note=f.note)
-            elif general_subject:
+            elif general_subject and _GENERAL_CUE.search(sent.text):
+                # only a statement about the camp system goes to the body running it; a team
+                # in a sentence that merely mentions the bureau is not the bureau's
                 out.add(
                     sent,
                     general_subject,
@@ -1185,6 +1193,8 @@ def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Cla
     if not counterparts and not phrases:
         return
     general = not facilities and not state and subjects == [general_subject]
+    if general and _EVERY_CAMP.search(sent.text):
+        return
     for subj in dict.fromkeys(subjects):
         for c in counterparts:
             out.add(sent, subj, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=0.6, note="toll manufacturing")
