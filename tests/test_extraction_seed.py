@@ -385,3 +385,41 @@ def test_a_team_in_a_sentence_naming_the_bureau_is_not_the_bureaus(gazetteer):
     got = _got(text, gazetteer)
     assert ("KP-KHS-012", "work_unit_size", (40, 40)) in got
     assert not any(g[0] == "org-kp-mss-corrections-bureau" and g[1] == "work_unit_size" for g in got)
+
+
+def test_the_chain_past_the_camp(gazetteer):
+    text = (
+        "Kaechon prison camp makes wigs for Sinhwa Trading Company, a Pyongyang-based exporter. "
+        "Sinhwa moved the wigs out through Sinuiju. "
+        "Sinhwa's buyer was Dandong Meilong Hair Products Co., Ltd., which repacks them. "
+        "Meilong in turn sold them to Glamour Hair B.V., a beauty wholesaler in Rotterdam. "
+        "Bestwig LLC bought lashes from Dandong Meilong Hair Products Co., Ltd. last year."
+    )
+    result = extract(text, "s", gazetteer)
+    names = {e.id: e.caption for e in result.new_entities}
+    got = {(names.get(c.subject_id, c.subject_id), c.predicate.value, names.get(c.object_id, c.object_id) or c.value) for c in result.claims}
+    sinhwa, meilong = "Sinhwa Trading Company", "Dandong Meilong Hair Products Co., Ltd."
+    assert {
+        ("KP-KHS-001", "contracts_with", sinhwa),
+        (sinhwa, "located_in", "Pyongyang"),
+        (sinhwa, "exports_via", "Sinuiju"),  # "Sinhwa" alone: short for the company named before
+        (sinhwa, "supplies", meilong),
+        (meilong, "supplies", "Glamour Hair B.V."),
+        ("Glamour Hair B.V.", "located_in", "Rotterdam"),
+        (meilong, "supplies", "Bestwig LLC"),
+    } <= got
+    assert not any(p == "located_in" and v and v[0].islower() for _, p, v in got)
+    assert not any(p == "receives_input" for _, p, _ in got)  # the Hair in a company's name is not an input
+    assert not any(p == "exports_via" and v == "Dandong" for _, p, v in got)  # "to Dandong Meilong" is a name
+
+
+def test_short_names_shared_by_two_companies_are_not_used(gazetteer):
+    text = ("Sinhwa Trading Company and Sinhwa Textiles Ltd both work with Kaechon prison camp. "
+            "Sinhwa moved the wigs out through Sinuiju.")
+    got = _got(text, gazetteer)
+    assert not any(p == "exports_via" and subj.startswith("org-") for subj, p, _ in got)
+
+
+def test_korean_native_numbers(gazetteer):
+    got = _got("요덕 관리소의 작업반은 마흔다섯 명이고, 화성 관리소 작업반은 서른 명이다.", gazetteer)
+    assert ("KP-KLS-015", "work_unit_size", (45, 45)) in got

@@ -392,7 +392,7 @@ _KYOHWASO_CUE = _rx(
 )
 _PRODUCE_CUE = _rx(
     r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
-    r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|glu(?:e|es|ed|ing)|stitch\w*|quotas?|"
+    r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|glu(?:e|es|ed|ing)|stitch\w*|knott\w*|tying|tied|weav\w*|into|quotas?|"
     r"materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|작업|제조"
 )
 _RECEIVE_CUE = _rx(
@@ -441,12 +441,19 @@ _REVIEW_CUE = _rx(r"review\w*|evaluat\w*|assess\w*|deadline|총화|평가|검토
 _ONES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                                      "fifteen sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+_KO_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80, "아흔": 90}
+_KO_ONES = {"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+# Korean counts people in native numbers: "서른 명" (30), "마흔다섯 명" (45)
+_KO_NUMBER_WORD = (
+    r"(?<![가-힣])(?:(?:" + "|".join(_KO_TENS) + r")(?:" + "|".join(sorted(_KO_ONES, key=len, reverse=True)) + r")?|"
+    + "|".join(sorted(_KO_ONES, key=len, reverse=True)) + r")(?=\s?명)"
+)
 _NUMBER_WORD = (
     r"(?:(?:" + "|".join(_TENS) + r")(?:[- ](?:" + "|".join(k for k in _ONES if k != "zero") + r"))?|"
     + "|".join(sorted(_ONES, key=len, reverse=True)) + r")(?:\s+(?:hundred|thousand))?"
 )
 _QUANTITY = re.compile(
-    r"(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|\b" + _NUMBER_WORD + r")\s*"
+    r"(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|\b" + _NUMBER_WORD + r"|" + _KO_NUMBER_WORD + r")\s*"
     r"(?:(?:-|–|—|~|to)\s*(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|" + _NUMBER_WORD + r")\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
     r"(prisoners|inmates|people|persons|workers|women|men|detainees|convicts|명)(?![A-Za-z])",
     re.I,
@@ -481,8 +488,9 @@ _NEW_FACILITY = re.compile(
 )
 _NEW_COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'’-]*\s+){1,5}?(?:Trading\s+(?:Company|Corporation|Co\.,?\s?Ltd\.?|Co\.)|Co\.,?\s?Ltd\.?|Company|"
-    r"Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?|Products|Industries|Industrial|Enterprises?|"
-    r"Import\s+(?:and|&)\s+Export)(?:,?\s+(?:Co\.,?\s?Ltd\.?|Co\.|Ltd\.?|Inc\.))?(?![\w]))"
+    r"Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?|Limited|Products|Industries|Industrial|Enterprises?|"
+    r"(?:Handi)?[Cc]rafts|Import\s+(?:and|&)\s+Export|B\.V\.|GmbH|LLC|Inc\.|S\.A\.|S\.r\.l\.|AG)"
+    r"(?:,?\s+(?:Co\.,?\s?Ltd\.?|Co\.|Ltd\.?|Inc\.|B\.V\.|GmbH|LLC))?(?![\w]))"
     r"|(?<![가-힣])([가-힣]{2,10}(?:무역회사|무역|유한공사|유한회사|상사))(?:이|가|은|는|을|를|의|와|과|에서|에|로|으로|측)?(?![가-힣])"
 )
 _NEW_SUBUNIT = re.compile(r"\b(?:the\s+)?([a-z]+)\s+(department|division|section|office)\s+of\s+(?:the\s+)?$", re.I)
@@ -530,6 +538,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
     previous_facilities: list[Mention] = []
     last_facilities: list[Mention] = []  # of the last sentence that named or referred to any
     previous_companies: list[Mention] = []
+    short_names: dict[str, str] = {}  # "Ryongsong" → the company first named "Ryongsong Export Company"
     named_so_far: dict[str, Mention] = {}  # facilities the report has named (not just referred to) so far
     previous_end = 0
     for sent in sents:
@@ -555,9 +564,14 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         previous_facilities = facilities
         last_facilities = facilities or last_facilities
         new_orgs = _new_companies(text, sent, sent.mentions, new_entities, source_id)
+        new_orgs += _short_names(text, sent, sent.mentions + new_orgs, short_names)
+        for c in [o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)]:
+            _learn_short_name(text[c.start : c.end], c.entity_id, short_names)
         companies = sorted(
             [o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)], key=lambda m: m.start
         )
+        # "Dandong Meilong Hair Products Co.": the hair in a company's name is not a product
+        products = [p for p in products if not any(c.start <= p.start and p.end <= c.end for c in new_orgs)]
         if not companies:
             companies = _company_coreference(sent, previous_companies, gazetteer, new_entities)
         previous_companies, previous_end = companies, sent.end
@@ -574,6 +588,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         _inputs(text, sent, facilities or implicit or topic, products, gazetteer, out)
         _supplies(text, sent, companies, products, gazetteer, out)
         _company_places(text, sent, companies, out)
+        _company_links(text, sent, companies, out)
     result.claims = out.claims
     result.new_entities = list(new_entities.values())
     return result
@@ -668,6 +683,8 @@ def _input_mentions(text: str, sent: _Sentence, products, gaz: Gazetteer) -> lis
     covered = [(p.start, p.end) for p in products]
     for m in _INPUT_WORD.finditer(sent.text):
         pos = sent.start + m.start()
+        if m.group(1)[0].isupper() and m.start() > 0:
+            continue  # "Glamour Hair B.V.": part of a name
         if not any(a <= pos < b for a, b in covered):
             found.append((pos, _INPUT_WORDS[m.group(1).casefold()], None))
     found += [(sent.start + m.start(), None, (m.group(1) or m.group(2)).casefold()) for m in _OTHER_INPUTS.finditer(sent.text)]
@@ -935,6 +952,7 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
 _BORDER_ROUTE = re.compile(
     r"\b(?:to|via|through|from|(?:buyers?|traders?|customers?|clients?|wholesalers?) in|(?:border|river|frontier) at)\s+"
     r"(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin|Hoeryong|Manpo|Hyesan|Namyang|Onsong|Musan|Sakju)\b"
+    r"(?!\s+[A-Z][a-z])"  # "to Dandong Meilong Hair Products": the city opens a company's name
     r"|(단둥|단동|훈춘|린장|신의주|나선|남포|청진|회령|만포|혜산|남양|온성|무산)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
 )
 # Claims carry the English form of a place, whatever the script of the report.
@@ -944,9 +962,12 @@ _PLACE_EN = {"회령": "Hoeryong", "만포": "Manpo", "혜산": "Hyesan", "남�
 _CHINESE_SIDE = {"Dandong", "Hunchun", "Linjiang", "Ji'an", "Jian", "Tumen"}
 _CHINA_CITIES = r"Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Shenyang|Yanji|Qingdao|Dalian|Changchun|Jilin|Pingdu|Xuchang|Yiwu|Guangzhou"
 # "Jilin Huaxin Beauty Products, a company in the border city of Hunchun": where a company is.
+_CITY_WORD = r"(?-i:[A-Z][a-z]{3,})(?!\s+(?:Korea|Province|China))"  # a capitalised place name, case kept
 _COMPANY_PLACE_AFTER = re.compile(
-    r",?\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|trader|supplier|packager|wholesaler|manufacturer|exporter|importer)\s+)?"
-    r"(?:based\s+|located\s+|headquartered\s+)?in\s+(?:the\s+)?(?:(?:Chinese\s+)?(?:border\s+)?city\s+of\s+)?(" + _CHINA_CITIES + r"|Pyongyang)\b",
+    r",?\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|trader|supplier|packager|wholesaler|manufacturer|exporter|importer|processor)\s+)?"
+    r"(?:based\s+|located\s+|headquartered\s+)?in\s+(?:the\s+)?(?:(?:Chinese\s+)?(?:border\s+)?city\s+of\s+)?(" + _CHINA_CITIES + r"|Pyongyang|" + _CITY_WORD + r")\b"
+    r"|,?\s+(?:an?|the)\s+(" + _CHINA_CITIES + r"|Pyongyang|" + _CITY_WORD + r")(?:-based\b|\s+(?:[\w-]+\s+){0,2}?(?:company|firm|house|trader|exporter|importer|wholesaler|processor|manufacturer)\b)"
+    r"|,?\s+(?:an?\s+(?:[\w-]+\s+){0,4}?)?(?:based|headquartered|registered)\s+in\s+(" + _CITY_WORD + r")\b",
     re.I,
 )
 _COMPANY_PLACE_BEFORE = re.compile(
@@ -957,7 +978,7 @@ _SUPPLY_CUE = _rx(
     r"대주|대고|대준|공급|보내"
 )
 _EXPORT_CUE = _rx(
-    r"shipp\w*|export\w*|sent|sold|sells?|selling|smuggl\w*|transport\w*|truck(?:ed|s|ing)|taken|carri\w*|collected|"
+    r"shipp\w*|export\w*|sent|sold|sells?|selling|smuggl\w*|transport\w*|truck(?:ed|s|ing)|taken|carri\w*|collected|mov(?:ed|es|ing)|"
     r"수출|보냈|반출|운송|넘어가|넘어간|건너"
 )
 # "produced gloves": goods the catalogue does not list, kept as a literal for a person to judge.
@@ -1009,17 +1030,81 @@ def _supplies(text, sent: _Sentence, companies, products, gaz: Gazetteer, out: _
         out.add(sent, c.entity_id, Predicate.SUPPLIES, obj=obj, value=value, confidence=conf, note=c.note)
 
 
+_SELL_TO = re.compile(
+    r"\b(?:sells?|sold|selling|ships?|shipped|shipping|suppl(?:y|ies|ied|ying)|deliver(?:s|ed|ing)?|export(?:s|ed|ing)?|"
+    r"pass(?:es|ed)|hand(?:s|ed)|re-?sells?|re-?sold|forward(?:s|ed)?)\b[^.;]{0,80}?\bto\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?$",
+    re.I,
+)
+_BUY_FROM = re.compile(
+    r"\b(?:buys?|bought|purchas(?:es|ed|ing)|imports?|imported|sources?|sourced|orders?|ordered)\b[^.;]{0,80}?\bfrom\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?$",
+    re.I,
+)
+
+
+def _company_links(text, sent: _Sentence, companies, out: _Claims) -> None:
+    """The chain past the camp: "A sells the wigs to B" and "B buys them from A" say A supplies B."""
+    ordered = sorted({c.entity_id: c for c in companies}.values(), key=lambda m: m.start)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            gap = text[a.end : b.start]
+            if len(gap) > 120 or re.search(r"[.;]", gap) or _NEGATION.search(gap):
+                continue
+            if re.fullmatch(r"'s\s+(?:main\s+|sole\s+|chief\s+|only\s+)?(?:buyer|customer|client)s?\s+(?:was|is|were|are)\s+", gap, re.I):
+                out.add(sent, a.entity_id, Predicate.SUPPLIES, obj=b.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="its buyer")
+            elif re.fullmatch(r"'s\s+(?:main\s+|sole\s+|chief\s+|only\s+)?suppliers?\s+(?:was|is|were|are)\s+", gap, re.I):
+                out.add(sent, b.entity_id, Predicate.SUPPLIES, obj=a.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="its supplier")
+            elif _SELL_TO.search(gap):
+                out.add(sent, a.entity_id, Predicate.SUPPLIES, obj=b.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="sold on")
+            elif _BUY_FROM.search(gap):
+                out.add(sent, b.entity_id, Predicate.SUPPLIES, obj=a.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="bought from")
+
+
 def _company_places(text, sent: _Sentence, companies, out: _Claims) -> None:
     for c in {x.entity_id: x for x in companies}.values():
         after = _COMPANY_PLACE_AFTER.match(text, c.end, sent.end)
         before = _COMPANY_PLACE_BEFORE.search(text, sent.start, c.start)
         if after:
-            place = after.group(1)
+            place = after.group(1) or after.group(2) or after.group(3)
         elif before:
             place = before.group(1) or _PLACE_EN.get(before.group(2), before.group(2))
         else:
             continue
         out.add(sent, c.entity_id, Predicate.LOCATED_IN, value=place, confidence=min(0.6, c.confidence), note=c.note)
+
+
+_NOT_SHORT = {"dandong", "hunchun", "shenyang", "yanji", "jilin", "korea", "korean", "china", "chinese", "north", "south",
+              "pyongyang", "the", "new", "general", "international", "golden", "great", "first", "trading", "hair",
+              "beauty", "sinuiju", "rason", "liaoning", "shandong", "qingdao", "hong", "asia", "global", "united"}
+
+
+def _learn_short_name(full: str, entity_id: str, short_names: dict[str, str]) -> None:
+    """News names a company in full once, then by its distinctive word: "Ryongsong", "Huayang".
+    A word two companies share is dropped: it no longer says which one is meant."""
+    words = [w for w in re.findall(r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?", full)]
+    for i, w in enumerate(words[:3]):
+        if w.casefold() in _NOT_SHORT or len(w) < 4:
+            continue
+        key = w if i == 0 or words[i - 1].casefold() in _NOT_SHORT else None
+        if key is None:
+            break
+        if short_names.get(key, entity_id) != entity_id:
+            short_names[key] = ""  # ambiguous
+        else:
+            short_names[key] = entity_id
+        break
+
+
+def _short_names(text: str, sent: _Sentence, taken: list[Mention], short_names: dict[str, str]) -> list[Mention]:
+    found = []
+    for key, eid in short_names.items():
+        if not eid:
+            continue
+        for m in re.finditer(r"\b" + re.escape(key) + r"\b(?:'s)?", sent.text):
+            s, e = sent.start + m.start(), sent.start + m.start() + len(key)
+            if any(t.start < e and s < t.end for t in taken + found):
+                continue
+            found.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, f"'{key}' short for the company named before", 0.55))
+    return found
 
 
 _COMPANY_COREF = re.compile(r"\b(?:the|this|that)\s+(?:trading\s+)?(?:company|firm|trader|supplier)\b(?!s)|(?:이|그|해당)\s?(?:회사|업체|무역회사)", re.I)
@@ -1083,6 +1168,10 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
 
 def _number(written: str) -> float:
     """ "3,000", "sixty-five", "two hundred", and the Korean "4천" (4,000), "1만5천" (15,000)."""
+    if written and written[0] in "열스서마쉰예일여아한하두둘세셋네넷다":
+        tens = next((v for k, v in _KO_TENS.items() if written.startswith(k)), 0)
+        rest = written[len(next((k for k in _KO_TENS if written.startswith(k)), "")) :]
+        return float(tens + _KO_ONES.get(rest, 0))
     words = written.casefold().replace("-", " ").split()
     if words and words[0] in _ONES or words and words[0] in _TENS:
         n = sum(_TENS.get(w, 0) + _ONES.get(w, 0) for w in words if w not in ("hundred", "thousand"))
@@ -1159,6 +1248,9 @@ def _deadlines(sent, facilities, orgs, parents, general_subject, out: _Claims, r
         )
 
 
+_FOR_COMPANY = re.compile(r"\bfor\s+(?:the\s+)?$", re.I)
+
+
 def _is_partner(text: str, m: Mention) -> bool:
     """ "대성무역회사와 … 계약": a company joined by 와/과 to the contract is its other party."""
     return bool(re.match(r"(?:와|과|하고|이랑)\s", text[m.end : m.end + 4]))
@@ -1166,6 +1258,12 @@ def _is_partner(text: str, m: Mention) -> bool:
 
 def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Claims, gaz, topic=()) -> None:
     cue = _CONTRACT_CUE.search(sent.text)
+    if not cue and facilities and _PRODUCE_CUE.search(sent.text):
+        # "Kaechon makes wigs for Sinhwa Trading Company": work done on a named company's order
+        for c in orgs:
+            if not _is_state_body(c.entity_id, gaz) and _FOR_COMPANY.search(text[max(sent.start, c.start - 10) : c.start]):
+                for f in {x.entity_id: x for x in facilities}.values():
+                    out.add(sent, f.entity_id, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=min(0.6, f.confidence), note="work done on the company's order")
     if not cue:
         # "made caps for a Chinese buyer": work done on a foreign order
         if not facilities or not _COMMISSION.search(sent.text):
@@ -1298,7 +1396,7 @@ def _new_companies(text, sent: _Sentence, chosen: list[Mention], new_entities, s
         e = s + len(name)
         if text[s:e] != name:
             continue
-        if any(c.start < e and c.end > s for c in chosen):
+        if any(c.start < e and c.end > s and c.kind in (EntityKind.ORGANIZATION, EntityKind.FACILITY) for c in chosen):
             continue
         eid = "org-new-" + _id_fragment(name)
         if eid not in new_entities:

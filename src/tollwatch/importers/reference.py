@@ -57,7 +57,7 @@ def manifest() -> dict:
 
 
 # Bump when the way bundled data becomes entities and claims changes, so stores reload it.
-LOADER_VERSION = "5"  # 5: the article index is re-read by the extractor of 2026-11-29
+LOADER_VERSION = "6"  # 6: the article index is re-read by the extractor of 2026-11-29 (company chain)
 
 
 def manifest_digest() -> str:
