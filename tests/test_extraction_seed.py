@@ -423,3 +423,47 @@ def test_short_names_shared_by_two_companies_are_not_used(gazetteer):
 def test_korean_native_numbers(gazetteer):
     got = _got("요덕 관리소의 작업반은 마흔다섯 명이고, 화성 관리소 작업반은 서른 명이다.", gazetteer)
     assert ("KP-KLS-015", "work_unit_size", (45, 45)) in got
+
+
+def test_fourth_pass_english(gazetteer):
+    got = _got(
+        "Women at Chongori prison camp make wigs. Every team in the braiding hall has between 40 and 60 women. "
+        "The finished hairpieces travel by truck to Sinuiju and cross the river to Dandong.",
+        gazetteer,
+    )
+    assert {("KP-KHS-012", "work_unit_size", (40, 60)), ("KP-KHS-012", "exports_via", "Sinuiju"),
+            ("KP-KHS-012", "exports_via", "Dandong")} <= got
+    got = _got("Kangdong prison camp has not taken wig orders since 2019 and now makes only knitted caps.", gazetteer)
+    assert ("KP-KHS-004", "produces", "product-knitted-caps") in got
+    assert ("KP-KHS-004", "produces", "product-wigs") not in got
+    got = _got("Work teams in the knitting shop at Camp 25 number 30 to 35 prisoners each.", gazetteer)
+    assert not {g for g in got if g[1] == "produces"}  # a knitting shop is a place, not a product claim
+    text = ("Hollandse Breiwaren B.V. buys knitted caps from Dandong Huayang Textiles and Garments Co., Ltd. "
+            "Dandong Huayang is registered in Dandong. Chilbosan Textile Trading Company, a firm with an office in "
+            "Sinuiju, sells yarn to it.")
+    result = extract(text, "s", gazetteer)
+    names = {e.id: e.caption for e in result.new_entities}
+    got = {(names.get(c.subject_id, c.subject_id), c.predicate.value, names.get(c.object_id, c.object_id) or c.value) for c in result.claims}
+    huayang = "org-dandong-huayang-textiles-and-garments-co-ltd"
+    assert {(huayang, "supplies", "Hollandse Breiwaren B.V."), (huayang, "located_in", "Dandong"),
+            ("Chilbosan Textile Trading Company", "located_in", "Sinuiju")} <= got
+
+
+def test_fourth_pass_korean(gazetteer):
+    text = (
+        "북한 함흥교화소에서 인조속눈썹을 만들고 있다. "
+        "소식통은 “교화소에 약 3천 명이 갇혀 있고, 작업반마다 45명 안팎이 배치돼 있다”고 말했다. "
+        "소식통에 따르면 교화소에 들어가는 원료인 머리카락은 훈춘의 명성공예품유한공사가 대고 있다. "
+        "교화소는 조선신흥무역회사 라선지사와 가공 계약을 맺었으며, 완성품은 라선을 거쳐 훈춘으로 넘어간다."
+    )
+    result = extract(text, "s", gazetteer)
+    assert not any(e.kind.value == "facility" for e in result.new_entities)  # "따르면 교화소" is not a camp
+    got = {(c.subject_id, c.predicate.value, c.object_id or c.value or (c.quantity and (c.quantity.low, c.quantity.high)))
+           for c in result.claims}
+    assert {("KP-KHS-009", "holds_prisoners", (3000, 3000)), ("KP-KHS-009", "work_unit_size", (45, 45)),
+            ("KP-KHS-009", "receives_input", "product-hair"), ("KP-KHS-009", "exports_via", "Rason"),
+            ("KP-KHS-009", "exports_via", "Hunchun")} <= got
+    assert ("KP-KHS-009", "work_unit_size", (3000, 3000)) not in got
+    assert not any(p == "exports_via" and s.startswith("org-") for s, p, _ in got)  # the partner does not carry
+    branch = next(e for e in result.new_entities if "라선지사" in e.caption)
+    assert ("KP-KHS-009", "contracts_with", branch.id) in got

@@ -338,6 +338,7 @@ _ABBREV = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "mr", "mrs",
     "ms", "dr", "st", "co", "ltd", "inc", "corp", "est", "approx", "vs", "etc", "e.g", "i.e", "u.s", "u.n", "gen", "lt",
 }
+_LEGAL_END = {"co", "ltd", "inc", "corp", "b.v", "n.v", "s.a", "llc", "plc", "gmbh", "limited", "s.r.l", "ag"}
 _BOUNDARY = re.compile(r"[.!?。]+[\"'”’)\]]*(?=\s|$)|\n\s*\n|\n")
 
 
@@ -352,7 +353,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if m.group(0).startswith((".",)) and "\n" not in m.group(0):
             word = re.search(r"([\w.]+)\.*$", text[start : m.start()])
             w = word.group(1).casefold() if word else ""
-            if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+            if w in _LEGAL_END or ("." in w and w not in _ABBREV):
+                # "Co., Ltd." and "B.V." end a company's name; they end the sentence too when a
+                # capitalised word that is not another legal form follows
+                nxt = re.match(r"\s+([A-Z][\w.]*)", text[end:])
+                if not nxt or nxt.group(1).rstrip(".").casefold() in _LEGAL_END:
+                    continue
+            elif w in _ABBREV or (len(w) == 1 and w.isalpha()):
                 continue
         spans.append((start, end))
         start = end
@@ -393,11 +400,11 @@ _KYOHWASO_CUE = _rx(
 _PRODUCE_CUE = _rx(
     r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
     r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|glu(?:e|es|ed|ing)|stitch\w*|knott\w*|tying|tied|weav\w*|into|quotas?|"
-    r"materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|작업|제조"
+    r"materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|짠|짰|작업|제조"
 )
 _RECEIVE_CUE = _rx(
     r"receiv\w*|shipped|supplied|deliver\w*|import\w*|got|gotten|sent|arriv\w*|brought in|trucked in|provided|"
-    r"c(?:a|o)me(?:s)? (?:in|from)|"
+    r"c(?:a|o)me(?:s)? (?:in|from)|sends? in|sent in|ships|"
     r"받|공급|들여|반입|수입|도착|들어오|들어온"
 )
 # Inputs the catalogue does not list: kept as a literal for a person to judge.
@@ -453,8 +460,8 @@ _NUMBER_WORD = (
     + "|".join(sorted(_ONES, key=len, reverse=True)) + r")(?:\s+(?:hundred|thousand))?"
 )
 _QUANTITY = re.compile(
-    r"(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|\b" + _NUMBER_WORD + r"|" + _KO_NUMBER_WORD + r")\s*"
-    r"(?:(?:-|–|—|~|to)\s*(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|" + _NUMBER_WORD + r")\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
+    r"(?:between\s+)?(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|\b" + _NUMBER_WORD + r"|" + _KO_NUMBER_WORD + r")\s*"
+    r"(?:(?:-|–|—|~|to|and)\s*(\d[\d,]*(?:만(?:\s?\d[\d,]*천)?|천)?|" + _NUMBER_WORD + r")\s*)?(?:(?:male|female|women|young|political|short-term|long-term)\s+)?"
     r"(prisoners|inmates|people|persons|workers|women|men|detainees|convicts|명)(?![A-Za-z])",
     re.I,
 )
@@ -487,13 +494,16 @@ _NEW_FACILITY = re.compile(
     r"|(?<![\w])([가-힣]{2,6})\s?(?:제?\d+호\s?)?(교화소|관리소|노동단련대|로동단련대|집결소)(?!별|마다|들)"
 )
 _NEW_COMPANY = re.compile(
-    r"\b((?:[A-Z][\w&'’-]*\s+){1,5}?(?:Trading\s+(?:Company|Corporation|Co\.,?\s?Ltd\.?|Co\.)|Co\.,?\s?Ltd\.?|Company|"
+    r"\b((?:[A-Z][\w&'’-]*\s+){1,5}(?:Trading\s+(?:Company|Corporation|Co\.,?\s?Ltd\.?|Co\.)|Co\.,?\s?Ltd\.?|Company|"
     r"Corporation|Corp\.|Trading|Textiles?|Garments?|Group|Ltd\.?|Limited|Products|Industries|Industrial|Enterprises?|"
-    r"(?:Handi)?[Cc]rafts|Import\s+(?:and|&)\s+Export|B\.V\.|GmbH|LLC|Inc\.|S\.A\.|S\.r\.l\.|AG)"
+    r"(?:Handi)?[Cc]rafts|Suppl(?:y|ies)|Wholesale|Distributors?|Import\s+(?:and|&)\s+Export|B\.V\.|GmbH|LLC|Inc\.|S\.A\.|S\.r\.l\.|AG)"
     r"(?:,?\s+(?:Co\.,?\s?Ltd\.?|Co\.|Ltd\.?|Inc\.|B\.V\.|GmbH|LLC))?(?![\w]))"
-    r"|(?<![가-힣])([가-힣]{2,10}(?:무역회사|무역|유한공사|유한회사|상사))(?:이|가|은|는|을|를|의|와|과|에서|에|로|으로|측)?(?![가-힣])"
+    r"|(?<![가-힣])([가-힣]{2,10}(?:무역회사|무역|유한공사|유한회사|상사)(?:\s[가-힣]{1,4}(?:지사|지점|분공사|사무소))?)"
+    r"(?:이|가|은|는|을|를|의|와|과|에서|에|로|으로|측)?(?![가-힣])"
 )
 _NEW_SUBUNIT = re.compile(r"\b(?:the\s+)?([a-z]+)\s+(department|division|section|office)\s+of\s+(?:the\s+)?$", re.I)
+# a word ending like a verb or a case ending, before 교화소, is not the camp's name ("소식통에 따르면 교화소에")
+_KO_NOT_NAME = re.compile(r"(?:면|고|서|며|는|은|을|를|에|의|가|도|로|과|와|께|한|던|된|인|들)$")
 _KO_NOT_PLACES = {"일반", "모든", "각", "해당", "다른", "여러", "이", "그", "여성", "남성", "지방", "전국", "중앙", "일부", "대부분", "이번", "인근", "북한", "국내", "도내"}
 _NOT_PLACE_WORDS = {"forced", "women", "woman", "men", "female", "male", "state", "provincial", "local", "military", "secret", "former", "new", "old", "main", "central", "national", "juvenile"}
 _STOP_CAPS = {"the", "a", "an", "this", "that", "north", "south", "korean", "chinese", "in", "at", "of"}
@@ -583,7 +593,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         _deadlines(sent, facilities, orgs, parents, general_subject, out, reference_date, gazetteer)
         _contracts(text, sent, facilities, orgs + new_orgs, parents, general_subject, out, gazetteer, topic)
         _locations(text, sent, facilities, out)
-        _routes(sent, facilities or topic, companies, out)
+        _routes(text, sent, facilities or topic, companies, out)
         _other_goods(sent, facilities, products, out)
         _inputs(text, sent, facilities or implicit or topic, products, gazetteer, out)
         _supplies(text, sent, companies, products, gazetteer, out)
@@ -598,7 +608,8 @@ _COREF = re.compile(
     r"\b(?:the|this|that|the same)\s+(?:camp|prison|kyohwaso|facility|labou?r camp|prison camp)\b(?!s)"
     r"|\b(?:prisoners|inmates|detainees|workers|women|men)\s+there\b"
     r"|\b(?:her|his|their|our|my)\s+(?:work\s+)?(?:team|unit|brigade|workshop)\b"
-    r"|(?:이|해당|그|같은)\s?(?:교화소|수용소|관리소|단련대|시설)|이곳|그곳",
+    r"|(?:이|해당|그|같은)\s?(?:교화소|수용소|관리소|단련대|시설)|이곳|그곳"
+    r"|(?:^|(?<=[\s“\"']))(?:교화소|관리소)(?=는|에서|에|가|를|의|와|도)",  # a bare "the prison" in Korean
     re.I,
 )
 
@@ -900,8 +911,11 @@ def _clause_groups(text: str, facilities: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
+_DOUBT = re.compile(r"\b(?:mistaken|unfounded|untrue|denied|incorrect|not true)\b", re.I)  # not "false": false eyelashes
+_WORKPLACE_AFTER = re.compile(r"\s+(?:shops?|workshops?|halls?|rooms?|sections?|lines?|departments?|factor(?:y|ies)|units?)\b", re.I)
 _CLAUSE_BREAK = re.compile(
-    r"[;:]|,\s*(?=(?:but|although|though|while|whereas|and)\b)|\b(?:but|although|though|whereas)\b|(?<=[며고데만]),\s", re.I
+    r"[;:]|,\s*(?=(?:but|although|though|while|whereas|and)\b)|\b(?:but|although|though|whereas)\b|(?<=[며고데만]),\s"
+    r"|\band\s+(?=(?:now|instead|also|still|then|today|since)\b)", re.I
 )
 
 
@@ -916,7 +930,9 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
     if not facilities or not products:
         return
     # "a toll-processing contract with an eyelash packager" says nothing about what is made
-    if not _PRODUCE_CUE.search(_CONTRACT_CUE.sub(" ", sent.text)):
+    # "the knitting shop", "a sewing workshop": the word names a place of work, not what is made
+    plain = _CONTRACT_CUE.sub(" ", sent.text)
+    if not any(not _WORKPLACE_AFTER.match(plain, c.end()) for c in _PRODUCE_CUE.finditer(plain)):
         return
     groups = _clause_groups(text, facilities)
     receive = bool(_RECEIVE_CUE.search(sent.text))
@@ -929,7 +945,12 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
             continue
         anchor = group[-1] if before else group[0]
         # From the start of the clause holding both: "did not see eyelashes made at Kaechon" too.
-        between = text[_clause_start(text, sent, min(anchor.start, p.start)) : max(anchor.start, p.end)]
+        # "has not taken wig orders and now makes caps": the negation stays in its own clause
+        from_ = _clause_start(text, sent, p.start if anchor.start < p.start else anchor.start)
+        between = text[min(from_, p.start) : max(anchor.start, p.end)]
+        nxt = _CLAUSE_BREAK.search(text, p.end, sent.end)
+        if _DOUBT.search(text, p.end, nxt.start() if nxt else sent.end):
+            continue  # "reports of knitted caps there appear to be mistaken"
         if _HANGUL.search(text, p.start, p.end) or _HANGUL.search(between):
             # Korean puts the verb, and its negation, after the object: "가발은 만들지 않는다"
             between = _clause(text, sent, p.start) if anchor.start < p.start else between + _clause(text, sent, p.start)
@@ -950,13 +971,14 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
 
 
 _BORDER_ROUTE = re.compile(
-    r"\b(?:to|via|through|from|(?:buyers?|traders?|customers?|clients?|wholesalers?) in|(?:border|river|frontier) at)\s+"
+    r"\b(?:to|via|through|from|for|(?:buyers?|traders?|customers?|clients?|wholesalers?) in|(?:border|river|frontier) at|"
+    r"enter(?:s|ed|ing)?\s+China\s+at|into\s+China\s+at)\s+"
     r"(Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Sinuiju|Rason|Nampo|Namp'o|Chongjin|Hoeryong|Manpo|Hyesan|Namyang|Onsong|Musan|Sakju)\b"
     r"(?!\s+[A-Z][a-z])"  # "to Dandong Meilong Hair Products": the city opens a company's name
-    r"|(단둥|단동|훈춘|린장|신의주|나선|남포|청진|회령|만포|혜산|남양|온성|무산)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
+    r"|(단둥|단동|훈춘|린장|신의주|나선|라선|남포|청진|회령|만포|혜산|남양|온성|무산)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
 )
 # Claims carry the English form of a place, whatever the script of the report.
-_PLACE_EN = {"회령": "Hoeryong", "만포": "Manpo", "혜산": "Hyesan", "남양": "Namyang", "온성": "Onsong", "무산": "Musan", "평양": "Pyongyang","단둥": "Dandong", "단동": "Dandong", "훈춘": "Hunchun", "린장": "Linjiang", "신의주": "Sinuiju", "나선": "Rason",
+_PLACE_EN = {"라선": "Rason","회령": "Hoeryong", "만포": "Manpo", "혜산": "Hyesan", "남양": "Namyang", "온성": "Onsong", "무산": "Musan", "평양": "Pyongyang","단둥": "Dandong", "단동": "Dandong", "훈춘": "Hunchun", "린장": "Linjiang", "신의주": "Sinuiju", "나선": "Rason",
              "남포": "Nampo", "청진": "Chongjin", "투먼": "Tumen", "도문": "Tumen", "선양": "Shenyang", "심양": "Shenyang",
              "옌지": "Yanji", "연길": "Yanji", "지안": "Ji'an", "집안": "Ji'an"}
 _CHINESE_SIDE = {"Dandong", "Hunchun", "Linjiang", "Ji'an", "Jian", "Tumen"}
@@ -966,19 +988,20 @@ _CITY_WORD = r"(?-i:[A-Z][a-z]{3,})(?!\s+(?:Korea|Province|China))"  # a capital
 _COMPANY_PLACE_AFTER = re.compile(
     r",?\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|trader|supplier|packager|wholesaler|manufacturer|exporter|importer|processor)\s+)?"
     r"(?:based\s+|located\s+|headquartered\s+)?in\s+(?:the\s+)?(?:(?:Chinese\s+)?(?:border\s+)?city\s+of\s+)?(" + _CHINA_CITIES + r"|Pyongyang|" + _CITY_WORD + r")\b"
-    r"|,?\s+(?:an?|the)\s+(" + _CHINA_CITIES + r"|Pyongyang|" + _CITY_WORD + r")(?:-based\b|\s+(?:[\w-]+\s+){0,2}?(?:company|firm|house|trader|exporter|importer|wholesaler|processor|manufacturer)\b)"
-    r"|,?\s+(?:an?\s+(?:[\w-]+\s+){0,4}?)?(?:based|headquartered|registered)\s+in\s+(" + _CITY_WORD + r")\b",
+    r"|,?\s+(?:an?|the)\s+(" + _CHINA_CITIES + r"|Pyongyang|" + _CITY_WORD + r")(?:-based\b|\s+(?:[\w-]+\s+){0,2}?(?:company|firm|house|trader|exporter|importer|wholesaler|processor|manufacturer|maker|producer)\b)"
+    r"|,?\s+(?:(?:is|was|are|were)\s+|an?\s+(?:[\w-]+\s+){0,4}?)?(?:based|headquartered|registered|incorporated|located)\s+in\s+(" + _CITY_WORD + r")\b"
+    r"|,?\s+(?:an?\s+(?:[\w-]+\s+){0,4}?)?with\s+(?:an?\s+|its\s+)?(?:office|offices|branch|plant|factory|warehouse|headquarters)\s+in\s+(" + _CHINA_CITIES + r"|Pyongyang|Sinuiju|Rason|" + _CITY_WORD + r")\b",
     re.I,
 )
 _COMPANY_PLACE_BEFORE = re.compile(
     r"\b(" + _CHINA_CITIES + r")-based\s+(?:company\s+|firm\s+)?$|(단둥|단동|훈춘|선양|심양|옌지|연길|도문|투먼|평양)시?(?:의|에 있는|소재)\s*$"
 )
 _SUPPLY_CUE = _rx(
-    r"suppl(?:y|ies|ied|ying)|provid\w*|deliver\w*|sent by|shipped (?:in )?(?:from \w+ )?by|sourced from|brought in by|"
+    r"suppl(?:y|ies|ied|ying)|provid\w*|deliver\w*|sent by|sends?(?: in)?|ships|shipping|shipped (?:in )?(?:from \w+ )?by|sourced from|brought in by|"
     r"대주|대고|대준|공급|보내"
 )
 _EXPORT_CUE = _rx(
-    r"shipp\w*|export\w*|sent|sold|sells?|selling|smuggl\w*|transport\w*|truck(?:ed|s|ing)|taken|carri\w*|collected|mov(?:ed|es|ing)|"
+    r"shipp\w*|export\w*|sent|sold|sells?|selling|smuggl\w*|transport\w*|truck(?:ed|s|ing)|taken|carri\w*|collected|mov(?:ed|es|ing)|travel\w*|cross\w*|leav(?:e|es|ing)|left|"
     r"수출|보냈|반출|운송|넘어가|넘어간|건너"
 )
 # "produced gloves": goods the catalogue does not list, kept as a literal for a person to judge.
@@ -1004,12 +1027,25 @@ def _other_goods(sent: _Sentence, facilities, products, out: _Claims) -> None:
             out.add(sent, f.entity_id, Predicate.PRODUCES, value=goods, confidence=min(0.5, f.confidence), note=f.note)
 
 
-def _routes(sent: _Sentence, facilities, companies, out: _Claims) -> None:
-    """A company named with the route carries the goods; otherwise the camp does."""
-    carriers = companies or facilities
-    if not carriers or not _EXPORT_CUE.search(sent.text):
+def _routes(text: str, sent: _Sentence, facilities, companies, out: _Claims) -> None:
+    """A company named in the route's clause carries the goods; otherwise the camp does."""
+    if not (companies or facilities) or not _EXPORT_CUE.search(sent.text):
         return
     for m in _BORDER_ROUTE.finditer(sent.text):
+        cs = 0
+        for b in _CLAUSE_BREAK.finditer(sent.text, 0, m.start()):
+            cs = b.end()
+        nxt = _CLAUSE_BREAK.search(sent.text, m.end())
+        ce = nxt.start() if nxt else len(sent.text)
+        def inside(ms):
+            return [x for x in ms if sent.start + cs <= x.start and x.end <= sent.start + ce]
+
+        # who moves the goods: a company or camp in the route's own clause; else a company the
+        # sentence names (not one that is only the other party of a contract); else the camp
+        carriers = (
+            inside(companies) or inside([f for f in facilities if f.end > f.start])
+            or [c for c in companies if not _is_partner(text, c)] or facilities
+        )
         place = m.group(1) or _PLACE_EN.get(m.group(2), m.group(2))
         if m.group(0).casefold().startswith("from") and place in _CHINESE_SIDE:
             continue  # goods come *from* Dandong into North Korea: an input, not an export route
@@ -1064,7 +1100,7 @@ def _company_places(text, sent: _Sentence, companies, out: _Claims) -> None:
         after = _COMPANY_PLACE_AFTER.match(text, c.end, sent.end)
         before = _COMPANY_PLACE_BEFORE.search(text, sent.start, c.start)
         if after:
-            place = after.group(1) or after.group(2) or after.group(3)
+            place = after.group(1) or after.group(2) or after.group(3) or after.group(4)
         elif before:
             place = before.group(1) or _PLACE_EN.get(before.group(2), before.group(2))
         else:
@@ -1166,6 +1202,9 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
     return None
 
 
+_TEAM_NEAR = re.compile(r"\b(?:every|each)\s+(?:team|brigade|unit|squad)\b[^.,;]{0,30}$|작업반\w{0,3}\s*$|반(?:마다|에)\s*$", re.I)
+
+
 def _number(written: str) -> float:
     """ "3,000", "sixty-five", "two hundred", and the Korean "4천" (4,000), "1만5천" (15,000)."""
     if written and written[0] in "열스서마쉰예일여아한하두둘세셋네넷다":
@@ -1197,7 +1236,11 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz,
             continue
         unit = _UNIT_WORDS.get(q.group(3).casefold(), q.group(3).casefold())
         qty = Quantity(low, high, unit)
-        if _WORK_UNIT_CUE.search(sent.text) or _TEAM_OF.search(sent.text[max(0, q.start() - 40) : q.start()]):
+        near = sent.text[max(0, q.start() - 40) : q.start()]
+        cue = _WORK_UNIT_CUE.search(near) or _TEAM_OF.search(near) or _TEAM_NEAR.search(near)
+        # a work-unit word elsewhere in the sentence counts only when no other number is nearer to it
+        far = _WORK_UNIT_CUE.search(sent.text) and len(_QUANTITY.findall(sent.text)) == 1
+        if cue or far:
             if (facilities or topic) and not _GENERAL_CUE.search(sent.text):
                 for f in {x.entity_id: x for x in facilities or topic}.values():
                     conf = 0.7 if facilities else f.confidence
@@ -1347,8 +1390,8 @@ def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, 
         if m.group(3):
             place, kind_word = m.group(3), m.group(4)
             place_start = s
-            if _split_hangul(place, 0)[0].text != place or place in _KO_NOT_PLACES:
-                continue  # "15일까지 교화소", "여성 교화소": not a place name
+            if _split_hangul(place, 0)[0].text != place or place in _KO_NOT_PLACES or _KO_NOT_NAME.search(place):
+                continue  # "15일까지 교화소", "여성 교화소", "따르면 교화소": not a place name
         else:
             words = [w for w in m.group(1).split() if w.casefold() not in _STOP_CAPS]
             if not words or all(w.casefold().strip("'’s") in _NOT_PLACE_WORDS or token_keys(w) & _GENERIC for w in words):

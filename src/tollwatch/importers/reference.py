@@ -57,7 +57,7 @@ def manifest() -> dict:
 
 
 # Bump when the way bundled data becomes entities and claims changes, so stores reload it.
-LOADER_VERSION = "6"  # 6: the article index is re-read by the extractor of 2026-11-29 (company chain)
+LOADER_VERSION = "7"  # 7: 교정국 names the corrections bureau; the article index is re-read by the newest extractor
 
 
 def manifest_digest() -> str:
@@ -181,6 +181,7 @@ def state_body_entities() -> list[Entity]:
                 Name.of("corrections bureau of the Ministry of Social Security", lang="en"),
                 Name.of("교화국", lang="ko"),
                 Name.of("사회안전성 교화국", lang="ko"),
+                Name.of("교정국", lang="ko"),  # the South Korean word for a corrections bureau, used in some reporting
                 Name.of("Kyohwaguk", system=Romanization.DPRK),
                 Name.of("Correctional Bureau", lang="en"),
                 Name.of("re-education bureau", lang="en"),
