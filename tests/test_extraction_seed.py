@@ -467,3 +467,10 @@ def test_fourth_pass_korean(gazetteer):
     assert not any(p == "exports_via" and s.startswith("org-") for s, p, _ in got)  # the partner does not carry
     branch = next(e for e in result.new_entities if "라선지사" in e.caption)
     assert ("KP-KHS-009", "contracts_with", branch.id) in got
+
+
+def test_a_range_shares_its_scale_word(gazetteer):
+    got = _got("Kaechon prison camp holds two to three thousand prisoners.", gazetteer)
+    assert ("KP-KHS-001", "holds_prisoners", (2000, 3000)) in got
+    got = _got("Kaechon prison camp holds between five hundred and six hundred prisoners.", gazetteer)
+    assert ("KP-KHS-001", "holds_prisoners", (500, 600)) in got

@@ -1232,6 +1232,9 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz,
     for q in _QUANTITY.finditer(sent.text):
         low = _number(q.group(1))
         high = _number(q.group(2)) if q.group(2) else low
+        scale = re.search(r"(hundred|thousand)\s*$", q.group(2) or "", re.I)
+        if scale and not re.search(r"hundred|thousand", q.group(1), re.I):
+            low *= 100 if scale.group(1).casefold() == "hundred" else 1000  # "two to three thousand"
         if low > high:
             continue
         unit = _UNIT_WORDS.get(q.group(3).casefold(), q.group(3).casefold())
