@@ -622,15 +622,21 @@ def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_e
     m = _COREF.search(sent.text)
     if not m:
         return []
-    ref = previous[0]
+    why = f"the sentence says '{m.group(0)}', taken to be {{name}} named in the sentence before"
+    return [_referred(previous[0], why, sent.start + m.start(), sent.start + m.end(), 0.6, gaz, new_entities, anchor=True)]
+
+
+def _referred(
+    ref: Mention, why: str, start: int, end: int, ceiling: float, gaz: Gazetteer, new_entities: dict | None,
+    *, kind: EntityKind = EntityKind.FACILITY, anchor: bool = False,
+) -> Mention:
+    """A mention standing for an entity named elsewhere, weaker than the original, with a note
+    saying why ({name} is filled in) followed by the original's own note."""
     entity = gaz.by_id.get(ref.entity_id) or (new_entities or {}).get(ref.entity_id)
-    name = entity.caption if entity else ref.entity_id
-    note = f"the sentence says '{m.group(0)}', taken to be {name} named in the sentence before"
+    note = why.replace("{name}", entity.caption if entity else ref.entity_id)  # not format(): quotes may hold braces
     if ref.note:
         note += "; " + ref.note
-    return [
-        Mention(sent.start + m.start(), sent.start + m.end(), (ref.entity_id,), EntityKind.FACILITY, True, ref.entity_id, note, min(ref.confidence, 0.6))
-    ]
+    return Mention(start, end, (ref.entity_id,), kind, anchor, ref.entity_id, note, min(ref.confidence, ceiling))
 
 
 def _topic(sent: _Sentence, named_so_far: dict[str, Mention], gaz: Gazetteer, new_entities: dict) -> list[Mention]:
@@ -639,12 +645,8 @@ def _topic(sent: _Sentence, named_so_far: dict[str, Mention], gaz: Gazetteer, ne
     Products never do (they need the camp in the sentence), nor does anything said in general."""
     if len(named_so_far) != 1 or _GENERAL_CUE.search(sent.text):
         return []
-    ref = next(iter(named_so_far.values()))
-    entity = gaz.by_id.get(ref.entity_id) or new_entities.get(ref.entity_id)
-    note = f"the sentence names no camp; the report has named only {entity.caption if entity else ref.entity_id} so far"
-    if ref.note:
-        note += "; " + ref.note
-    return [Mention(sent.start, sent.start, (ref.entity_id,), EntityKind.FACILITY, False, ref.entity_id, note, min(ref.confidence, 0.45))]
+    why = "the sentence names no camp; the report has named only {name} so far"
+    return [_referred(next(iter(named_so_far.values())), why, sent.start, sent.start, 0.45, gaz, new_entities)]
 
 
 _FIRST_PERSON = re.compile(r"\b(?:we|I)\s+(?:\w+\s+)?(?:made|make|produced|sewed|knitted|assembled|wove|had to make)\b|우리는|우리가", re.I)
@@ -665,13 +667,8 @@ def _implicit_receiver(text: str, sent: _Sentence, previous: list[Mention], prod
         return []
     if not _input_mentions(text, sent, products, gaz):
         return []
-    ref = previous[0]
-    entity = gaz.by_id.get(ref.entity_id) or new_entities.get(ref.entity_id)
-    name = entity.caption if entity else ref.entity_id
-    note = f"the sentence names no camp; taken to be {name} named in the sentence before"
-    if ref.note:
-        note += "; " + ref.note
-    return [Mention(sent.start, sent.start, (ref.entity_id,), EntityKind.FACILITY, False, ref.entity_id, note, min(ref.confidence, 0.5))]
+    why = "the sentence names no camp; taken to be {name} named in the sentence before"
+    return [_referred(previous[0], why, sent.start, sent.start, 0.5, gaz, new_entities)]
 
 
 def _role(p: Mention, gaz: Gazetteer) -> str:
@@ -1152,10 +1149,9 @@ def _company_coreference(sent: _Sentence, previous: list[Mention], gaz: Gazettee
     m = _COMPANY_COREF.search(sent.text)
     if len(ids) != 1 or not m:
         return []
-    ref = previous[0]
-    entity = gaz.by_id.get(ref.entity_id) or new_entities.get(ref.entity_id)
-    note = f"the sentence says '{m.group(0)}', taken to be {entity.caption if entity else ref.entity_id} named in the sentence before"
-    return [Mention(sent.start + m.start(), sent.start + m.end(), (ref.entity_id,), EntityKind.ORGANIZATION, True, ref.entity_id, note, 0.5)]
+    why = f"the sentence says '{m.group(0)}', taken to be {{name}} named in the sentence before"
+    return [_referred(previous[0], why, sent.start + m.start(), sent.start + m.end(), 0.5, gaz, new_entities,
+                      kind=EntityKind.ORGANIZATION, anchor=True)]
 
 
 def _inspection(sent, facilities, orgs, parents, out: _Claims, gaz) -> None:
