@@ -399,7 +399,7 @@ _KYOHWASO_CUE = _rx(
 )
 _PRODUCE_CUE = _rx(
     r"mak\w*|made|produc\w*|manufactur\w*|assembl\w*|knit\w*|sew\w*|crochet\w*|weav\w*|process\w*|tasked|"
-    r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|glu(?:e|es|ed|ing)|stitch\w*|knott\w*|tying|tied|weav\w*|into|quotas?|"
+    r"export items?|work(?:ing|s|ed)? on|receiv\w*|output|turn(?:s|ed|ing)? out|glu(?:e|es|ed|ing)|stitch\w*|knott\w*|tying|tied|into|quotas?|"
     r"materials? for|shipp\w*|export\w*|sold|sell\w*|supplie[sd]|생산|제작|수출|만들|만드|만든|가공|뜨개|짜|짠|짰|작업|제조"
 )
 _RECEIVE_CUE = _rx(
@@ -407,7 +407,6 @@ _RECEIVE_CUE = _rx(
     r"c(?:a|o)me(?:s)? (?:in|from)|sends? in|sent in|ships|"
     r"받|공급|들여|반입|수입|도착|들어오|들어온"
 )
-# Inputs the catalogue does not list: kept as a literal for a person to judge.
 # "no materials arrived" (but not "Camp No 1", nor "kept no records" in another clause)
 _NONE_CAME = re.compile(
     r"\bno\s+(?:more\s+|new\s+|raw\s+|fresh\s+)?(?:materials?|thread|yarn|hair|fabrics?|cloth|shipments?|deliveries|inputs?|supplies)\b", re.I
@@ -415,6 +414,7 @@ _NONE_CAME = re.compile(
 # Bare input words the catalogue keeps under longer names.
 _INPUT_WORDS = {"hair": "product-hair"}
 _INPUT_WORD = re.compile(r"\b(hair)\b(?![- ](?:clips?|bands?|pins?|ties?|dryers?|accessor|products?|salons?|styl))", re.I)
+# Inputs the catalogue does not list: kept as a literal for a person to judge.
 _OTHER_INPUTS = re.compile(r"\b(fabrics?|cloth|textiles)\b|(원단|천)(?=[을를이가은는과와도]|\s)", re.I)
 _GENERIC_INPUTS = re.compile(r"\b(raw materials|materials)\b|(원자재|원료|자재)", re.I)
 _NEGATION = _rx(
@@ -575,11 +575,9 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         last_facilities = facilities or last_facilities
         new_orgs = _new_companies(text, sent, sent.mentions, new_entities, source_id)
         new_orgs += _short_names(text, sent, sent.mentions + new_orgs, short_names)
-        for c in [o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)]:
+        companies = sorted((o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)), key=lambda m: m.start)
+        for c in companies:
             _learn_short_name(text[c.start : c.end], c.entity_id, short_names)
-        companies = sorted(
-            [o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)], key=lambda m: m.start
-        )
         # "Dandong Meilong Hair Products Co.": the hair in a company's name is not a product
         products = [p for p in products if not any(c.start <= p.start and p.end <= c.end for c in new_orgs)]
         if not companies:
@@ -678,9 +676,8 @@ def _role(p: Mention, gaz: Gazetteer) -> str:
 
 def _clause(text: str, sent: _Sentence, pos: int) -> str:
     """The clause around a position: a negation elsewhere in the sentence does not reach it."""
-    start = _clause_start(text, sent, pos)
-    m = _CLAUSE_BREAK.search(text, pos, sent.end)
-    return text[start : m.start() if m else sent.end]
+    start, end = _clause_span(text, sent, pos)
+    return text[start:end]
 
 
 def _input_mentions(text: str, sent: _Sentence, products, gaz: Gazetteer) -> list[tuple[int, str | None, str | None]]:
@@ -923,6 +920,12 @@ def _clause_start(text: str, sent: _Sentence, pos: int) -> int:
     return start
 
 
+def _clause_span(text: str, sent: _Sentence, start: int, end: int | None = None) -> tuple[int, int]:
+    """Where the clause holding text[start:end] begins and ends."""
+    nxt = _CLAUSE_BREAK.search(text, start if end is None else end, sent.end)
+    return _clause_start(text, sent, start), nxt.start() if nxt else sent.end
+
+
 def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Gazetteer) -> None:
     if not facilities or not products:
         return
@@ -945,8 +948,7 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
         # "has not taken wig orders and now makes caps": the negation stays in its own clause
         from_ = _clause_start(text, sent, p.start if anchor.start < p.start else anchor.start)
         between = text[min(from_, p.start) : max(anchor.start, p.end)]
-        nxt = _CLAUSE_BREAK.search(text, p.end, sent.end)
-        if _DOUBT.search(text, p.end, nxt.start() if nxt else sent.end):
+        if _DOUBT.search(text, p.end, _clause_span(text, sent, p.start, p.end)[1]):
             continue  # "reports of knitted caps there appear to be mistaken"
         if _HANGUL.search(text, p.start, p.end) or _HANGUL.search(between):
             # Korean puts the verb, and its negation, after the object: "가발은 만들지 않는다"
@@ -975,9 +977,12 @@ _BORDER_ROUTE = re.compile(
     r"|(단둥|단동|훈춘|린장|신의주|나선|라선|남포|청진|회령|만포|혜산|남양|온성|무산)(?:으로|로|을 통해|를 통해|을 거쳐|를 거쳐)"
 )
 # Claims carry the English form of a place, whatever the script of the report.
-_PLACE_EN = {"라선": "Rason","회령": "Hoeryong", "만포": "Manpo", "혜산": "Hyesan", "남양": "Namyang", "온성": "Onsong", "무산": "Musan", "평양": "Pyongyang","단둥": "Dandong", "단동": "Dandong", "훈춘": "Hunchun", "린장": "Linjiang", "신의주": "Sinuiju", "나선": "Rason",
-             "남포": "Nampo", "청진": "Chongjin", "투먼": "Tumen", "도문": "Tumen", "선양": "Shenyang", "심양": "Shenyang",
-             "옌지": "Yanji", "연길": "Yanji", "지안": "Ji'an", "집안": "Ji'an"}
+_PLACE_EN = {
+    "단둥": "Dandong", "단동": "Dandong", "훈춘": "Hunchun", "린장": "Linjiang", "신의주": "Sinuiju", "나선": "Rason",
+    "라선": "Rason", "남포": "Nampo", "청진": "Chongjin", "회령": "Hoeryong", "만포": "Manpo", "혜산": "Hyesan",
+    "남양": "Namyang", "온성": "Onsong", "무산": "Musan", "평양": "Pyongyang", "투먼": "Tumen", "도문": "Tumen",
+    "선양": "Shenyang", "심양": "Shenyang", "옌지": "Yanji", "연길": "Yanji", "지안": "Ji'an", "집안": "Ji'an",
+}
 _CHINESE_SIDE = {"Dandong", "Hunchun", "Linjiang", "Ji'an", "Jian", "Tumen"}
 _CHINA_CITIES = r"Dandong|Hunchun|Linjiang|Ji'?an|Tumen|Shenyang|Yanji|Qingdao|Dalian|Changchun|Jilin|Pingdu|Xuchang|Yiwu|Guangzhou"
 # "Jilin Huaxin Beauty Products, a company in the border city of Hunchun": where a company is.
@@ -1029,13 +1034,10 @@ def _routes(text: str, sent: _Sentence, facilities, companies, out: _Claims) -> 
     if not (companies or facilities) or not _EXPORT_CUE.search(sent.text):
         return
     for m in _BORDER_ROUTE.finditer(sent.text):
-        cs = 0
-        for b in _CLAUSE_BREAK.finditer(sent.text, 0, m.start()):
-            cs = b.end()
-        nxt = _CLAUSE_BREAK.search(sent.text, m.end())
-        ce = nxt.start() if nxt else len(sent.text)
+        cs, ce = _clause_span(text, sent, sent.start + m.start(), sent.start + m.end())
+
         def inside(ms):
-            return [x for x in ms if sent.start + cs <= x.start and x.end <= sent.start + ce]
+            return [x for x in ms if cs <= x.start and x.end <= ce]
 
         # who moves the goods: a company or camp in the route's own clause; else a company the
         # sentence names (not one that is only the other party of a contract); else the camp
@@ -1074,6 +1076,16 @@ _BUY_FROM = re.compile(
 )
 
 
+_ITS_ROLE = r"'s\s+(?:main\s+|sole\s+|chief\s+|only\s+)?{}s?\s+(?:was|is|were|are)\s+"
+# (test on the words between two companies A…B, does A supply B?, note)
+_LINKS = (
+    (re.compile(_ITS_ROLE.format("(?:buyer|customer|client)"), re.I).fullmatch, True, "its buyer"),
+    (re.compile(_ITS_ROLE.format("supplier"), re.I).fullmatch, False, "its supplier"),
+    (_SELL_TO.search, True, "sold on"),
+    (_BUY_FROM.search, False, "bought from"),
+)
+
+
 def _company_links(text, sent: _Sentence, companies, out: _Claims) -> None:
     """The chain past the camp: "A sells the wigs to B" and "B buys them from A" say A supplies B."""
     ordered = sorted({c.entity_id: c for c in companies}.values(), key=lambda m: m.start)
@@ -1082,14 +1094,12 @@ def _company_links(text, sent: _Sentence, companies, out: _Claims) -> None:
             gap = text[a.end : b.start]
             if len(gap) > 120 or re.search(r"[.;]", gap) or _NEGATION.search(gap):
                 continue
-            if re.fullmatch(r"'s\s+(?:main\s+|sole\s+|chief\s+|only\s+)?(?:buyer|customer|client)s?\s+(?:was|is|were|are)\s+", gap, re.I):
-                out.add(sent, a.entity_id, Predicate.SUPPLIES, obj=b.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="its buyer")
-            elif re.fullmatch(r"'s\s+(?:main\s+|sole\s+|chief\s+|only\s+)?suppliers?\s+(?:was|is|were|are)\s+", gap, re.I):
-                out.add(sent, b.entity_id, Predicate.SUPPLIES, obj=a.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="its supplier")
-            elif _SELL_TO.search(gap):
-                out.add(sent, a.entity_id, Predicate.SUPPLIES, obj=b.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="sold on")
-            elif _BUY_FROM.search(gap):
-                out.add(sent, b.entity_id, Predicate.SUPPLIES, obj=a.entity_id, confidence=min(0.6, a.confidence, b.confidence), note="bought from")
+            for test, first_supplies, note in _LINKS:
+                if test(gap):
+                    seller, buyer = (a, b) if first_supplies else (b, a)
+                    conf = min(0.6, a.confidence, b.confidence)
+                    out.add(sent, seller.entity_id, Predicate.SUPPLIES, obj=buyer.entity_id, confidence=conf, note=note)
+                    break
 
 
 def _company_places(text, sent: _Sentence, companies, out: _Claims) -> None:
@@ -1225,7 +1235,10 @@ def _number(written: str) -> float:
 
 
 def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz, topic=()) -> None:
-    for q in _QUANTITY.finditer(sent.text):
+    found = list(_QUANTITY.finditer(sent.text))
+    # a work-unit word elsewhere in the sentence counts only when no other number could be its own
+    lone_team = len(found) == 1 and _WORK_UNIT_CUE.search(sent.text)
+    for q in found:
         low = _number(q.group(1))
         high = _number(q.group(2)) if q.group(2) else low
         scale = re.search(r"(hundred|thousand)\s*$", q.group(2) or "", re.I)
@@ -1236,10 +1249,7 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz,
         unit = _UNIT_WORDS.get(q.group(3).casefold(), q.group(3).casefold())
         qty = Quantity(low, high, unit)
         near = sent.text[max(0, q.start() - 40) : q.start()]
-        cue = _WORK_UNIT_CUE.search(near) or _TEAM_OF.search(near) or _TEAM_NEAR.search(near)
-        # a work-unit word elsewhere in the sentence counts only when no other number is nearer to it
-        far = _WORK_UNIT_CUE.search(sent.text) and len(_QUANTITY.findall(sent.text)) == 1
-        if cue or far:
+        if lone_team or _WORK_UNIT_CUE.search(near) or _TEAM_OF.search(near) or _TEAM_NEAR.search(near):
             if (facilities or topic) and not _GENERAL_CUE.search(sent.text):
                 for f in {x.entity_id: x for x in facilities or topic}.values():
                     conf = 0.7 if facilities else f.confidence
@@ -1311,13 +1321,10 @@ def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Cla
         if not facilities or not _COMMISSION.search(sent.text):
             return
     orgs = sorted(orgs, key=lambda m: m.start)
-    counterparts = [m for m in orgs if (gaz.by_id.get(m.entity_id) is None or "state_body" not in (gaz.by_id[m.entity_id].attributes or {}).get("roles", []))]
+    counterparts = [m for m in orgs if not _is_state_body(m.entity_id, gaz)]
     if cue:
         # A company in another clause ("..., and X supplies the hair") is not the contract's party.
-        at = sent.start + cue.start()
-        clause_start = _clause_start(text, sent, at)
-        nxt = _CLAUSE_BREAK.search(text, at, sent.end)
-        clause_end = nxt.start() if nxt else sent.end
+        clause_start, clause_end = _clause_span(text, sent, sent.start + cue.start())
         counterparts = [m for m in counterparts if clause_start <= m.start and m.end <= clause_end]
     phrases = list(_COUNTERPART.finditer(sent.text))
     state = [m for m in orgs if m not in counterparts and _is_state_body(m.entity_id, gaz)]
