@@ -111,6 +111,12 @@ def resolve_principal(request: Request, store) -> Principal:
     return ANONYMOUS
 
 
+def verify_password(store, name: str, password: str):
+    """The enabled user with this name and password, else None."""
+    with store.engine.connect() as conn:
+        return users_repo.verify_password(conn, name, password)
+
+
 def check_csrf(request: Request, submitted: str | None) -> None:
     """Unsafe requests carried by the session cookie must echo the session's token."""
     if request.state.principal.via in ("api_key", "anonymous"):

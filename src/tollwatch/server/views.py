@@ -8,11 +8,10 @@ sensitivity of their own) are hidden when they exist only through unseen evidenc
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
 from tollwatch.app.evidence import entity_report, entity_to_dict, source_to_dict
-from tollwatch.core.model import Claim, Entity, EntityKind, Predicate, ReviewStatus, Script, Sensitivity, Source
-from tollwatch.store.repository import Reader
+from tollwatch.app.visibility import Reader, entity_visible, get_visible_entity, redact_entity
+from tollwatch.core.model import Claim, Entity, EntityKind, Predicate, ReviewStatus, Script, Source
 
 PREDICATE_LABELS = {
     Predicate.PRODUCES: "Produces",
@@ -30,34 +29,7 @@ PREDICATE_LABELS = {
     Predicate.REVIEW_DEADLINE: "Review deadline",
     Predicate.REPORTED_ROLE: "Reported role",
 }
-SOURCE_REF_ATTRIBUTES = ("proposed_from", "source_id")
 SCRIPT_LABELS = {Script.HANGUL: "Hangul", Script.HAN: "Han (Chinese characters)", Script.LATIN: "Latin", Script.OTHER: "Other"}
-
-
-def entity_visible(reader: Reader, entity: Entity | None) -> bool:
-    """Graph entities are public; a proposed one is shown only with a claim the reader may see."""
-    if entity is None:
-        return False
-    if not entity.is_new:
-        return True
-    if reader.max_sensitivity == Sensitivity.CONFIDENTIAL:
-        return True
-    return bool(reader.list_claims(entity_id=entity.id))
-
-
-def get_visible_entity(reader: Reader, entity_id: str) -> Entity | None:
-    entity = reader.get_entity(entity_id)
-    return redact_entity(reader, entity) if entity_visible(reader, entity) else None
-
-
-def redact_entity(reader: Reader, entity: Entity) -> Entity:
-    """Attributes that point at a source (e.g. `proposed_from`) go when that source may not be read."""
-    refs = {k: v for k, v in entity.attributes.items() if k in SOURCE_REF_ATTRIBUTES and v}
-    if not refs:
-        return entity
-    visible = reader.sources_by_id(str(v) for v in refs.values())
-    attributes = {k: v for k, v in entity.attributes.items() if k not in refs or str(v) in visible}
-    return replace(entity, attributes=attributes)
 
 
 def entity_summary(entity: Entity) -> dict:
@@ -214,6 +186,7 @@ def proposed_entities(reader: Reader) -> list[dict]:
 __all__ = [
     "entity_visible",
     "get_visible_entity",
+    "redact_entity",
     "entity_summary",
     "entity_to_dict",
     "search",

@@ -1,4 +1,4 @@
-"""Edits to stored sources the store has no method for yet: metadata changes and deletion.
+"""Edits to stored sources besides adding one: metadata changes and deletion.
 
 The text of a source never changes (claims point into it by offset); a source with
 claims cannot be deleted until they are. Each edit writes its audit entry in the same

@@ -1,0 +1,34 @@
+"""FastAPI dependencies the route modules share: the server state, who is asking, writers.
+
+`request.state.principal` is set by the middleware for every request (see app.py);
+these only read it. Use them as `state: State`, `p: CurrentPrincipal`, `p: Writer`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from tollwatch.server import auth
+from tollwatch.server.state import ServerState
+
+
+def get_state(request: Request) -> ServerState:
+    return request.app.state.tw
+
+
+def current_principal(request: Request) -> auth.Principal:
+    return request.state.principal
+
+
+def api_writer(request: Request) -> auth.Principal:
+    """An analyst or admin, with the CSRF header when the call rides on a session cookie."""
+    p = auth.require_writer(request)
+    auth.check_csrf(request, None)
+    return p
+
+
+State = Annotated[ServerState, Depends(get_state)]
+CurrentPrincipal = Annotated[auth.Principal, Depends(current_principal)]
+Writer = Annotated[auth.Principal, Depends(api_writer)]

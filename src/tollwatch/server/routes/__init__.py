@@ -1,0 +1,31 @@
+"""One APIRouter per area; `create_app` includes them in this order (paths never overlap)."""
+
+from __future__ import annotations
+
+from tollwatch.server.routes import (
+    claims,
+    exports,
+    graph,
+    ingest,
+    match,
+    meta,
+    pages,
+    review,
+    screening,
+    signin,
+    sources,
+)
+
+ROUTERS = [
+    meta.router,
+    graph.router,
+    sources.router,
+    claims.router,
+    exports.router,
+    match.router,
+    screening.router,
+    ingest.router,
+    pages.router,
+    review.router,
+    signin.router,
+]

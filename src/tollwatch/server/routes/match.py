@@ -1,0 +1,234 @@
+"""The yente-compatible matching API: `POST /match/{dataset}`, `GET /search/{dataset}`, `GET /catalog`.
+
+Matching and risk are app.screening's; this module adapts them to yente's request and
+response shapes and to the caller's clearance (see server/matching.py).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from tollwatch.server.auth import Principal
+from tollwatch.server.deps import CurrentPrincipal, State
+from tollwatch.server.matching import SIMILAR_SCORE, visible_prepared
+from tollwatch.server.state import ServerState
+
+router = APIRouter(tags=["matching"])
+
+ALGORITHMS = ("tollwatch-v1", "best", "logic-v1", "name-based", "name-qualified", "regression-v1")
+MAX_QUERIES = 500
+NAME_KEYS = ("alias", "previousName", "weakAlias")
+NAME_PARTS = ("firstName", "middleName", "fatherName", "lastName")
+
+
+class EntityQuery(BaseModel):
+    schema_: str = Field("Thing", alias="schema")
+    properties: dict[str, list[str] | str] = Field(default_factory=dict)
+
+    model_config = {"populate_by_name": True, "extra": "allow"}
+
+
+class MatchRequest(BaseModel):
+    queries: dict[str, EntityQuery]
+    weights: dict[str, float] | None = None
+    config: dict | None = None
+
+    model_config = {"extra": "allow"}
+
+
+@router.post(
+    "/match/{dataset}",
+    summary="Match entities (yente-compatible)",
+    description="The request and response shapes of OpenSanctions yente's /match: "
+    "`default` searches every loaded list and the evidence graph.",
+)
+def match(
+    state: State,
+    p: CurrentPrincipal,
+    dataset: str,
+    body: MatchRequest,
+    threshold: float = Query(0.7, ge=0.0, le=1.0),
+    limit: int = Query(5, ge=1, le=500),
+    algorithm: str = Query("best"),
+    cutoff: float = Query(0.0, ge=0.0, le=1.0),
+    include_dataset: list[str] = Query(default_factory=list),
+    exclude_dataset: list[str] = Query(default_factory=list),
+    exclude_schema: list[str] = Query(default_factory=list),
+    exclude_entity_ids: list[str] = Query(default_factory=list),
+):
+    if algorithm not in ALGORITHMS:
+        raise HTTPException(400, f"algorithm: unknown {algorithm!r} (available: {', '.join(ALGORITHMS)})")
+    if len(body.queries) > MAX_QUERIES:
+        raise HTTPException(400, f"queries: at most {MAX_QUERIES} per request")
+    prepared = visible_prepared(state, p, set(exclude_entity_ids))
+    scope = _scope(set(prepared.index.datasets), dataset, include_dataset, exclude_dataset)
+    matcher = prepared.matcher(threshold)
+    responses = {}
+    for key, q in body.queries.items():
+        names = query_names(q)
+        if not names:
+            responses[key] = {
+                "status": 400,
+                "results": [],
+                "total": {"value": 0, "relation": "eq"},
+                "query": q.model_dump(by_alias=True),
+                "error": "properties: a name (or firstName/lastName) is required",
+            }
+            continue
+        ranked = _best_matches(matcher, q, names, scope, threshold, limit, cutoff, exclude_schema)
+        responses[key] = {
+            "status": 200,
+            "results": yente_results(state, p, ranked),
+            "total": {"value": len(ranked), "relation": "eq"},
+            "query": {"id": key, "schema": q.schema_, "properties": {k: ([v] if isinstance(v, str) else v) for k, v in q.properties.items()}},
+        }
+    return {"responses": responses, "matcher": {"name": "tollwatch-v1", "threshold": threshold}, "limit": limit}
+
+
+def _scope(available: set[str], dataset: str, include: list[str], exclude: list[str]) -> set[str]:
+    if dataset == "default":
+        scope = set(available)
+    elif dataset in available:
+        scope = {dataset}
+    else:
+        raise HTTPException(404, f"dataset not found: {dataset}")
+    if include:
+        scope &= set(include)
+    return scope - set(exclude)
+
+
+def _best_matches(matcher, q: EntityQuery, names: list[str], scope: set[str], threshold: float, limit: int,
+                  cutoff: float, exclude_schema: list[str]) -> list[dict]:
+    """Each candidate once, at the score of its best-matching query name, best first."""
+    best: dict[str, dict] = {}
+    schema = None if q.schema_ in ("Thing", "LegalEntity") else q.schema_
+    for name in names:
+        for m in matcher.match(name, schema, limit=limit + 5, datasets=frozenset(scope), threshold=threshold):
+            d = m.as_dict()
+            if d["schema"] in exclude_schema or d["score"] < cutoff:
+                continue
+            if d["entity_id"] not in best or d["score"] > best[d["entity_id"]]["score"]:
+                best[d["entity_id"]] = d
+    return sorted(best.values(), key=lambda d: (-d["score"], d["dataset"], d["entity_id"]))[:limit]
+
+
+@router.get("/search/{dataset}", summary="Search entities (yente-compatible)")
+def yente_search(
+    state: State,
+    p: CurrentPrincipal,
+    dataset: str,
+    q: str = Query("", max_length=500),
+    schema: str | None = None,
+    limit: int = Query(10, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000),
+):
+    prepared = state.prepared.get()
+    available = set(prepared.index.datasets)
+    if dataset != "default" and dataset not in available:
+        raise HTTPException(404, f"dataset not found: {dataset}")
+    scope = available if dataset == "default" else {dataset}
+    matcher = visible_prepared(state, p).matcher(SIMILAR_SCORE)
+    found = [m.as_dict() for m in matcher.match(q, schema, limit=limit + offset, datasets=frozenset(scope))] if q.strip() else []
+    page = found[offset : offset + limit]
+    return {
+        "results": yente_results(state, p, page),
+        "total": {"value": len(found), "relation": "eq" if len(found) < limit + offset else "gte"},
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get("/catalog", summary="Loaded datasets (yente-compatible)")
+def catalog(state: State):
+    prepared = state.prepared.get()
+    datasets = []
+    for name in sorted(prepared.index.datasets):
+        meta = prepared.lists.get(name) or {}
+        datasets.append(
+            {
+                "name": name,
+                "title": {"tollwatch": "tollwatch evidence graph"}.get(name, name),
+                "version": meta.get("snapshot_date"),
+                "entity_count": meta.get("count"),
+                "load": True,
+            }
+        )
+    datasets.append({"name": "default", "title": "All loaded lists and the evidence graph", "load": True, "children": [d["name"] for d in datasets]})
+    return {"datasets": datasets, "current": [d["name"] for d in datasets], "outdated": [], "index_stale": False}
+
+
+def query_names(q: EntityQuery) -> list[str]:
+    props = {k: ([v] if isinstance(v, str) else list(v)) for k, v in q.properties.items()}
+    names = [n for n in props.get("name", []) if n and n.strip()]
+    for key in NAME_KEYS:
+        names += [n for n in props.get(key, []) if n and n.strip()]
+    if not names:
+        parts = [" ".join(props.get(k, [])) for k in NAME_PARTS]
+        joined = " ".join(part for part in parts if part).strip()
+        if joined:
+            names.append(joined)
+    return names[:20]
+
+
+def yente_results(state: ServerState, p: Principal, matches: list[dict]) -> list[dict]:
+    with state.read(p) as r:
+        ents = r.entities(d["entity_id"] for d in matches)
+    return [_yente_result(d, ents.get(d["entity_id"])) for d in matches]
+
+
+def _yente_result(d: dict, e) -> dict:
+    features = {f["feature"]: f["value"] for f in d["explanation"] if isinstance(f.get("value"), int | float)}
+    explanations = {
+        f["feature"]: {
+            "description": describe_feature(f),
+            "coefficient": f.get("value"),
+            "query": f.get("query"),
+            "candidate": f.get("candidate"),
+        }
+        for f in d["explanation"]
+    }
+    return {
+        "id": d["entity_id"],
+        "caption": d["name"],
+        "schema": d["schema"],
+        "properties": _yente_properties(d, e),
+        "datasets": [d["dataset"]],
+        "referents": [],
+        "target": d["dataset"] != "tollwatch",
+        "score": d["score"],
+        "match": d["match"],
+        "features": features,
+        "explanations": explanations,
+        "matched_name": d["matched_name"],
+    }
+
+
+def _yente_properties(d: dict, e) -> dict[str, list]:
+    props: dict[str, list] = {"name": [d["name"]]}
+    if not e:
+        return props
+    aliases = [n for n in e.all_names() if n != e.caption]
+    if aliases:
+        props["alias"] = aliases
+    country = e.attributes.get("country")
+    if country:
+        props["country"] = country if isinstance(country, list) else [country]
+    if e.attributes.get("program"):
+        program = e.attributes["program"]
+        props["program"] = list(program) if isinstance(program, list) else [program]
+    if e.dataset == "tollwatch" and e.attributes.get("allegation"):
+        props["notes"] = ["named in reporting: an allegation, not a sanctions listing"]
+    return props
+
+
+def describe_feature(feature: dict) -> str:
+    return {
+        "name": "overall name similarity of the best-matching name",
+        "tokens": "token-by-token similarity across scripts and romanizations",
+        "coverage": "share of the name's tokens matched",
+        "characters": "character-level similarity",
+        "script_variant": "the query matched in another script or romanization",
+        "conflicting_tokens": "tokens on one side with no counterpart",
+        "truncation": "one name is a shortened form of the other",
+    }.get(feature.get("feature", ""), str(feature.get("feature", "")).replace("_", " "))

@@ -1,0 +1,103 @@
+"""Server-rendered reading pages: home, search, entity, map, sources, trade charts."""
+
+from __future__ import annotations
+
+import base64
+
+from fastapi import APIRouter, HTTPException, Request
+
+from tollwatch.core.errors import NotFound
+from tollwatch.core.model import FacilityType
+from tollwatch.server import mapview, views
+from tollwatch.server.deps import CurrentPrincipal, State
+from tollwatch.server.matching import similar_names
+from tollwatch.server.templating import no_store, render
+
+router = APIRouter(include_in_schema=False)
+
+STATUS_ORDER = ["active", "being dismantled", "closed", "contested", "unknown"]
+
+
+@router.get("/")
+def home(request: Request, state: State, p: CurrentPrincipal):
+    with state.read(p) as r:
+        counts = {
+            "facilities": len(views.facility_rows(r)),
+            "sources": len(r.list_sources()),
+        }
+    return render(request, "home.html", {"counts": counts})
+
+
+@router.get("/search")
+def search_page(request: Request, state: State, p: CurrentPrincipal, q: str = ""):
+    with state.read(p) as r:
+        result = views.search(r, q[:500])
+    similar = []
+    if q.strip() and not result["entities"]:
+        similar = similar_names(state, p, q[:200])
+    return render(request, "search.html", {"q": q, "result": result, "similar": similar})
+
+
+@router.get("/entities/{entity_id}")
+def entity_page(request: Request, state: State, p: CurrentPrincipal, entity_id: str):
+    with state.read(p) as r:
+        entity = views.get_visible_entity(r, entity_id)
+        if not entity:
+            raise NotFound()
+        page = views.entity_page(r, entity)
+    return no_store(render(request, "entity.html", {"e": page}))
+
+
+@router.get("/trade")
+def trade_page(request: Request, state: State, reporter: str = "CN", partner: str = "KP"):
+    """The same charts as `tollwatch trade analyze`; trade statistics are public data."""
+    from tollwatch.app.trade import charts, report
+
+    reporter, partner = (reporter or "CN")[:3].upper(), (partner or "KP")[:3].upper()
+    if not (reporter.isalpha() and partner.isalpha()):
+        raise HTTPException(400, "reporter and partner are ISO country codes")
+    rep = report(state.store, reporter, partner)
+    images = [
+        (name, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"))
+        for name, svg in charts(rep, "svg").items()
+    ]
+    return render(request, "trade.html", {"rep": rep, "charts": images})
+
+
+@router.get("/map")
+def map_page(request: Request, state: State, p: CurrentPrincipal, type: str = "", status: str = ""):  # noqa: A002
+    with state.read(p) as r:
+        rows = views.facility_rows(r)
+    shown = [f for f in rows if (not type or f["type"] == type) and (not status or f["status"] == status)]
+    statuses = [s for s in STATUS_ORDER if any(f["status"] == s for f in rows)] or STATUS_ORDER
+    return render(
+        request,
+        "map.html",
+        {
+            "map": mapview.render_map(shown, state.tiles_url),
+            "facilities": shown,
+            "unlocated": [f for f in shown if not f["points"]],
+            "types": [t.value for t in FacilityType],
+            "statuses": statuses,
+            "type": type,
+            "status": status,
+            "total": len(rows),
+        },
+    )
+
+
+@router.get("/sources")
+def sources_page(request: Request, state: State, p: CurrentPrincipal):
+    with state.read(p) as r:
+        sources = r.list_sources()
+    return render(request, "sources.html", {"sources": sources})
+
+
+@router.get("/sources/{source_id}")
+def source_page(request: Request, state: State, p: CurrentPrincipal, source_id: str):
+    with state.read(p) as r:
+        source = r.get_source(source_id)
+        if not source:
+            raise NotFound()
+        view = views.source_view(r, source)
+    return no_store(render(request, "source.html", {"s": view}))

@@ -1,0 +1,81 @@
+"""The review queue page and its forms: accept, reject, reopen, edit a claim, merge an entity."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, HTTPException, Request
+
+from tollwatch.app import curation
+from tollwatch.core.model import Predicate, ReviewStatus
+from tollwatch.server import auth, views
+from tollwatch.server.deps import CurrentPrincipal, State
+from tollwatch.server.templating import local_url, no_store, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED, "reopen": ReviewStatus.PROPOSED}
+
+
+def form_writer(request: Request, csrf_token: str) -> auth.Principal:
+    """An analyst or admin whose form echoes the session's CSRF token."""
+    p = auth.require_writer(request)
+    auth.check_csrf(request, csrf_token)
+    return p
+
+
+@router.get("/review")
+def review_page(request: Request, state: State, p: CurrentPrincipal, source: str = ""):
+    if p.anonymous:
+        return redirect("/login?next=/review")
+    auth.require_writer(request)
+    with state.read(p) as r:
+        queue = views.review_queue(r)
+        src = r.get_source(source) if source else None
+        proposed = views.proposed_entities(r)
+    if src:
+        queue = [c for c in queue if c["source_id"] == src.id]
+    predicates = [(pr.value, views.label(pr.value)) for pr in Predicate]
+    return no_store(render(request, "review.html", {"queue": queue, "source": src, "proposed": proposed, "predicates": predicates}))
+
+
+@router.post("/review/{claim_id}/edit")
+def review_edit(
+    request: Request,
+    state: State,
+    claim_id: str,
+    predicate: str = Form(""),
+    target: str = Form(""),
+    value: str = Form(""),
+    note: str = Form(""),
+    csrf_token: str = Form(""),
+):
+    p = form_writer(request, csrf_token)
+    curation.edit_claim(
+        state.store, p.name, p.ceiling, claim_id,
+        predicate.strip() or None, target.strip() or None, value.strip() or None, note.strip() or None,
+    )
+    return redirect("/review")
+
+
+@router.post("/review/entities/{entity_id}/merge")
+def review_merge(request: Request, state: State, entity_id: str, into: str = Form(...), csrf_token: str = Form("")):
+    p = form_writer(request, csrf_token)
+    merged = curation.merge_entity(state.store, p.name, p.ceiling, entity_id, into)
+    return redirect(f"/entities/{merged['id']}")
+
+
+@router.post("/review/{claim_id}")
+def review_decide(
+    request: Request,
+    state: State,
+    claim_id: str,
+    decision: str = Form(...),
+    note: str = Form(""),
+    csrf_token: str = Form(""),
+    next: str = Form("/review"),  # noqa: A002
+):
+    p = form_writer(request, csrf_token)
+    status = DECISIONS.get(decision)
+    if status is None:
+        raise HTTPException(400, "decision: accept, reject or reopen")
+    curation.review_claim(state.store, p.name, p.ceiling, claim_id, status, note.strip() or None)
+    return redirect(local_url(next, "/review"))

@@ -1,0 +1,60 @@
+"""What every request shares, built once by `create_app` and kept on `app.state.tw`.
+
+Nothing adds to it later: routes read it through `deps.get_state`, so the order in
+which route modules are included never matters.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from jinja2 import Environment
+
+from tollwatch.server.auth import Principal, Sessions
+from tollwatch.server.jobs import JobManager
+from tollwatch.server.throttle import SignInThrottle
+
+
+class PreparedCache:
+    """The screening index, rebuilt when the store changes (the fingerprint says when)."""
+
+    def __init__(self, store):
+        self.store = store
+        self._lock = threading.Lock()
+        self._key: str | None = None
+        self._prepared = None
+
+    def get(self):
+        from tollwatch.app.screening import _fingerprint, prepare
+
+        with self._lock:
+            key = _fingerprint(self.store) if self._prepared is not None else None
+            if self._prepared is None or key != self._key:
+                self._prepared = prepare(self.store)
+                self._key = _fingerprint(self.store)
+            return self._prepared
+
+
+@dataclass
+class ServerState:
+    """The store, the templates, sessions, sign-in throttle, jobs and the screening index."""
+
+    store: object
+    templates: Environment
+    sessions: Sessions
+    tiles_url: str | None
+    max_upload_bytes: int
+    sign_in_throttle: SignInThrottle = field(default_factory=SignInThrottle)
+    jobs: JobManager = field(default_factory=JobManager)
+    prepared: PreparedCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.prepared = PreparedCache(self.store)
+
+    @contextmanager
+    def read(self, principal: Principal):
+        """A Reader at the principal's ceiling: nothing above it is ever loaded."""
+        with self.store.read(max_sensitivity=principal.ceiling) as reader:
+            yield reader
