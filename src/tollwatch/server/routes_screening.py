@@ -467,7 +467,7 @@ def register(app: FastAPI, state) -> None:
                 doc = read_document(path)
             except InputError as exc:
                 raise HTTPException(400, str(exc).replace(str(path), display)) from None
-            with state.store.read() as r:
+            with state.store.read(Sensitivity.CONFIDENTIAL) as r:  # the duplicate is checked, not shown
                 existing = r.find_source_by_hash(sha256_text(doc.text))
             if existing:
                 with state.read(p) as r:

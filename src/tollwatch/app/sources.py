@@ -1,0 +1,102 @@
+"""Sources: add, list, show, edit metadata and delete, at the reader's clearance.
+
+A source's text never changes (claims point into it by offset), and a source with
+claims cannot be deleted until they are. A caller never learns that a source above its
+clearance exists: it is "not found", the same as one that does not.
+"""
+
+from __future__ import annotations
+
+from tollwatch.app.errors import ClearanceError
+from tollwatch.app.evidence import add_source, make_source, read_text, source_to_dict
+from tollwatch.core.model import (
+    ModelError,
+    Sensitivity,
+    Source,
+    SourceKind,
+    parse_date,
+    parse_enum,
+    parse_grade,
+)
+from tollwatch.store import sources_repo
+from tollwatch.store.repository import NotFoundError, Store
+
+EDITABLE = sources_repo.EDITABLE
+
+
+def list_sources(store: Store, clearance: Sensitivity) -> list[Source]:
+    with store.read(clearance) as r:
+        return r.list_sources()
+
+
+def get_source(store: Store, source_id: str, clearance: Sensitivity) -> Source | None:
+    with store.read(clearance) as r:
+        return r.get_source(source_id)
+
+
+def source_changes(changes: dict) -> dict:
+    """Checked column values for an edit; a bad field raises ModelError naming it."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ModelError(unknown[0], "cannot be changed (editable: " + ", ".join(EDITABLE) + ")")
+    values: dict = {}
+    for key, value in changes.items():
+        if key == "title":
+            if not isinstance(value, str) or not value.strip():
+                raise ModelError("title", "must be a non-empty string")
+            values[key] = value.strip()
+        elif key == "date":
+            values[key] = parse_date(value)
+        elif key == "grade":
+            values[key] = parse_grade(value)
+        elif key == "sensitivity":
+            values[key] = parse_enum(Sensitivity, str(value), "sensitivity").value
+        elif key == "kind":
+            values[key] = parse_enum(SourceKind, str(value), "kind").value
+        else:
+            if value is not None and not isinstance(value, str):
+                raise ModelError(key, "must be a string or null")
+            values[key] = value
+    return values
+
+
+def _visible_or_not_found(store: Store, source_id: str, clearance: Sensitivity) -> None:
+    if get_source(store, source_id, clearance) is None:
+        raise NotFoundError(f"id: no source with id {source_id}")
+
+
+def edit_source(store: Store, actor: str, source_id: str, changes: dict, clearance: Sensitivity) -> Source | None:
+    """Change a source's metadata; the source as the editor now reads it (None: moved above their clearance).
+
+    Raises NotFoundError (also for a source above `clearance`), ModelError for a bad
+    field, ClearanceError for a sensitivity above `clearance`."""
+    _visible_or_not_found(store, source_id, clearance)
+    if "sensitivity" in changes:
+        target = parse_enum(Sensitivity, str(changes["sensitivity"]), "sensitivity")
+        if target.rank > clearance.rank:
+            raise ClearanceError("sensitivity: above your clearance")
+    values = source_changes(changes)
+    with store.begin(actor) as tx:
+        sources_repo.update_source(tx, source_id, values)
+    return get_source(store, source_id, clearance)
+
+
+def delete_source(store: Store, actor: str, source_id: str, clearance: Sensitivity) -> None:
+    """Delete a source no claim rests on (StoreError names how many do)."""
+    _visible_or_not_found(store, source_id, clearance)
+    with store.begin(actor) as tx:
+        sources_repo.delete_source(tx, source_id)
+
+
+__all__ = [
+    "EDITABLE",
+    "add_source",
+    "delete_source",
+    "edit_source",
+    "get_source",
+    "list_sources",
+    "make_source",
+    "read_text",
+    "source_changes",
+    "source_to_dict",
+]
