@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tollwatch.app import sources
-from tollwatch.app.errors import ClearanceError, ModelError, NotFoundError, StoreError
+from tollwatch.app.errors import Forbidden, ModelError, NotFound, StoreError
 from tollwatch.core.model import Sensitivity
 
 R = Sensitivity.RESTRICTED
@@ -33,7 +33,7 @@ def test_edit_refuses_bad_fields(store):
     with pytest.raises(ModelError) as exc:
         sources.edit_source(store, "ed", sid, {"title": " "}, R)
     assert exc.value.field == "title"
-    with pytest.raises(ClearanceError, match="^sensitivity: above your clearance"):
+    with pytest.raises(Forbidden, match="^sensitivity: above your clearance"):
         sources.edit_source(store, "ed", sid, {"sensitivity": "confidential"}, R)
 
 
@@ -45,9 +45,9 @@ def test_moving_above_own_clearance_is_refused_but_up_to_it_allowed(store):
 
 def test_a_source_above_the_clearance_is_not_found(store):
     sid = _add(store, "A confidential testimony about a camp.", "confidential")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFound):
         sources.edit_source(store, "ed", sid, {"title": "x"}, R)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFound):
         sources.delete_source(store, "ed", sid, R)
     assert sources.get_source(store, sid, Sensitivity.CONFIDENTIAL).title == "note"
 

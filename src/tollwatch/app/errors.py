@@ -1,30 +1,27 @@
-"""The errors a use case raises for its caller to show the user, in one place.
+"""The errors a caller of the app layer may meet, in one place.
 
-The CLI and the server import them from here, never from the store: each is a one-line
-message naming the field it is about (`field: what is wrong`).
+The store's own errors are re-exported here so that the CLI and the server can catch
+them without importing `tollwatch.store`; the generic ones live in `core.errors`.
 """
 
 from __future__ import annotations
 
-from tollwatch.core.errors import InputError
+from tollwatch.core.errors import Conflict, Forbidden, InputError, NotFound
 from tollwatch.core.model import ModelError
 from tollwatch.store.repository import DuplicateSourceError, NotFoundError, StoreError
 from tollwatch.store.users_repo import UserError
 
-
-class ClearanceError(Exception):
-    """The reader's clearance does not allow the change (e.g. raising a source above it)."""
-
-
-# What a front end turns into a message (CLI) or a 4xx response (server), never a traceback.
-USER_ERRORS: tuple[type[Exception], ...] = (InputError, ModelError, StoreError, UserError, ClearanceError)
+# What a front end turns into one line (CLI) or a 4xx response (server), never a traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (InputError, ModelError, StoreError, UserError, NotFound, Forbidden, Conflict)
 
 __all__ = [
     "USER_ERRORS",
-    "ClearanceError",
+    "Conflict",
     "DuplicateSourceError",
+    "Forbidden",
     "InputError",
     "ModelError",
+    "NotFound",
     "NotFoundError",
     "StoreError",
     "UserError",

@@ -7,8 +7,8 @@ clearance exists: it is "not found", the same as one that does not.
 
 from __future__ import annotations
 
-from tollwatch.app.errors import ClearanceError
 from tollwatch.app.evidence import add_source, make_source, read_text, source_to_dict
+from tollwatch.core.errors import Forbidden, NotFound
 from tollwatch.core.model import (
     ModelError,
     Sensitivity,
@@ -19,7 +19,7 @@ from tollwatch.core.model import (
     parse_grade,
 )
 from tollwatch.store import sources_repo
-from tollwatch.store.repository import NotFoundError, Store
+from tollwatch.store.repository import Store
 
 EDITABLE = sources_repo.EDITABLE
 
@@ -62,19 +62,19 @@ def source_changes(changes: dict) -> dict:
 
 def _visible_or_not_found(store: Store, source_id: str, clearance: Sensitivity) -> None:
     if get_source(store, source_id, clearance) is None:
-        raise NotFoundError(f"id: no source with id {source_id}")
+        raise NotFound(f"id: no source with id {source_id}")
 
 
 def edit_source(store: Store, actor: str, source_id: str, changes: dict, clearance: Sensitivity) -> Source | None:
     """Change a source's metadata; the source as the editor now reads it (None: moved above their clearance).
 
-    Raises NotFoundError (also for a source above `clearance`), ModelError for a bad
-    field, ClearanceError for a sensitivity above `clearance`."""
+    Raises NotFound (also for a source above `clearance`), ModelError for a bad field,
+    Forbidden for a sensitivity above `clearance`."""
     _visible_or_not_found(store, source_id, clearance)
     if "sensitivity" in changes:
         target = parse_enum(Sensitivity, str(changes["sensitivity"]), "sensitivity")
         if target.rank > clearance.rank:
-            raise ClearanceError("sensitivity: above your clearance")
+            raise Forbidden("sensitivity: above your clearance")
     values = source_changes(changes)
     with store.begin(actor) as tx:
         sources_repo.update_source(tx, source_id, values)

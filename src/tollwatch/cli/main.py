@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from tollwatch.app.errors import InputError, ModelError, StoreError
+from tollwatch.app.errors import USER_ERRORS
 from tollwatch.core.model import Sensitivity
 
 
@@ -18,7 +18,7 @@ class TollwatchGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (InputError, ModelError, StoreError) as exc:
+        except USER_ERRORS as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
 

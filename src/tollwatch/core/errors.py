@@ -19,3 +19,18 @@ class InputError(Exception):
             where += f":{self.line}"
         what = f"{self.field}: " if self.field else ""
         return f"{where}: {what}{self.message}".replace("\n", " ")
+
+
+class NotFound(LookupError):
+    """Something that does not exist, or that the reader may not see: the two answer alike."""
+
+    def __init__(self, message: str = "not found"):
+        super().__init__(message)
+
+
+class Forbidden(PermissionError):
+    """An action the caller's role or clearance does not allow; the message says which."""
+
+
+class Conflict(Exception):
+    """A write that clashes with what is stored (a duplicate, a dependent row); the message is for the user."""
