@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
-from tollwatch.core.model import Claim, Entity, ModelError, Sensitivity, Source
+from tollwatch.core.model import Claim, Entity, ModelError, Source
 from tollwatch.store.repository import Store
 
 MAX_INGEST_BYTES = 20 * 1024 * 1024  # reports are small; a bigger file is a mistake or an attack
@@ -276,6 +276,8 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
             raise InputError(f"same content as {seen[source.sha256]}", path=doc.path, field="content")
         seen[source.sha256] = doc.path
         sources.append((doc, source))
+    from tollwatch.core.model import Sensitivity
+
     # A duplicate is refused whatever the ingester may read (the store refuses it anyway).
     with store.read(Sensitivity.CONFIDENTIAL) as r:
         for doc, source in sources:
