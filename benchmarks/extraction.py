@@ -143,10 +143,11 @@ def reference_gazetteer():
     """The gazetteer a fresh store holds: bundled facilities, state bodies, products, companies."""
     from tollwatch.app.evidence import open_store
     from tollwatch.core.extraction import Gazetteer
+    from tollwatch.core.model import Sensitivity
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{tmp}/bench.db")
-        with store.read() as r:
+        with store.read(Sensitivity.CONFIDENTIAL) as r:
             entities = r.list_entities()
         store.close()
     return Gazetteer(entities)

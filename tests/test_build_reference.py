@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT, SHARED
+from tollwatch.core.model import Sensitivity
 
 spec = importlib.util.spec_from_file_location("build_reference_data", ROOT / "scripts" / "build_reference_data.py")
 build_mod = importlib.util.module_from_spec(spec)
@@ -69,7 +70,7 @@ def test_manifest_records_dates_licenses_and_hashes():
 
 
 def test_reference_load_keeps_conflicts_and_citations(store):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         kangdong = r.get_entity("KP-KHS-004")
         assert len(kangdong.coordinates) == 2  # HRNK point and the Korea Future point ~16 km away
         assert {round(c.lat, 2) for c in kangdong.coordinates} == {39.01, 39.14}

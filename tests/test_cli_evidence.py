@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.conftest import SEED
+from tollwatch.core.model import Sensitivity
 
 
 def test_init_loads_reference_once(cli):
@@ -76,7 +77,7 @@ def test_confidential_text_not_in_audit_log(cli, tmp_path, store):
 
 
 def _count_claims(store):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return r.counts()["claims"]
 
 
@@ -162,7 +163,7 @@ def test_import_rejects_malformed_ftm_atomically(cli, tmp_path, store):
     bad.write_text(json.dumps(new_entity) + "\n" + lines[0] + "\n" + '{"id": "x", "schema": "Company", "properties": {}}\n', encoding="utf-8")
     res = cli("import", str(bad), expect=2)
     assert f"{bad}:3: properties.name:" in res.stderr
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_entity("new-org-1") is None
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tollwatch.core.model import Sensitivity
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "data" / "seed" / "dailynk-more-production-tasks.txt"
 
@@ -19,12 +21,12 @@ REPORT = (
 
 
 def _counts(store):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return r.counts()
 
 
 def _claims_for(store, source_id):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return r.list_claims(source_id=source_id)
 
 
@@ -47,7 +49,7 @@ def test_seed_report_end_to_end(cli, store):
     assert {"product-wigs", "product-false-eyelashes", "product-knitted-clothes", "product-crocheted-caps",
             "product-knitted-caps", "product-sweater-vests"} == kaechon
     assert {("KP-LTC-PAEKTO", "product-dolls"), ("KP-LTC-PAEKTO", "product-accessories")} <= _produces(claims)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         src = r.get_source(res["source_id"])
         assert src.publisher == "Daily NK" and src.grade == "B" and src.date == "2021-11-16"
         for c in claims:
@@ -88,7 +90,7 @@ def test_html_main_text_without_boilerplate(cli, store, tmp_path):
         encoding="utf-8",
     )
     (res,) = _ingest_json(cli, f)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         src = r.get_source(res["source_id"])
     assert src.title == "Camp report"
     assert "Site header" not in src.text and "Related" not in src.text and "Copyright" not in src.text and "var wigs" not in src.text
@@ -119,7 +121,7 @@ def test_pdf_text_layer_with_wrapped_lines(cli, store, tmp_path):
     f = tmp_path / "r.pdf"
     f.write_bytes(_pdf_bytes(["The source said the Kaechon labor camp has received lots of thread", "to make wigs and sweater vests.", "At Paekto, prisoners make dolls."]))
     (res,) = _ingest_json(cli, f)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         src = r.get_source(res["source_id"])
     assert src.title == "PDF report"
     assert "thread to make wigs" in src.text  # the wrapped line is joined back into its sentence
@@ -139,7 +141,7 @@ def test_docx_english_and_korean(cli, store, tmp_path):
     f = tmp_path / "r.docx"
     d.save(f)
     (res,) = _ingest_json(cli, f)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_source(res["source_id"]).title == "교화소 보고"
     produces = _produces(_claims_for(store, res["source_id"]))
     assert {("KP-KHS-001", "product-wigs"), ("KP-KHS-001", "product-false-eyelashes"), ("KP-LTC-PAEKTO", "product-dolls"), ("KP-KHS-012", "product-dolls")} == produces
@@ -158,7 +160,7 @@ def test_directory_ingests_each_supported_file(cli, store, tmp_path):
     (tmp_path / "notes.csv").write_text("ignored,file\n", encoding="utf-8")
     results = _ingest_json(cli, tmp_path)
     assert len(results) == 2
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         titles = {s.title for s in r.list_sources() if s.id in {x["source_id"] for x in results}}
     assert titles == {"a.txt", "b.md"}
 
@@ -167,10 +169,10 @@ def test_sensitivity_and_metadata_are_kept(cli, store, tmp_path):
     f = tmp_path / "t.txt"
     f.write_text(REPORT, encoding="utf-8")
     (res,) = _ingest_json(cli, f, "--title", "Interview 7", "--kind", "testimony", "--sensitivity", "confidential", "--origin", "informant-7")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         src = r.get_source(res["source_id"])
     assert (src.title, src.kind.value, src.sensitivity.value, src.origin) == ("Interview 7", "testimony", "confidential", "informant-7")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         audit = r.audit(target_id=res["source_id"])
     assert audit and "Interview 7" not in json.dumps(audit, default=str)  # the log never copies the title or text
 

@@ -10,6 +10,7 @@ import pytest
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import Gazetteer
+from tollwatch.core.model import Sensitivity
 from tollwatch.engines.llm import LLMConfig, extract_with_model, find_quote, parse_model_answer
 
 TEXT = (
@@ -78,7 +79,7 @@ def gazetteer(tmp_path_factory):
     from tollwatch.app.evidence import open_store
 
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('gaz') / 'g.db'}")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         ents = r.list_entities()
     store.close()
     return Gazetteer(ents)
@@ -109,7 +110,7 @@ def test_ingest_with_the_model_backend_stores_only_verified_claims(fake_server, 
     out = cli("ingest", str(f), "--backend", "llm", "--llm-url", fake_server, "--llm-model", "m", "--format", "json")
     res = json.loads(out.stdout)
     assert res["claims"] == 3
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         claims = r.list_claims(source_id=res["source_id"])
         src = r.get_source(res["source_id"])
     assert len(claims) == 3 and all(c.review.status.value == "proposed" for c in claims)
@@ -131,7 +132,7 @@ def test_confidential_text_may_go_to_a_local_endpoint(fake_server, gazetteer):
 def test_endpoint_failures_are_clear_errors(fake_server, cli, store, tmp_path):
     f = tmp_path / "r.txt"
     f.write_text(TEXT, encoding="utf-8")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         before = r.counts()
     _FakeOpenAI.answers = ["this is not json"]
     bad = cli("ingest", str(f), "--backend", "llm", "--llm-url", fake_server, "--llm-model", "m", expect=2)
@@ -140,7 +141,7 @@ def test_endpoint_failures_are_clear_errors(fake_server, cli, store, tmp_path):
     assert "HTTP 404" in missing.stderr
     no_model = cli("ingest", str(f), "--backend", "llm", "--llm-url", fake_server, expect=2)
     assert "llm-model" in no_model.stderr
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.counts() == before
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tollwatch.core.model import Sensitivity
+
 ROOT = Path(__file__).resolve().parents[1]
 
 REPORT = (
@@ -23,12 +25,12 @@ def _ingest(cli, tmp_path, text=REPORT) -> str:
 
 
 def _claims(store, source_id):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return r.list_claims(source_id=source_id)
 
 
 def _audit(store, claim_id):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return r.audit(target_id=claim_id)
 
 
@@ -82,7 +84,7 @@ def test_edit_of_a_bad_entity_keeps_the_claim_proposed(cli, store, tmp_path):
 
 def test_merge_a_new_entity_into_an_existing_one(cli, store, tmp_path):
     sid = _ingest(cli, tmp_path)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         new = [e for e in r.list_entities() if e.is_new]
     assert [e.caption for e in new] == ["Samjiyon Labor Camp"]
     new_id = new[0].id
@@ -92,7 +94,7 @@ def test_merge_a_new_entity_into_an_existing_one(cli, store, tmp_path):
     keys = "s\n" * idx + "m\nChongori prison camp\na\nq\n"
     result = cli("review", "--source", sid, input=keys)
     assert f"merged {new_id} into KP-KHS-012" in result.stdout
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_entity(new_id) is None
         chongori = r.get_entity("KP-KHS-012")
         assert "Samjiyon Labor Camp" in chongori.all_names()
@@ -146,7 +148,7 @@ def test_review_in_a_real_terminal_process(tmp_path, db_url):
     from tollwatch.store.repository import Store
 
     s = Store(db_url)
-    with s.read() as r:
+    with s.read(Sensitivity.CONFIDENTIAL) as r:
         accepted = r.list_claims(source_id=sid, status=None)
         decided = [c for c in accepted if c.review.status.value == "accepted"]
         assert len(decided) == 1 and decided[0].review.by == "analyst"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tollwatch.core.extraction import Gazetteer, extract, sentences
+from tollwatch.core.model import Sensitivity
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "data" / "seed" / "dailynk-more-production-tasks.txt"
@@ -30,7 +31,7 @@ def gazetteer(tmp_path_factory):
     from tollwatch.app.evidence import open_store
 
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('gaz') / 'g.db'}")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         entities = r.list_entities()
     store.close()
     return Gazetteer(entities)

@@ -4,6 +4,7 @@ name_variants — and cross-script lookups in a real store."""
 import pytest
 
 from tollwatch.core import names
+from tollwatch.core.model import Sensitivity
 
 
 def meets(query: str, name: str) -> bool:
@@ -169,7 +170,7 @@ def test_entities_show_finds_camps_in_every_script(tmp_path):
     from tollwatch.app.evidence import open_store
 
     store = open_store("sqlite:///" + str(tmp_path / "t.db"))
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         for q in ["Kaechon", "Gaecheon", "개천", "Kaech'ŏn", "KAECHON", "Kaech'on"]:
             ids = {e.id for e in r.find_entities(q)}
             assert {"KP-KHS-001", "KP-KLS-014"} <= ids, (q, ids)

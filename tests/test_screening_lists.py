@@ -9,7 +9,7 @@ import pytest
 from screening_support import OFAC_ADD, OFAC_ALT, OFAC_SDN, UN_XML
 
 from tollwatch.core.errors import InputError
-from tollwatch.core.model import EntityKind
+from tollwatch.core.model import EntityKind, Sensitivity
 from tollwatch.importers.lists import read_list
 
 
@@ -190,7 +190,7 @@ def test_import_replaces_dataset_atomically(tmp_path):
     bad.write_bytes(b"id,name\n1,Gamma\n2,\xff\xfe\n")
     with pytest.raises(InputError):
         import_list(store, "csv", [bad], "watchlist")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         names = sorted(e.caption for e in r.list_entities(dataset="watchlist"))
     assert names == ["Alpha Trading", "Beta Trading"], "a failed import must leave the old snapshot"
     assert loaded_lists(store)["us_ofac_sdn"]["snapshot_date"] == "2024-05-03"

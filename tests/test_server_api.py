@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.server_support import LiveServer, add_users, csrf_from, sign_in, wait_job
+from tollwatch.core.model import Sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +259,7 @@ def test_source_and_claim_crud_and_review(client, env):
     assert client.get(f"/api/claims/{cid}").status_code == 404
     assert client.delete(f"/api/sources/{sid}", headers=h).status_code == 204
     assert client.get(f"/api/sources/{sid}").status_code == 404
-    with env["store"].read() as r:
+    with env["store"].read(Sensitivity.CONFIDENTIAL) as r:
         audit = [a["action"] for a in r.audit(target_id=sid)]
     assert {"create", "update", "delete"} <= set(audit)
 
@@ -426,7 +427,7 @@ def test_users_cli(db_url):
     from tollwatch.app.evidence import open_store
 
     store = open_store(db_url, load_reference=False)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         actions = {(a["action"], a["target_kind"]) for a in r.audit()}
     assert {("create", "user"), ("update", "user"), ("create", "api_key")} <= actions
     with store.engine.connect() as conn:

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.server_support import add_users, csrf_from, sign_in, wait_job
+from tollwatch.core.model import Sensitivity
 
 RUN = uuid.uuid4().hex[:8].upper()
 TEXT_MARKER = f"QZTEXTMARK{RUN}"
@@ -93,7 +94,7 @@ def world(tmp_path_factory):
         )
         assert r.status_code == 201, r.text
         ingested = r.json()
-        with store.read() as rd:
+        with store.read(Sensitivity.CONFIDENTIAL) as rd:
             ids = {
                 "sources": [s.id for s in rd.list_sources()],
                 "claims": [c.id for c in rd.list_claims()],
@@ -269,7 +270,7 @@ def test_writes_without_clearance_reveal_nothing(world):
     # Pointing a public claim at a hidden entity would make that entity visible.
     assert probe("POST", "/api/claims/c-leak-partly/edit", json={"object": hidden}).status_code == 400
     assert probe("POST", f"/api/entities/{ids['partly']}/merge", json={"into": hidden}).status_code == 400
-    with world["store"].read() as r:
+    with world["store"].read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_claim(conf_claim).review.status.value == "proposed"  # nothing changed
         assert r.get_source(conf_id).sensitivity.value == "confidential"
         assert r.get_entity(hidden) is not None

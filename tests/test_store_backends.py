@@ -126,7 +126,7 @@ def test_migrations_applied_and_idempotent_on_reopen(backend_url):
     assert migrate(again.engine) == []
     with again.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM schema_version")).scalar() == len(MIGRATIONS)
-    with again.read() as r:
+    with again.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.counts() == {"sources": 1, "entities": 2, "claims": 1}
     again.close()
 
@@ -187,7 +187,7 @@ def test_failing_multi_record_write_leaves_nothing(store):
             tx.upsert_entity(make_product())
             tx.add_claim(make_claim())
             tx.add_claim(bad)  # fails after four good writes
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.counts() == {"sources": 0, "entities": 0, "claims": 0}
     assert audit_count(store) == before
 
@@ -195,7 +195,7 @@ def test_failing_multi_record_write_leaves_nothing(store):
         with store.begin("tester") as tx:
             tx.add_source(make_source())
             raise RuntimeError("the caller fails half-way")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.counts()["sources"] == 0
 
 
@@ -203,7 +203,7 @@ def test_every_write_is_audited_with_its_actor(store):
     claim = seed(store)
     with store.begin("reviewer-1") as tx:
         tx.review_claim(claim.id, ReviewStatus.ACCEPTED, "checked")
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         entries = r.audit()
     actions = sorted((e["action"], e["target_kind"], e["target_id"], e["actor"]) for e in entries)
     assert actions == sorted(
@@ -227,7 +227,7 @@ def test_audit_log_is_append_only_in_the_database(store, statement):
     with pytest.raises(DBAPIError, match="append-only"):
         with store.engine.begin() as conn:
             conn.execute(text(statement))
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert len(r.audit()) == before
         assert {e["actor"] for e in r.audit()} == {"tester"}
 
@@ -238,7 +238,7 @@ def test_duplicate_source_is_refused_and_nothing_else_written(store):
         with store.begin("tester") as tx:
             tx.upsert_entity(make_product("P-OTHER"))
             tx.add_source(make_source(sid="src-copy"))  # same text, new id
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_entity("P-OTHER") is None
         assert [s.id for s in r.list_sources()] == ["src-test"]
 
@@ -248,7 +248,7 @@ def test_duplicate_source_is_refused_and_nothing_else_written(store):
 
 def test_source_entity_claim_round_trip(store):
     claim = seed(store)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_source("src-test") == make_source()
         assert r.get_entity("KP-TEST-001") == make_camp()
         assert r.get_claim(claim.id) == claim
@@ -264,7 +264,7 @@ def test_upsert_replaces_names_and_children(store):
     changed.attributes = {"facility_type": "kyohwaso"}
     with store.begin("tester") as tx:
         tx.upsert_entity(changed)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_entity("KP-TEST-001") == changed
         assert [e.id for e in r.find_entities("Kaechon Kyohwaso")] == ["KP-TEST-001"]
         assert r.find_entities("prison camp") == []  # the old names' keys went with them
@@ -272,7 +272,7 @@ def test_upsert_replaces_names_and_children(store):
 
 def test_find_entities_in_any_script(store):
     seed(store)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         for query in ("개천", "Kaechon", "kaechon prison camp", "Gaecheon", "KP-TEST-001"):
             assert [e.id for e in r.find_entities(query)] == ["KP-TEST-001"], query
         assert r.find_entities("Kaechon wigs") == []  # every key of the query must match one entity

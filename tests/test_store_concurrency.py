@@ -20,7 +20,7 @@ from store_support import (  # noqa: F401  (backend_url is a fixture)
 
 from tollwatch.app import evidence as ev
 from tollwatch.core.model import claim_id
-from tollwatch.core.model import Claim, Evidence, Predicate, ReviewStatus
+from tollwatch.core.model import Claim, Evidence, Predicate, ReviewStatus, Sensitivity
 
 N_SOURCES = 25
 N_SHARED = 30
@@ -46,14 +46,14 @@ def _shared_claims(store) -> list[str]:
 
 
 def _audit(store) -> list[dict]:
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return sorted(r.audit(limit=100_000), key=lambda e: e["id"])
 
 
 def test_two_processes_ingest_and_review_at_once(backend_url):
     store = ev.open_store(backend_url)
     shared = _shared_claims(store)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         before = r.counts()
     audit_before = len(_audit(store))
 
@@ -73,7 +73,7 @@ def test_two_processes_ingest_and_review_at_once(backend_url):
     assert not failures, "\n".join(failures)
     assert [p.exitcode for p in workers] == [0, 0]
 
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         after = r.counts()
         assert after["sources"] == before["sources"] + 2 * N_SOURCES
         assert after["claims"] == before["claims"] + 2 * N_SOURCES
@@ -134,7 +134,7 @@ def test_two_cli_processes_init_ingest_and_review_at_once(backend_url, tmp_path)
     # First open of an empty store from two processes: migrations and reference data once.
     _run_pair([[_tollwatch(backend_url, "--actor", f"desk-{w}", "init")] for w in (0, 1)])
     store = ev.open_store(backend_url)
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         base = r.counts()
         targets = [c.id for c in r.list_claims()][:3]
     with store.engine.connect() as conn:
@@ -155,7 +155,7 @@ def test_two_cli_processes_init_ingest_and_review_at_once(backend_url, tmp_path)
             )
             files[(w, k)] = f
     _run_pair([[_tollwatch(backend_url, "--actor", f"desk-{w}", *ingest, str(files[(w, k)])) for k in range(3)] for w in (0, 1)])
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.counts()["sources"] == base["sources"] + 6
         proposed = [c.id for c in r.list_claims(status=ReviewStatus.PROPOSED)]
         created = [e for e in r.audit(limit=100_000) if e["action"] == "create" and e["target_kind"] == "source" and e["actor"].startswith("desk-")]
@@ -171,7 +171,7 @@ def test_two_cli_processes_init_ingest_and_review_at_once(backend_url, tmp_path)
             for w in (0, 1)
         ]
     )
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         reviews = [e for e in r.audit(limit=100_000) if e["action"] == "review"]
         final = {c.id: c.review.status for c in r.list_claims() if c.id in targets}
     assert len(reviews) == 2 * len(targets)

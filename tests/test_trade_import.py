@@ -6,6 +6,7 @@ import pytest
 from store_support import backend_url  # noqa: F401  (a fixture)
 
 from tollwatch.core.errors import InputError
+from tollwatch.core.model import Sensitivity
 from tollwatch.importers.trade import country_code, import_trade_file
 from tollwatch.store import trade_repo
 
@@ -27,7 +28,7 @@ def write(tmp_path, name, lines):
 
 
 def stored(store):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return trade_repo.load(r.conn)
 
 
@@ -50,7 +51,7 @@ def test_comtrade_layout_alpha3_extra_columns_and_reported_skips(store, tmp_path
     assert recs[("KP", "M", "6704")].value_usd == 22_600_000 and recs[("KP", "M", "6704")].net_kg == 121_000
     assert recs[("KP", "M", "6704")].period == "2023-04"
     assert ("W00", "M", "6704") in recs
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert any(a["action"] == "trade_import" for a in r.audit())
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from tollwatch.app import evidence as ev
 from tollwatch.app import review
-from tollwatch.app import sources as source_edits
 from tollwatch.app.visibility import find_visible_entity, get_visible_entity
 from tollwatch.core.errors import Conflict, Forbidden, InputError, NotFound
 from tollwatch.core.model import ModelError, ReviewStatus, Sensitivity, parse_enum, sha256_text
@@ -33,14 +32,6 @@ def require_claim(store: Store, clearance: Sensitivity, claim_id: str):
     if claim is None:
         raise NotFound()
     return claim
-
-
-def require_source(store: Store, clearance: Sensitivity, source_id: str):
-    with store.read(max_sensitivity=clearance) as r:
-        source = r.get_source(source_id)
-    if source is None:
-        raise NotFound()
-    return source
 
 
 def check_clearance(value, clearance: Sensitivity) -> Sensitivity:
@@ -71,23 +62,6 @@ def create_source(store: Store, actor: str, clearance: Sensitivity, text: str, f
     except DuplicateSourceError as exc:
         raise Conflict(duplicate_message(store, clearance, exc.existing_id, str(exc))) from None
     return ev.source_to_dict(source)
-
-
-def update_source(store: Store, actor: str, clearance: Sensitivity, source_id: str, changes: dict) -> dict:
-    require_source(store, clearance, source_id)
-    if "sensitivity" in changes:
-        check_clearance(changes["sensitivity"], clearance)
-    with store.begin(actor) as tx:
-        source_edits.update_source(tx, source_id, changes)
-    with store.read(max_sensitivity=clearance) as r:
-        s = r.get_source(source_id)
-        return ev.source_to_dict(s) if s else {"id": source_id, "moved_above_your_clearance": True}
-
-
-def delete_source(store: Store, actor: str, clearance: Sensitivity, source_id: str) -> None:
-    require_source(store, clearance, source_id)
-    with store.begin(actor) as tx:
-        source_edits.delete_source(tx, source_id)
 
 
 # --- claims ------------------------------------------------------------------------------

@@ -9,8 +9,13 @@ from __future__ import annotations
 from tollwatch.core.errors import Conflict, Forbidden, InputError, NotFound
 from tollwatch.core.model import ModelError
 from tollwatch.store.repository import DuplicateSourceError, NotFoundError, StoreError
+from tollwatch.store.users_repo import UserError
+
+# What a front end turns into one line (CLI) or a 4xx response (server), never a traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (InputError, ModelError, StoreError, UserError, NotFound, Forbidden, Conflict)
 
 __all__ = [
+    "USER_ERRORS",
     "Conflict",
     "DuplicateSourceError",
     "Forbidden",
@@ -19,4 +24,5 @@ __all__ = [
     "NotFound",
     "NotFoundError",
     "StoreError",
+    "UserError",
 ]

@@ -1,29 +1,41 @@
-"""Edits to stored sources besides adding one: metadata changes and deletion.
+"""Sources: add, list, show, edit metadata and delete, at the reader's clearance.
 
-The text of a source never changes (claims point into it by offset); a source with
-claims cannot be deleted until they are. Each edit writes its audit entry in the same
-transaction, naming fields, never values.
+A source's text never changes (claims point into it by offset), and a source with
+claims cannot be deleted until they are. A caller never learns that a source above its
+clearance exists: it is "not found", the same as one that does not.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
-
+from tollwatch.app.evidence import add_source, make_source, read_text, source_to_dict
+from tollwatch.core.errors import Forbidden, NotFound
 from tollwatch.core.model import (
     ModelError,
     Sensitivity,
+    Source,
     SourceKind,
     parse_date,
     parse_enum,
     parse_grade,
 )
-from tollwatch.store import schema
-from tollwatch.store.repository import NotFoundError, StoreError, Txn
+from tollwatch.store import sources_repo
+from tollwatch.store.repository import Store
 
-EDITABLE = ("title", "publisher", "url", "date", "grade", "sensitivity", "origin", "kind")
+EDITABLE = sources_repo.EDITABLE
 
 
-def update_source(tx: Txn, source_id: str, changes: dict) -> None:
+def list_sources(store: Store, clearance: Sensitivity) -> list[Source]:
+    with store.read(clearance) as r:
+        return r.list_sources()
+
+
+def get_source(store: Store, source_id: str, clearance: Sensitivity) -> Source | None:
+    with store.read(clearance) as r:
+        return r.get_source(source_id)
+
+
+def source_changes(changes: dict) -> dict:
+    """Checked column values for an edit; a bad field raises ModelError naming it."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise ModelError(unknown[0], "cannot be changed (editable: " + ", ".join(EDITABLE) + ")")
@@ -45,22 +57,46 @@ def update_source(tx: Txn, source_id: str, changes: dict) -> None:
             if value is not None and not isinstance(value, str):
                 raise ModelError(key, "must be a string or null")
             values[key] = value
-    t = schema.sources
-    if not tx.conn.execute(select(t.c.id).where(t.c.id == source_id)).first():
-        raise NotFoundError(f"id: no source with id {source_id}")
-    if values:
-        tx.conn.execute(update(t).where(t.c.id == source_id).values(**values))
-        tx._audit("update", "source", source_id, {"fields": sorted(values)})
+    return values
 
 
-def delete_source(tx: Txn, source_id: str) -> None:
-    t = schema.sources
-    if not tx.conn.execute(select(t.c.id).where(t.c.id == source_id)).first():
-        raise NotFoundError(f"id: no source with id {source_id}")
-    n = tx.conn.execute(
-        select(func.count()).select_from(schema.claims).where(schema.claims.c.source_id == source_id)
-    ).scalar()
-    if n:
-        raise StoreError(f"source_id: {n} claim(s) rest on this source; delete or move them first")
-    tx.conn.execute(delete(t).where(t.c.id == source_id))
-    tx._audit("delete", "source", source_id)
+def _visible_or_not_found(store: Store, source_id: str, clearance: Sensitivity) -> None:
+    if get_source(store, source_id, clearance) is None:
+        raise NotFound(f"id: no source with id {source_id}")
+
+
+def edit_source(store: Store, actor: str, source_id: str, changes: dict, clearance: Sensitivity) -> Source | None:
+    """Change a source's metadata; the source as the editor now reads it (None: moved above their clearance).
+
+    Raises NotFound (also for a source above `clearance`), ModelError for a bad field,
+    Forbidden for a sensitivity above `clearance`."""
+    _visible_or_not_found(store, source_id, clearance)
+    if "sensitivity" in changes:
+        target = parse_enum(Sensitivity, str(changes["sensitivity"]), "sensitivity")
+        if target.rank > clearance.rank:
+            raise Forbidden("sensitivity: above your clearance")
+    values = source_changes(changes)
+    with store.begin(actor) as tx:
+        sources_repo.update_source(tx, source_id, values)
+    return get_source(store, source_id, clearance)
+
+
+def delete_source(store: Store, actor: str, source_id: str, clearance: Sensitivity) -> None:
+    """Delete a source no claim rests on (StoreError names how many do)."""
+    _visible_or_not_found(store, source_id, clearance)
+    with store.begin(actor) as tx:
+        sources_repo.delete_source(tx, source_id)
+
+
+__all__ = [
+    "EDITABLE",
+    "add_source",
+    "delete_source",
+    "edit_source",
+    "get_source",
+    "list_sources",
+    "make_source",
+    "read_text",
+    "source_changes",
+    "source_to_dict",
+]

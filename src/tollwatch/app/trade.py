@@ -19,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
+from tollwatch.core.model import Sensitivity  # noqa: E402
 from tollwatch.core.trade import (  # noqa: E402
     AnalysisParams,
     SurgeRule,
@@ -49,9 +50,30 @@ def report(store, reporter: str = "CN", partner: str = "KP", params: AnalysisPar
     from tollwatch.store import trade_repo
 
     params = params or params_from(reporter, partner)
-    with store.read() as r:
+    with store.read(Sensitivity.PUBLIC) as r:  # trade statistics carry no sensitivity
         records = trade_repo.load(r.conn, {params.reporter, params.partner})
     return report_from_records(records, params, trade_figures())
+
+
+def import_file(store, actor: str, path: Path, layout: str = "auto"):
+    """Validate a trade-statistics file and store its records in one audited transaction (an ImportResult)."""
+    from tollwatch.importers.trade import import_trade_file
+
+    return import_trade_file(store, path, layout, actor)
+
+
+def country(raw: str) -> str:
+    """ISO alpha-2 from alpha-2 or alpha-3 (as `trade analyze --reporter` takes them)."""
+    from tollwatch.importers.trade import country_code
+
+    return country_code(raw)
+
+
+def reference_figures() -> list[dict]:
+    """The bundled China-DPRK hair-trade figures as reported in the news, with citations."""
+    from tollwatch.importers.reference import trade_figures
+
+    return trade_figures()
 
 
 def report_from_records(records, params: AnalysisParams, figures: list[dict]) -> dict:

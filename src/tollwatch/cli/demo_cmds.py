@@ -23,12 +23,12 @@ def register(cli: click.Group) -> None:
         written: list[tuple[str, Path]] = []
         step = _stepper()
 
-        with store.read() as r:
+        with app.read() as r:
             counts = r.counts()
         step(f"Store ready at {store.engine.url.render_as_string(hide_password=True)}: "
              f"{counts['entities']} entities, {counts['sources']} sources, {counts['claims']} claims (bundled reference data).")
 
-        with store.read() as r:
+        with app.read() as r:
             reports = [ev.entity_report(r, e) for e in r.find_entities("Kaechon") if e.kind.value == "facility"]
         path = out_dir / "kaechon.json"
         path.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -91,7 +91,7 @@ def _ingest_step(app, out_dir: Path, step) -> list:
             raise
         source_id = exc.message.rsplit(" ", 1)[-1]
         step(f"{note.name} was ingested before, as {source_id}.")
-    with app.store.read() as r:
+    with app.read() as r:
         claims = ev.claims_as_dicts(r, r.list_claims(source_id=source_id))
     for c in claims[:8]:
         target = (c.get("object") or {}).get("name") or c.get("value") or c.get("quantity")

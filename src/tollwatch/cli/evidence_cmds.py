@@ -22,7 +22,7 @@ def register(cli: click.Group) -> None:
     def init(app):
         """Create or upgrade the store and load the bundled reference data."""
         store = app.store
-        with store.read() as r:
+        with app.read() as r:
             counts = r.counts()
         click.echo(f"store: {store.engine.url.render_as_string(hide_password=True)}")
         click.echo(f"{counts['entities']} entities, {counts['sources']} sources, {counts['claims']} claims")
@@ -65,7 +65,7 @@ def register(cli: click.Group) -> None:
     @pass_app
     def sources_list(app, fmt):
         """List stored sources (never their text)."""
-        with app.store.read() as r:
+        with app.read() as r:
             rows = [ev.source_to_dict(s) for s in r.list_sources()]
         emit(rows, fmt, ["id", "kind", "publisher", "date", "grade", "sensitivity", "title"])
 
@@ -90,7 +90,7 @@ def register(cli: click.Group) -> None:
     @pass_app
     def claims_list(app, source_id, entity_id, status, fmt):
         """List claims with their quotes."""
-        with app.store.read() as r:
+        with app.read() as r:
             found = r.list_claims(source_id=source_id, entity_id=entity_id, status=ReviewStatus(status) if status else None)
             rows = ev.claims_as_dicts(r, found)
         if fmt == "table":
@@ -121,7 +121,7 @@ def register(cli: click.Group) -> None:
     @pass_app
     def entities_show(app, name_or_id, fmt):
         """Every entity whose names match, in any script or romanization."""
-        with app.store.read() as r:
+        with app.read() as r:
             found = r.find_entities(name_or_id)
             reports = [ev.entity_report(r, e) for e in found]
         if not reports:
@@ -163,7 +163,7 @@ def register(cli: click.Group) -> None:
     @pass_app
     def audit(app, target, limit, fmt):
         """Show the append-only audit log: who changed what and when."""
-        with app.store.read() as r:
+        with app.read() as r:
             rows = r.audit(target_id=target, limit=limit)
         emit(rows, fmt, ["id", "at", "actor", "action", "target_kind", "target_id", "detail"])
 

@@ -48,7 +48,7 @@ def register(cli: click.Group) -> None:
                 f"stored source {res.source.id} ({len(res.source.text)} characters, {res.language}, {res.source.sensitivity.value})"
             )
             click.echo(f"proposed {len(res.claims)} claims and {len(res.new_entities)} new entities; review with: tollwatch review --source {res.source.id}")
-            with app.store.read() as r:
+            with app.read() as r:
                 rows = ev.claims_as_dicts(r, res.claims)
             for row in rows:
                 click.echo(f"  {_line(row)}")
@@ -65,7 +65,7 @@ def register(cli: click.Group) -> None:
         from tollwatch.app import review as rv
         from tollwatch.core.model import ModelError, ReviewStatus
 
-        with app.store.read() as r:
+        with app.read() as r:
             pending = [c.id for c in r.list_claims(source_id=source_id, status=ReviewStatus.PROPOSED)]
         if not pending:
             click.echo("nothing to review")
@@ -74,7 +74,7 @@ def register(cli: click.Group) -> None:
         total = len(pending) if limit is None else min(limit, len(pending))
         for n, cid in enumerate(pending[:total], 1):
             while True:
-                with app.store.read() as r:
+                with app.read() as r:
                     claim = r.get_claim(cid)
                     if claim is None or claim.review.status != ReviewStatus.PROPOSED:
                         break

@@ -8,9 +8,8 @@ import sys
 
 import click
 
-from tollwatch.core.errors import InputError
-from tollwatch.core.model import ModelError
-from tollwatch.store.repository import StoreError
+from tollwatch.app.errors import USER_ERRORS
+from tollwatch.core.model import Sensitivity
 
 
 class TollwatchGroup(click.Group):
@@ -19,18 +18,17 @@ class TollwatchGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except InputError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(2)
-        except ModelError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(2)
-        except StoreError as exc:
+        except USER_ERRORS as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
 
 
 class AppContext:
+    """What every command gets: the store (opened on first use), who acts, and what they may read."""
+
+    # The CLI is a trusted local admin's tool: it reads everything, and says so here, once.
+    clearance = Sensitivity.CONFIDENTIAL
+
     def __init__(self, db: str | None, actor: str):
         self.db = db
         self.actor = actor
@@ -43,6 +41,10 @@ class AppContext:
 
             self._store = open_store(self.db)
         return self._store
+
+    def read(self):
+        """A reader at the actor's clearance."""
+        return self.store.read(self.clearance)
 
 
 pass_app = click.make_pass_decorator(AppContext)

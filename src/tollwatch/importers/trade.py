@@ -236,7 +236,6 @@ def import_parsed(store, parsed: ParsedTrade, actor: str = "cli") -> ImportResul
     but different figures is refused, naming its line.
     """
     from tollwatch.store import trade_repo
-    from tollwatch.store.repository import now
 
     with store.begin(actor) as tx:
         stored = trade_repo.existing(tx.conn, [r.key for r, _ in parsed.rows])
@@ -254,11 +253,8 @@ def import_parsed(store, parsed: ParsedTrade, actor: str = "cli") -> ImportResul
                     f"{record.flow} {record.hs} (stored value {old.value_usd:g}, here {record.value_usd:g})",
                     path=parsed.path, line=line, field="row",
                 )
-        trade_repo.insert(tx.conn, new, now())
-        tx._audit(
-            "trade_import",
-            "trade",
-            Path(parsed.path).name[:120],
+        trade_repo.record_import(
+            tx, new, Path(parsed.path).name[:120],
             {"layout": parsed.layout, "imported": len(new), "already_stored": same, "skipped": parsed.skipped},
         )
     return ImportResult(parsed.path, parsed.layout, len(new), same, dict(parsed.skipped),

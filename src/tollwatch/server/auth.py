@@ -15,7 +15,8 @@ from fastapi import HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from tollwatch.core.model import Sensitivity
-from tollwatch.store import users_repo
+from tollwatch.app import auth as accounts
+from tollwatch.app.users import User
 
 SESSION_COOKIE = "tw_session"
 SESSION_MAX_AGE = 12 * 3600
@@ -50,7 +51,7 @@ class Principal:
 ANONYMOUS = Principal(None, "viewer", Sensitivity.PUBLIC, "anonymous")
 
 
-def principal_from_user(user: users_repo.User, via: str) -> Principal:
+def principal_from_user(user: User, via: str) -> Principal:
     # A viewer never reads above public, whatever clearance a row says.
     clearance = Sensitivity.PUBLIC if user.role == "viewer" else user.clearance
     return Principal(user.name, user.role, clearance, via)
@@ -95,26 +96,18 @@ def resolve_principal(request: Request, store) -> Principal:
         # but no reason to refuse a public read either.
         key = None
     if key is not None:
-        with store.engine.connect() as conn:
-            user = users_repo.user_for_api_key(conn, key)
+        user = accounts.user_for_api_key(store, key)
         if not user:
             raise HTTPException(status_code=401, detail="invalid API key")
         return principal_from_user(user, "api_key")
     name = request.state.session.get("u")
     if name:
-        with store.engine.connect() as conn:
-            user = users_repo.get_user(conn, name)
+        user = accounts.get_user(store, name)
         if user and not user.disabled:
             return principal_from_user(user, "session")
         request.state.session.pop("u", None)
         request.state.session_dirty = True
     return ANONYMOUS
-
-
-def verify_password(store, name: str, password: str):
-    """The enabled user with this name and password, else None."""
-    with store.engine.connect() as conn:
-        return users_repo.verify_password(conn, name, password)
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:

@@ -15,12 +15,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tollwatch.app.errors import Conflict, Forbidden, InputError, ModelError, NotFound, NotFoundError, StoreError
+from tollwatch.app.errors import (
+    USER_ERRORS,
+    Conflict,
+    Forbidden,
+    InputError,
+    ModelError,
+    NotFound,
+    NotFoundError,
+    StoreError,
+    UserError,
+)
 from tollwatch.server.templating import render
 
 log = logging.getLogger("tollwatch.server")
 
-USER_ERRORS = (NotFound, NotFoundError, Forbidden, Conflict, StoreError, ModelError, InputError)
+__all__ = ["USER_ERRORS", "install", "status_and_detail", "wants_html"]
 
 
 def wants_html(request: Request) -> bool:
@@ -38,7 +48,7 @@ def status_and_detail(exc: Exception) -> tuple[int, str]:
         return 403, str(exc)
     if isinstance(exc, Conflict | StoreError):
         return 409, str(exc)
-    if isinstance(exc, ModelError | InputError):
+    if isinstance(exc, ModelError | InputError | UserError):
         return 400, str(exc)
     if isinstance(exc, StarletteHTTPException):
         detail = exc.detail if isinstance(exc.detail, str | dict | list) else "error"
@@ -76,7 +86,7 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     """Register the handlers: user-facing errors, HTTP errors, validation, and the rest."""
     app.add_exception_handler(StarletteHTTPException, user_error)
-    for cls in USER_ERRORS:
+    for cls in (*USER_ERRORS, NotFoundError):
         app.add_exception_handler(cls, user_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, unexpected_error)

@@ -101,7 +101,8 @@ class Store:
             raise StoreError(f"conflict: the database refused the write ({_first_line(exc.orig)}); retry") from exc
 
     @contextmanager
-    def read(self, max_sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL) -> Iterator[Reader]:
+    def read(self, max_sensitivity: Sensitivity) -> Iterator[Reader]:
+        """Reads at the reader's clearance; there is no default, so no caller reads confidential by accident."""
         with self.engine.connect() as conn:
             yield Reader(conn, max_sensitivity)
 
@@ -125,7 +126,7 @@ def _first_line(exc: BaseException | None) -> str:
 class Reader:
     """Reads honour a sensitivity ceiling: callers without the right role never see more."""
 
-    def __init__(self, conn: Connection, max_sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL):
+    def __init__(self, conn: Connection, max_sensitivity: Sensitivity):
         self.conn = conn
         self.max_sensitivity = max_sensitivity
 
@@ -305,6 +306,10 @@ class Txn(Reader):
     def __init__(self, conn: Connection, actor: str):
         super().__init__(conn, Sensitivity.CONFIDENTIAL)
         self.actor = actor
+
+    def record_audit(self, action: str, target_kind: str, target_id: str, detail: dict | None = None) -> None:
+        """For the store's own modules (users, sources, trade, lists): the entry joins this transaction."""
+        self._audit(action, target_kind, target_id, detail)
 
     def _audit(self, action: str, target_kind: str, target_id: str, detail: dict | None = None) -> None:
         self.conn.execute(

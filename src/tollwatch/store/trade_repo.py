@@ -7,10 +7,14 @@ so the user gets a line number, and write everything in one audited transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Connection, Float, Integer, MetaData, String, Table, Text, UniqueConstraint, and_, or_, select
 
 from tollwatch.core.trade import TradeRecord
+
+if TYPE_CHECKING:
+    from tollwatch.store.repository import Txn
 
 metadata = MetaData()
 
@@ -94,6 +98,15 @@ def insert(conn: Connection, rows: list[tuple[TradeRecord, str]], imported_at: s
         ],
     )
     return len(rows)
+
+
+def record_import(tx: Txn, rows: list[tuple[TradeRecord, str]], file_name: str, detail: dict) -> int:
+    """Insert the new records of one file and audit the import in the same transaction."""
+    from tollwatch.store.repository import now
+
+    n = insert(tx.conn, rows, now())
+    tx.record_audit("trade_import", "trade", file_name, detail)
+    return n
 
 
 def load(conn: Connection, reporters: Iterable[str] | None = None) -> list[TradeRecord]:

@@ -13,10 +13,14 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Connection, ForeignKey, Integer, MetaData, String, Table, select, update
 
 from tollwatch.core.model import Sensitivity
+
+if TYPE_CHECKING:
+    from tollwatch.store.repository import Reader, Txn
 
 metadata = MetaData()
 
@@ -74,6 +78,11 @@ def create_tables(conn: Connection) -> None:
     metadata.create_all(conn, tables=[users, api_keys])
 
 
+def _connection(db: Connection | Reader) -> Connection:
+    """Reads take a connection or a store Reader (which the app layer holds)."""
+    return db if isinstance(db, Connection) else db.conn
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -115,12 +124,14 @@ def add_user(conn: Connection, name: str, role: str, password: str | None = None
     return User(name, role, level)
 
 
-def get_user(conn: Connection, name: str) -> User | None:
+def get_user(db: Connection | Reader, name: str) -> User | None:
+    conn = _connection(db)
     r = conn.execute(select(users).where(users.c.name == name)).mappings().first()
     return _row_user(r) if r else None
 
 
-def list_users(conn: Connection) -> list[User]:
+def list_users(db: Connection | Reader) -> list[User]:
+    conn = _connection(db)
     return [_row_user(r) for r in conn.execute(select(users).order_by(users.c.name)).mappings()]
 
 
@@ -150,10 +161,11 @@ def set_role(conn: Connection, name: str, role: str | None = None, clearance: st
     return get_user(conn, name)
 
 
-def verify_password(conn: Connection, name: str, password: str) -> User | None:
+def verify_password(db: Connection | Reader, name: str, password: str) -> User | None:
     """The user if name and password match and the account is enabled; else None (same time either way)."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
+    conn = _connection(db)
     r = conn.execute(select(users).where(users.c.name == name)).mappings().first()
     hasher = _hasher()
     if not r or not r["password_hash"]:
@@ -207,7 +219,8 @@ def revoke_api_key(conn: Connection, key_id: str) -> bool:
     return bool(result.rowcount)
 
 
-def list_api_keys(conn: Connection, name: str | None = None) -> list[dict]:
+def list_api_keys(db: Connection | Reader, name: str | None = None) -> list[dict]:
+    conn = _connection(db)
     q = select(api_keys.c.key_id, api_keys.c.user_name, api_keys.c.label, api_keys.c.created_at, api_keys.c.revoked_at)
     if name:
         q = q.where(api_keys.c.user_name == name)
@@ -223,7 +236,8 @@ def split_api_key(key: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def user_for_api_key(conn: Connection, key: str) -> User | None:
+def user_for_api_key(db: Connection | Reader, key: str) -> User | None:
+    conn = _connection(db)
     parts = split_api_key(key)
     if parts is None:
         return None
@@ -235,3 +249,39 @@ def user_for_api_key(conn: Connection, key: str) -> User | None:
         return None
     user = get_user(conn, r["user_name"])
     return None if not user or user.disabled else user
+
+
+# Audited writes: each takes the store's write transaction and records its audit entry in
+# it (naming fields and ids, never passwords or secrets). The app layer calls these.
+
+
+def create_user(tx: Txn, name: str, role: str, *, password: str | None = None, clearance: str | None = None) -> User:
+    user = add_user(tx.conn, name, role, password=password, clearance=clearance)
+    tx.record_audit("create", "user", name, {"role": user.role, "clearance": user.clearance.value})
+    return user
+
+
+def change_password(tx: Txn, name: str, password: str) -> None:
+    set_password(tx.conn, name, password)
+    tx.record_audit("update", "user", name, {"fields": ["password"]})
+
+
+def change_account(tx: Txn, name: str, *, role: str | None = None, clearance: str | None = None,
+                   disabled: bool | None = None) -> User:
+    user = set_role(tx.conn, name, role=role, clearance=clearance, disabled=disabled)
+    tx.record_audit("update", "user", name, {"role": user.role, "clearance": user.clearance.value, "disabled": user.disabled})
+    return user
+
+
+def issue_api_key(tx: Txn, name: str, label: str | None = None) -> str:
+    key = create_api_key(tx.conn, name, label)
+    tx.record_audit("create", "api_key", split_api_key(key)[0], {"user": name})  # type: ignore[index]
+    return key
+
+
+def withdraw_api_key(tx: Txn, key_id: str) -> bool:
+    """False when there is no active key with that id (nothing is audited then)."""
+    if not revoke_api_key(tx.conn, key_id):
+        return False
+    tx.record_audit("revoke", "api_key", key_id)
+    return True

@@ -7,6 +7,7 @@ import secrets
 
 from fastapi import APIRouter, Form, HTTPException, Request
 
+from tollwatch.app import auth as accounts
 from tollwatch.server import auth
 from tollwatch.server.deps import State
 from tollwatch.server.templating import local_url, no_store, redirect, render
@@ -38,7 +39,7 @@ def login(request: Request, state: State, name: str = Form(...), password: str =
         )
         page.headers["Retry-After"] = str(wait)
         return no_store(page)
-    user = auth.verify_password(state.store, name, password)
+    user = accounts.verify_password(state.store, name, password)
     if not user:
         throttle.failed(name, address)
         return no_store(render(request, "login.html", {"next": local_url(next, "/"), "error": "Wrong name or password."}, status=401))

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from tollwatch.app import curation
 from tollwatch.app import evidence as ev
+from tollwatch.app import sources
 from tollwatch.core.errors import NotFound
 from tollwatch.server.deps import CurrentPrincipal, State, Writer
 
@@ -50,10 +51,11 @@ def api_source_create(state: State, p: Writer, body: SourceIn):
 
 @router.patch("/api/sources/{source_id}")
 def api_source_update(state: State, p: Writer, source_id: str, changes: dict = Body(...)):
-    return curation.update_source(state.store, p.name, p.ceiling, source_id, changes)
+    s = sources.edit_source(state.store, p.name, source_id, changes, p.ceiling)
+    return ev.source_to_dict(s) if s else {"id": source_id, "moved_above_your_clearance": True}
 
 
 @router.delete("/api/sources/{source_id}", status_code=204)
 def api_source_delete(state: State, p: Writer, source_id: str):
-    curation.delete_source(state.store, p.name, p.ceiling, source_id)
+    sources.delete_source(state.store, p.name, source_id, p.ceiling)
     return Response(status_code=204)
