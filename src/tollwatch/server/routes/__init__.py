@@ -14,6 +14,7 @@ from tollwatch.server.routes import (
     screening,
     signin,
     sources,
+    users,
 )
 
 ROUTERS = [
@@ -28,4 +29,5 @@ ROUTERS = [
     pages.router,
     review.router,
     signin.router,
+    users.router,
 ]
