@@ -1,8 +1,8 @@
 """File screening over HTTP: upload a list of names, follow the job, read or download the results.
 
 The job screens at the uploader's clearance: graph entities proposed from evidence it
-may not read are never matched. Reading and matching are app.screening's and the
-output writers engines.local's; this module only adapts them to HTTP.
+may not read are never matched. Reading, screening and writing are app.screen_uploads';
+this module only adapts them to HTTP.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
+from tollwatch.app import screen_uploads
 from tollwatch.app.visibility import VisiblePrepared
-from tollwatch.core.errors import InputError
 from tollwatch.server import auth
 from tollwatch.server.deps import State
 from tollwatch.server.errors import status_and_detail
@@ -56,34 +56,15 @@ def _screen_work(state: ServerState, hidden_from: auth.Principal, folder: Path, 
     hidden = hidden_graph_ids(state, hidden_from)
 
     def work(report):
-        from tollwatch.engines.local import read_rows, screen_rows
-
         try:
-            rows = _read_limited(read_rows, path, display)
-            report(0, len(rows))
+            rows = screen_uploads.read_upload(path, display, MAX_SCREEN_ROWS)
+            report(0, len(rows))  # the total is known before the index is ready
             prepared = VisiblePrepared(state.prepared.get(), hidden)
-            results = []
-            for i, res in enumerate(screen_rows(prepared, rows, threshold=threshold, limit=limit), 1):
-                results.append(res)
-                if i % 10 == 0 or i == len(rows):
-                    report(i, len(rows))
-            return {"results": results, "lists": prepared.lists}
+            return {"results": screen_uploads.screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     return work
-
-
-def _read_limited(read_rows, path: Path, display: str) -> list[dict]:
-    try:
-        rows = []
-        for row in read_rows(path):
-            rows.append(row)
-            if len(rows) > MAX_SCREEN_ROWS:
-                raise InputError(f"more than {MAX_SCREEN_ROWS} rows; use `tollwatch screen` for big files", path=display)
-        return rows
-    except InputError as exc:
-        raise InputError(str(exc).replace(str(path), display)) from None
 
 
 async def start_screen_job(request: Request, state: ServerState, file: UploadFile, threshold: float | None, limit: int) -> str:
@@ -139,18 +120,12 @@ def api_screen_results(request: Request, state: State, job_id: str):
 
 @router.get("/api/screen/{job_id}/download", tags=["screening"])
 def api_screen_download(request: Request, state: State, job_id: str, format: str = Query("jsonl", pattern="^(jsonl|csv|xlsx|html)$")):  # noqa: A002
-    from tollwatch.engines.local import Writer
-
     job = finished_job(request, state, job_id)
     tmpdir = Path(tempfile.mkdtemp(prefix="tollwatch-download-"))
     out = tmpdir / f"screening.{format}"
-    writer = Writer(out, format, job.result["lists"])
     try:
-        for res in job.result["results"]:
-            writer.write(res)
-        writer.close()
+        screen_uploads.write_results(job.result["results"], job.result["lists"], out, format)
     except BaseException:
-        writer.abort()
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(job.label).stem)[:60] or "screening"
@@ -186,11 +161,9 @@ async def screen_submit(request: Request, state: State, file: UploadFile = File(
 
 @router.get("/screen/jobs/{job_id}", include_in_schema=False)
 def screen_job_page(request: Request, state: State, job_id: str):
-    from tollwatch.engines.local import explanation_text
-
     job = job_or_404(request, state, job_id)
     results = []
     for res in job.result["results"] if job.status == "done" else []:
         strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
         results.append({**res, "matches": strong, "weaker": len(res["matches"]) - len(strong)})
-    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": explanation_text}))
+    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": screen_uploads.explanation_text}))
