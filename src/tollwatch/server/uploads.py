@@ -9,6 +9,8 @@ from pathlib import Path
 
 from fastapi import HTTPException, UploadFile
 
+from tollwatch.core.model import ModelError
+
 
 def display_name(filename: str | None) -> str:
     name = Path(filename or "upload").name
@@ -18,7 +20,7 @@ def display_name(filename: str | None) -> str:
 def check_suffix(filename: str | None, allowed, default: str = "") -> str:
     suffix = Path(filename or default).suffix.lower()
     if suffix not in allowed:
-        raise HTTPException(400, f"file: unsupported type {suffix or '(none)'} (use {', '.join(allowed)})")
+        raise ModelError("file", f"unsupported type {suffix or '(none)'} (use {', '.join(allowed)})")
     return suffix
 
 

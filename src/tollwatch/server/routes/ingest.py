@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 
 from tollwatch.app import curation
-from tollwatch.core.model import Sensitivity
+from tollwatch.core.model import ModelError, Sensitivity
 from tollwatch.server import auth
 from tollwatch.server.deps import CurrentPrincipal, State
 from tollwatch.server.errors import USER_ERRORS, status_and_detail
@@ -40,7 +40,7 @@ def source_meta(form: dict) -> dict:
     try:
         Sensitivity(level)
     except ValueError:
-        raise HTTPException(400, "sensitivity: public, restricted or confidential") from None
+        raise ModelError("sensitivity", "public, restricted or confidential") from None
     return {**form, "sensitivity": level}
 
 
@@ -65,7 +65,7 @@ async def ingest_upload(state: ServerState, p: auth.Principal, file: UploadFile 
             path.write_text(text.replace("\r\n", "\n"), encoding="utf-8")
             default_title = "Pasted text"
         else:
-            raise HTTPException(400, "file: upload a document or paste its text")
+            raise ModelError("file", "upload a document or paste its text")
         return curation.ingest_document(state.store, p.name, p.ceiling, path, display, meta, default_title)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)

@@ -6,9 +6,11 @@ response shapes and to the caller's clearance (see server/matching.py).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from tollwatch.core.errors import NotFound
+from tollwatch.core.model import ModelError
 from tollwatch.server.auth import Principal
 from tollwatch.server.deps import CurrentPrincipal, State
 from tollwatch.server.matching import SIMILAR_SCORE, visible_prepared
@@ -58,9 +60,9 @@ def match(
     exclude_entity_ids: list[str] = Query(default_factory=list),
 ):
     if algorithm not in ALGORITHMS:
-        raise HTTPException(400, f"algorithm: unknown {algorithm!r} (available: {', '.join(ALGORITHMS)})")
+        raise ModelError("algorithm", f"unknown {algorithm!r} (available: {', '.join(ALGORITHMS)})")
     if len(body.queries) > MAX_QUERIES:
-        raise HTTPException(400, f"queries: at most {MAX_QUERIES} per request")
+        raise ModelError("queries", f"at most {MAX_QUERIES} per request")
     prepared = visible_prepared(state, p, set(exclude_entity_ids))
     scope = _scope(set(prepared.index.datasets), dataset, include_dataset, exclude_dataset)
     matcher = prepared.matcher(threshold)
@@ -92,7 +94,7 @@ def _scope(available: set[str], dataset: str, include: list[str], exclude: list[
     elif dataset in available:
         scope = {dataset}
     else:
-        raise HTTPException(404, f"dataset not found: {dataset}")
+        raise NotFound(f"dataset not found: {dataset}")
     if include:
         scope &= set(include)
     return scope - set(exclude)
@@ -126,7 +128,7 @@ def yente_search(
     prepared = state.prepared.get()
     available = set(prepared.index.datasets)
     if dataset != "default" and dataset not in available:
-        raise HTTPException(404, f"dataset not found: {dataset}")
+        raise NotFound(f"dataset not found: {dataset}")
     scope = available if dataset == "default" else {dataset}
     matcher = visible_prepared(state, p).matcher(SIMILAR_SCORE)
     found = [m.as_dict() for m in matcher.match(q, schema, limit=limit + offset, datasets=frozenset(scope))] if q.strip() else []

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 
 from tollwatch.app import curation
-from tollwatch.core.model import Predicate, ReviewStatus
+from tollwatch.core.model import ModelError, Predicate, ReviewStatus
 from tollwatch.server import auth, views
 from tollwatch.server.deps import CurrentPrincipal, State
 from tollwatch.server.templating import local_url, no_store, redirect, render
@@ -76,6 +76,6 @@ def review_decide(
     p = form_writer(request, csrf_token)
     status = DECISIONS.get(decision)
     if status is None:
-        raise HTTPException(400, "decision: accept, reject or reopen")
+        raise ModelError("decision", "accept, reject or reopen")
     curation.review_claim(state.store, p.name, p.ceiling, claim_id, status, note.strip() or None)
     return redirect(local_url(next, "/review"))

@@ -18,9 +18,10 @@ from starlette.background import BackgroundTask
 
 from tollwatch.app import screen_uploads
 from tollwatch.app.visibility import VisiblePrepared
+from tollwatch.core.errors import Conflict, NotFound
 from tollwatch.server import auth
 from tollwatch.server.deps import State
-from tollwatch.server.errors import status_and_detail
+from tollwatch.server.errors import USER_ERRORS, status_and_detail
 from tollwatch.server.matching import hidden_graph_ids
 from tollwatch.server.state import ServerState
 from tollwatch.server.templating import no_store, redirect, render
@@ -80,14 +81,14 @@ def job_or_404(request: Request, state: ServerState, job_id: str):
     if job is None and request.state.principal.anonymous:
         job = state.jobs.get(job_id, "anon")
     if job is None:
-        raise HTTPException(404)
+        raise NotFound()
     return job
 
 
 def finished_job(request: Request, state: ServerState, job_id: str):
     job = job_or_404(request, state, job_id)
     if job.status != "done":
-        raise HTTPException(409, f"job is {job.status}")
+        raise Conflict(f"job is {job.status}")
     return job
 
 
@@ -153,7 +154,7 @@ async def screen_submit(request: Request, state: State, file: UploadFile = File(
         return render(request, "screen.html", {"error": "threshold: a number between 0 and 1"}, status=400)
     try:
         job_id = await start_screen_job(request, state, file, th, 5)
-    except HTTPException as exc:
+    except (HTTPException, *USER_ERRORS) as exc:
         status, detail = status_and_detail(exc)
         return render(request, "screen.html", {"error": detail}, status=status)
     return redirect(f"/screen/jobs/{job_id}")
