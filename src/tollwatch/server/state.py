@@ -6,35 +6,15 @@ which route modules are included never matters.
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from jinja2 import Environment
 
+from tollwatch.app.screen import PreparedCache
 from tollwatch.server.auth import Principal, Sessions
 from tollwatch.server.jobs import JobManager
 from tollwatch.server.throttle import SignInThrottle
-
-
-class PreparedCache:
-    """The screening index, rebuilt when the store changes (the fingerprint says when)."""
-
-    def __init__(self, store):
-        self.store = store
-        self._lock = threading.Lock()
-        self._key: str | None = None
-        self._prepared = None
-
-    def get(self):
-        from tollwatch.app.screening import _fingerprint, prepare
-
-        with self._lock:
-            key = _fingerprint(self.store) if self._prepared is not None else None
-            if self._prepared is None or key != self._key:
-                self._prepared = prepare(self.store)
-                self._key = _fingerprint(self.store)
-            return self._prepared
 
 
 @dataclass

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from tollwatch.app import evidence as ev
-from tollwatch.app.claims_table import claims_csv
+from tollwatch.app.export import claims_table
 from tollwatch.core.errors import NotFound
 from tollwatch.server import views
 from tollwatch.server.deps import CurrentPrincipal, State
@@ -53,7 +53,7 @@ def export_response(rows: list[dict], fmt: str, name: str) -> Response:
     filename = safe_name(name)
     if fmt == "csv":
         return Response(
-            claims_csv(rows),
+            claims_table(rows),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )

@@ -1,7 +1,7 @@
 """File screening over HTTP: upload a list of names, follow the job, read or download the results.
 
 The job screens at the uploader's clearance: graph entities proposed from evidence it
-may not read are never matched. Reading, screening and writing are app.screen_uploads';
+may not read are never matched. Reading, screening and writing are app.screen's;
 this module only adapts them to HTTP.
 """
 
@@ -16,7 +16,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
-from tollwatch.app import screen_uploads
+from tollwatch.app import screen
 from tollwatch.app.visibility import VisiblePrepared
 from tollwatch.core.errors import Conflict, NotFound
 from tollwatch.server import auth
@@ -58,10 +58,10 @@ def _screen_work(state: ServerState, hidden_from: auth.Principal, folder: Path, 
 
     def work(report):
         try:
-            rows = screen_uploads.read_upload(path, display, MAX_SCREEN_ROWS)
+            rows = screen.read_upload(path, display, MAX_SCREEN_ROWS)
             report(0, len(rows))  # the total is known before the index is ready
             prepared = VisiblePrepared(state.prepared.get(), hidden)
-            return {"results": screen_uploads.screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
+            return {"results": screen.screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -125,7 +125,7 @@ def api_screen_download(request: Request, state: State, job_id: str, format: str
     tmpdir = Path(tempfile.mkdtemp(prefix="tollwatch-download-"))
     out = tmpdir / f"screening.{format}"
     try:
-        screen_uploads.write_results(job.result["results"], job.result["lists"], out, format)
+        screen.write_results(job.result["results"], job.result["lists"], out, format)
     except BaseException:
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
@@ -167,4 +167,4 @@ def screen_job_page(request: Request, state: State, job_id: str):
     for res in job.result["results"] if job.status == "done" else []:
         strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
         results.append({**res, "matches": strong, "weaker": len(res["matches"]) - len(strong)})
-    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": screen_uploads.explanation_text}))
+    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": screen.explanation_text}))
