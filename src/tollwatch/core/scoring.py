@@ -62,7 +62,7 @@ class PairScore:
     features: list[dict]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Alignment:
     q_sim: list[float]
     c_sim: list[float]
@@ -109,9 +109,9 @@ def _penalties(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, w: Mappin
     """The clash, thin-evidence, number and legal-form penalties, in the order they are subtracted."""
     penalty: list[float] = []
     # A strong word left unmatched on each side (AL-RAWI vs AL-TIKRITI) names someone else.
-    left_q = [t for t, s in zip(q, al.q_sim) if s == 0.0 and base_weight(t) >= 0.5]
-    left_c = [t for t, s in zip(c, al.c_sim) if s == 0.0 and base_weight(t) >= 0.5]
-    if left_q and left_c:
+    if any(s == 0.0 and base_weight(t) >= 0.5 for t, s in zip(q, al.q_sim)) and any(s == 0.0 and base_weight(t) >= 0.5 for t, s in zip(c, al.c_sim)):
+        left_q = [t for t, s in zip(q, al.q_sim) if s == 0.0 and base_weight(t) >= 0.5]
+        left_c = [t for t, s in zip(c, al.c_sim) if s == 0.0 and base_weight(t) >= 0.5]
         penalty.append(w["strong_token_clash"])
         features.append({"feature": "strong_token_clash", "query": display(left_q), "candidate": display(left_c), "value": -w["strong_token_clash"]})
     strong_q = [t for t in q if base_weight(t) >= 0.5]
