@@ -89,5 +89,5 @@ class VisiblePrepared:
         self._prepared, self._hidden = prepared, hidden
         self.index, self.facts, self.lists, self.threshold = prepared.index, prepared.facts, prepared.lists, prepared.threshold
 
-    def matcher(self, threshold: float | None = None):
-        return VisibleMatcher(self._prepared.matcher(threshold), self._hidden)
+    def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None):
+        return VisibleMatcher(self._prepared.matcher(threshold, weights), self._hidden)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from tollwatch.core.errors import NotFound
+from tollwatch.core.errors import InputError, NotFound
+from tollwatch.core.features import describe, resolve_weights
 from tollwatch.core.model import ModelError
 from tollwatch.server.auth import Principal
 from tollwatch.server.deps import CurrentPrincipal, State
@@ -65,7 +66,7 @@ def match(
         raise ModelError("queries", f"at most {MAX_QUERIES} per request")
     prepared = visible_prepared(state, p, set(exclude_entity_ids))
     scope = _scope(set(prepared.index.datasets), dataset, include_dataset, exclude_dataset)
-    matcher = prepared.matcher(threshold)
+    matcher = prepared.matcher(threshold, request_weights(body.weights))
     responses = {}
     for key, q in body.queries.items():
         names = query_names(q)
@@ -160,6 +161,14 @@ def catalog(state: State):
     return {"datasets": datasets, "current": [d["name"] for d in datasets], "outdated": [], "index_stale": False}
 
 
+def request_weights(weights: dict[str, float] | None) -> dict[str, float] | None:
+    """yente's `weights`, checked against the feature registry (an unknown feature is a 400)."""
+    try:
+        return resolve_weights(weights)
+    except InputError as exc:
+        raise ModelError(exc.field or "weights", exc.message) from None
+
+
 def query_names(q: EntityQuery) -> list[str]:
     props = {k: ([v] if isinstance(v, str) else list(v)) for k, v in q.properties.items()}
     names = [n for n in props.get("name", []) if n and n.strip()]
@@ -183,7 +192,7 @@ def _yente_result(d: dict, e) -> dict:
     features = {f["feature"]: f["value"] for f in d["explanation"] if isinstance(f.get("value"), int | float)}
     explanations = {
         f["feature"]: {
-            "description": describe_feature(f),
+            "description": describe(f["feature"]),
             "coefficient": f.get("value"),
             "query": f.get("query"),
             "candidate": f.get("candidate"),
@@ -222,15 +231,3 @@ def _yente_properties(d: dict, e) -> dict[str, list]:
     if e.dataset == "tollwatch" and e.attributes.get("allegation"):
         props["notes"] = ["named in reporting: an allegation, not a sanctions listing"]
     return props
-
-
-def describe_feature(feature: dict) -> str:
-    return {
-        "name": "overall name similarity of the best-matching name",
-        "tokens": "token-by-token similarity across scripts and romanizations",
-        "coverage": "share of the name's tokens matched",
-        "characters": "character-level similarity",
-        "script_variant": "the query matched in another script or romanization",
-        "conflicting_tokens": "tokens on one side with no counterpart",
-        "truncation": "one name is a shortened form of the other",
-    }.get(feature.get("feature", ""), str(feature.get("feature", "")).replace("_", " "))

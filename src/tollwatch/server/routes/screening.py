@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
@@ -167,4 +168,4 @@ def screen_job_page(request: Request, state: State, job_id: str):
     for res in job.result["results"] if job.status == "done" else []:
         strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
         results.append({**res, "matches": strong, "weaker": len(res["matches"]) - len(strong)})
-    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": screen.explanation_text}))
+    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": partial(screen.explanation_text, described=True)}))
