@@ -11,7 +11,7 @@ from tollwatch.app import evidence as ev
 
 
 def register(cli: click.Group) -> None:
-    from tollwatch.cli.main import pass_app
+    from tollwatch.cli.context import pass_app
 
     @cli.command()
     @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("tollwatch-demo"), show_default=True, help="Where to write the results.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tollwatch.cli.main import pass_app
+from tollwatch.cli.context import pass_app
 from tollwatch.cli.output import emit, format_option
 
 
