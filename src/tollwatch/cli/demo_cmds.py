@@ -40,10 +40,10 @@ def register(cli: click.Group) -> None:
         for extra in _EXTRA_STEPS:
             written.extend(extra(app, out_dir, step) or [])
 
-        from tollwatch.importers import ftm
-        from tollwatch.importers.reference import trade_figures
+        from tollwatch.app.export import export_graph
+        from tollwatch.app.trade import reference_figures
 
-        figures = trade_figures()
+        figures = reference_figures()
         step("China–DPRK hair-product trade as reported (China customs figures, cited):")
         for f in figures[:6]:
             value = f"US${int(f['value_usd']):,}" if f.get("value_usd") else "—"
@@ -53,7 +53,7 @@ def register(cli: click.Group) -> None:
         written.append(("Reference trade figures with citations", path))
 
         path = out_dir / "tollwatch.ftm.jsonl"
-        n = ftm.export_file(store, path, "ftm")
+        n = export_graph(store, path, "ftm")
         written.append((f"FollowTheMoney export ({n} records) for Aleph / OpenSanctions tools", path))
 
         click.echo("")
