@@ -10,7 +10,9 @@ import click
 
 from tollwatch.app import evidence as ev
 from tollwatch.app import export as exchange
+from tollwatch.app import review as rv
 from tollwatch.app import sources as source_cases
+from tollwatch.app.store_info import store_counts, store_location
 from tollwatch.cli.context import pass_app
 from tollwatch.cli.output import dumps, emit, format_option
 from tollwatch.core.errors import InputError
@@ -26,10 +28,8 @@ def register(cli: click.Group) -> None:
 @pass_app
 def init(app):
     """Create or upgrade the store and load the bundled reference data."""
-    store = app.store
-    with app.read() as r:
-        counts = r.counts()
-    click.echo(f"store: {store.engine.url.render_as_string(hide_password=True)}")
+    counts = store_counts(app.store)
+    click.echo(f"store: {store_location(app.store)}")
     click.echo(f"{counts['entities']} entities, {counts['sources']} sources, {counts['claims']} claims")
 
 
@@ -212,18 +212,28 @@ def audit(app, target, limit, fmt):
     emit(rows, fmt, ["id", "at", "actor", "action", "target_kind", "target_id", "detail"])
 
 
-def _review_command(group, pass_app, verb: str, status: ReviewStatus):
-    @group.command(verb)
-    @click.argument("claim_id")
-    @click.option("--note", help="Why; kept with the claim and in the audit log.")
-    @pass_app
-    def review(app, claim_id, note):
-        with app.store.begin(app.actor) as tx:
-            claim = tx.review_claim(claim_id, status, note)
-        click.echo(f"{claim.id}: {claim.review.status.value} by {claim.review.by}")
+@claims.command("accept", help="Mark a claim as accepted; the decision goes to the audit log.")
+@click.argument("claim_id")
+@click.option("--note", help="Why; kept with the claim and in the audit log.")
+@pass_app
+def claims_accept(app, claim_id, note):
+    """Mark a claim as accepted."""
+    _review(app, claim_id, rv.accept, note)
 
-    review.__doc__ = f"Mark a claim as {status.value}."
-    review.help = f"Mark a claim as {status.value}; the decision goes to the audit log."
+
+@claims.command("reject", help="Mark a claim as rejected; the decision goes to the audit log.")
+@click.argument("claim_id")
+@click.option("--note", help="Why; kept with the claim and in the audit log.")
+@pass_app
+def claims_reject(app, claim_id, note):
+    """Mark a claim as rejected."""
+    _review(app, claim_id, rv.reject, note)
+
+
+def _review(app, claim_id: str, decide, note: str | None) -> None:
+    with app.store.begin(app.actor) as tx:
+        claim = decide(tx, claim_id, note)
+    click.echo(f"{claim.id}: {claim.review.status.value} by {claim.review.by}")
 
 
 def _qty(q):
@@ -269,7 +279,3 @@ def _print_entity(rep: dict) -> None:
         sides = "  vs  ".join(f"{k.split(':', 1)[1]} ({len(v)} claim(s))" for k, v in x["sides"].items())
         echo(f"  CONTRADICTION on {x['predicate']}: {sides}")
     echo("")
-
-
-for _verb, _status in (("accept", ReviewStatus.ACCEPTED), ("reject", ReviewStatus.REJECTED)):
-    _review_command(claims, pass_app, _verb, _status)
