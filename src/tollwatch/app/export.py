@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tollwatch.importers import ftm
 from tollwatch.store.repository import Store
+from tollwatch.writers.claims import CLAIM_COLUMNS, claims_csv
 
 EXPORT_FORMATS = ("ftm", "jsonl", "csv")
 
@@ -24,4 +25,9 @@ def import_graph(store: Store, path: Path, actor: str) -> dict[str, int]:
     return ftm.import_file(store, path, actor)
 
 
-__all__ = ["EXPORT_FORMATS", "export_graph", "import_graph"]
+def claims_table(claims: list[dict]) -> str:
+    """Claim dicts (app.evidence) as the claims CSV: the same bytes `export --format csv` writes."""
+    return claims_csv(claims)
+
+
+__all__ = ["CLAIM_COLUMNS", "EXPORT_FORMATS", "claims_table", "export_graph", "import_graph"]
