@@ -60,3 +60,14 @@ def test_delete_refuses_a_source_with_claims(store):
         claimed = r.list_claims()[0].evidence.source_id
     with pytest.raises(StoreError, match="claim\\(s\\) rest on this source"):
         sources.delete_source(store, "ed", claimed, Sensitivity.CONFIDENTIAL)
+
+
+def test_reading_needs_a_clearance(store):
+    """Store.read() has no default ceiling: a caller that forgets the reader's clearance fails loudly."""
+    with pytest.raises(TypeError):
+        with store.read():
+            pass
+    confidential = _add(store, "A confidential testimony about a camp.", "confidential")
+    assert sources.get_source(store, confidential, Sensitivity.RESTRICTED) is None
+    assert confidential not in {s.id for s in sources.list_sources(store, Sensitivity.PUBLIC)}
+    assert confidential in {s.id for s in sources.list_sources(store, Sensitivity.CONFIDENTIAL)}

@@ -15,7 +15,6 @@ from tollwatch.core.model import parse_date
 from tollwatch.importers.lists import ImportReport
 from tollwatch.store.repository import Store
 
-LIST_FORMATS = ("ofac-csv", "ofac-xml", "un-xml", "ftm", "csv")
 SHOWN = ("dataset", "snapshot_date", "count", "skipped", "source_files", "imported_at")
 
 
@@ -67,4 +66,4 @@ def update_lists(store: Store, actor: str, config: dict[str, tuple[str, list[str
         raise
 
 
-__all__ = ["LIST_FORMATS", "SHOWN", "ImportReport", "import_files", "show_lists", "update_config", "update_lists"]
+__all__ = ["SHOWN", "ImportReport", "import_files", "show_lists", "update_config", "update_lists"]

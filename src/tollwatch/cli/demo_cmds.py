@@ -8,59 +8,61 @@ from pathlib import Path
 import click
 
 from tollwatch.app import evidence as ev
+from tollwatch.app.store_info import store_counts, store_location
+from tollwatch.cli.context import pass_app
 
 
 def register(cli: click.Group) -> None:
-    from tollwatch.cli.main import pass_app
+    cli.add_command(demo)
 
-    @cli.command()
-    @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("tollwatch-demo"), show_default=True, help="Where to write the results.")
-    @pass_app
-    def demo(app, out_dir: Path):
-        """Set up the store with the bundled data and run every capability end to end."""
-        out_dir.mkdir(parents=True, exist_ok=True)
-        store = app.store
-        written: list[tuple[str, Path]] = []
-        step = _stepper()
 
-        with app.read() as r:
-            counts = r.counts()
-        step(f"Store ready at {store.engine.url.render_as_string(hide_password=True)}: "
-             f"{counts['entities']} entities, {counts['sources']} sources, {counts['claims']} claims (bundled reference data).")
+@click.command()
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("tollwatch-demo"), show_default=True, help="Where to write the results.")
+@pass_app
+def demo(app, out_dir: Path):
+    """Set up the store with the bundled data and run every capability end to end."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = app.store
+    written: list[tuple[str, Path]] = []
+    step = _stepper()
 
-        with app.read() as r:
-            reports = [ev.entity_report(r, e) for e in r.find_entities("Kaechon") if e.kind.value == "facility"]
-        path = out_dir / "kaechon.json"
-        path.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
-        written.append(("Both Kaechon facilities with names, coordinates and cited claims", path))
-        for rep in reports:
-            names = ", ".join(n["value"] for n in rep["names"][:5])
-            step(f"  {rep['id']}: {rep['caption']} — {len(rep['claims'])} cited claims; names: {names}")
+    counts = store_counts(store)
+    step(f"Store ready at {store_location(store)}: "
+         f"{counts['entities']} entities, {counts['sources']} sources, {counts['claims']} claims (bundled reference data).")
 
-        for extra in _EXTRA_STEPS:
-            written.extend(extra(app, out_dir, step) or [])
+    with app.read() as r:
+        reports = [ev.entity_report(r, e) for e in r.find_entities("Kaechon") if e.kind.value == "facility"]
+    path = out_dir / "kaechon.json"
+    path.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
+    written.append(("Both Kaechon facilities with names, coordinates and cited claims", path))
+    for rep in reports:
+        names = ", ".join(n["value"] for n in rep["names"][:5])
+        step(f"  {rep['id']}: {rep['caption']} — {len(rep['claims'])} cited claims; names: {names}")
 
-        from tollwatch.importers import ftm
-        from tollwatch.importers.reference import trade_figures
+    for extra in _EXTRA_STEPS:
+        written.extend(extra(app, out_dir, step) or [])
 
-        figures = trade_figures()
-        step("China–DPRK hair-product trade as reported (China customs figures, cited):")
-        for f in figures[:6]:
-            value = f"US${int(f['value_usd']):,}" if f.get("value_usd") else "—"
-            step(f"  {f['period']:<10} {f['flow']:<14} {f['hs_scope'][:38]:<38} {value:>14}  {f['source_publisher']}")
-        path = out_dir / "trade_reference_figures.json"
-        path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
-        written.append(("Reference trade figures with citations", path))
+    from tollwatch.app.export import export_graph
+    from tollwatch.app.trade import reference_figures
 
-        path = out_dir / "tollwatch.ftm.jsonl"
-        n = ftm.export_file(store, path, "ftm")
-        written.append((f"FollowTheMoney export ({n} records) for Aleph / OpenSanctions tools", path))
+    figures = reference_figures()
+    step("China–DPRK hair-product trade as reported (China customs figures, cited):")
+    for f in figures[:6]:
+        value = f"US${int(f['value_usd']):,}" if f.get("value_usd") else "—"
+        step(f"  {f['period']:<10} {f['flow']:<14} {f['hs_scope'][:38]:<38} {value:>14}  {f['source_publisher']}")
+    path = out_dir / "trade_reference_figures.json"
+    path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    written.append(("Reference trade figures with citations", path))
 
-        click.echo("")
-        click.echo("Results:")
-        for label, p in written:
-            click.echo(f"  {p}  — {label}")
-        click.echo("Browse everything with `tollwatch serve` and open http://127.0.0.1:8000/")
+    path = out_dir / "tollwatch.ftm.jsonl"
+    n = export_graph(store, path, "ftm")
+    written.append((f"FollowTheMoney export ({n} records) for Aleph / OpenSanctions tools", path))
+
+    click.echo("")
+    click.echo("Results:")
+    for label, p in written:
+        click.echo(f"  {p}  — {label}")
+    click.echo("Browse everything with `tollwatch serve` and open http://127.0.0.1:8000/")
 
 
 def _stepper():

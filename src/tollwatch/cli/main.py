@@ -9,7 +9,7 @@ import sys
 import click
 
 from tollwatch.app.errors import USER_ERRORS
-from tollwatch.core.model import Sensitivity
+from tollwatch.cli.context import AppContext, pass_app
 
 
 class TollwatchGroup(click.Group):
@@ -21,33 +21,6 @@ class TollwatchGroup(click.Group):
         except USER_ERRORS as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
-
-
-class AppContext:
-    """What every command gets: the store (opened on first use), who acts, and what they may read."""
-
-    # The CLI is a trusted local admin's tool: it reads everything, and says so here, once.
-    clearance = Sensitivity.CONFIDENTIAL
-
-    def __init__(self, db: str | None, actor: str):
-        self.db = db
-        self.actor = actor
-        self._store = None
-
-    @property
-    def store(self):
-        if self._store is None:
-            from tollwatch.app.evidence import open_store
-
-            self._store = open_store(self.db)
-        return self._store
-
-    def read(self):
-        """A reader at the actor's clearance."""
-        return self.store.read(self.clearance)
-
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 def _default_actor() -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tollwatch.cli.main import pass_app
+from tollwatch.cli.context import pass_app
 from tollwatch.cli.output import emit, format_option
 
 
@@ -29,22 +29,9 @@ def lists_group(ctx: click.Context, app, fmt: str) -> None:
     """Sanctions lists loaded for screening, with their snapshot dates."""
     if ctx.invoked_subcommand is not None:
         return
-    from tollwatch.app.screening import ensure_default_lists, loaded_lists
+    from tollwatch.app.lists import SHOWN, show_lists
 
-    store = _open(app)
-    ensure_default_lists(store)
-    rows = [
-        {
-            "dataset": ds,
-            "snapshot_date": m.get("snapshot_date"),
-            "count": m.get("count"),
-            "skipped": m.get("skipped"),
-            "source_files": ", ".join(m.get("source_files") or []),
-            "imported_at": m.get("imported_at"),
-        }
-        for ds, m in loaded_lists(store).items()
-    ]
-    emit(rows, fmt, ["dataset", "snapshot_date", "count", "skipped", "source_files", "imported_at"])
+    emit(show_lists(_open(app)), fmt, list(SHOWN))
 
 
 @lists_group.command("import")
@@ -55,11 +42,9 @@ def lists_group(ctx: click.Context, app, fmt: str) -> None:
 @pass_app
 def lists_import(app, list_format: str, dataset: str | None, snapshot_date: str | None, files: tuple[Path, ...]) -> None:
     """Import a list (replacing that dataset's previous snapshot in one transaction)."""
-    from tollwatch.app.screening import import_list
-    from tollwatch.core.model import parse_date
+    from tollwatch.app.lists import import_files
 
-    parse_date(snapshot_date, "snapshot-date")
-    report = import_list(_open(app), list_format, list(files), dataset, app.actor, snapshot_date=snapshot_date)
+    report = import_files(_open(app), app.actor, list_format, list(files), dataset, snapshot_date)
     click.echo(f"imported {report.count} records into {report.dataset} (snapshot {report.snapshot_date or 'undated'})")
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)} lines:", err=True)
@@ -75,28 +60,12 @@ def lists_import(app, list_format: str, dataset: str | None, snapshot_date: str 
 @pass_app
 def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...]) -> None:
     """Fetch the current official lists (or configured URLs) and import them."""
-    from tollwatch.app.screening import OFFICIAL_URLS, fetch_lists
-    from tollwatch.core.errors import InputError
+    from tollwatch.app.lists import update_config, update_lists
 
-    config = dict(OFFICIAL_URLS)
     env = os.environ.get("TOLLWATCH_LIST_URLS")
     if env:
         urls = tuple(x for x in env.split(";") if x.strip()) + urls
-    for item in urls:
-        ds, sep, links = item.partition("=")
-        if not sep or ds not in config and ds not in OFFICIAL_URLS:
-            raise InputError(f"--url expects DATASET=URL with DATASET one of {', '.join(OFFICIAL_URLS)}, got {item!r}", field="url")
-        config[ds] = (config[ds][0], [u.strip() for u in links.split(",") if u.strip()])
-    if only:
-        config = {k: v for k, v in config.items() if k in only}
-    try:
-        reports = fetch_lists(_open(app), config, app.actor)
-    except OSError as exc:
-        raise InputError(f"download failed: {exc}", field="url") from None
-    except Exception as exc:  # httpx errors: one clear line
-        if type(exc).__module__.startswith("httpx"):
-            raise InputError(f"download failed: {exc}", field="url") from None
-        raise
+    reports = update_lists(_open(app), app.actor, update_config(list(urls), list(only)))
     for r in reports:
         click.echo(f"updated {r.dataset}: {r.count} records (snapshot {r.snapshot_date})")
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from tollwatch.app import users as accounts
-from tollwatch.cli.main import pass_app
+from tollwatch.cli.context import pass_app
 from tollwatch.cli.output import dumps, emit, format_option
 
 
@@ -52,8 +52,6 @@ def _password(password_stdin: bool) -> str:
 @click.option("--role", type=click.Choice(["admin", "analyst", "viewer"]), required=True)
 @click.option("--clearance", type=click.Choice(["public", "restricted", "confidential"]),
               help="Highest sensitivity the user reads (default: admin confidential, analyst restricted, viewer public).")
-
-
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @click.option("--no-password", is_flag=True, help="No password: the account signs in with API keys only.")
 @pass_app
