@@ -6,10 +6,11 @@ fact keeps its citation whichever way it travels. The module does no I/O.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -64,15 +65,6 @@ class FacilityType(StrEnum):
     OTHER = "other"
 
 
-class OrgRole(StrEnum):
-    STATE_BODY = "state_body"
-    TRADING_COMPANY = "trading_company"
-    MANUFACTURER = "manufacturer"
-    BUYER = "buyer"
-    IMPORTER = "importer"
-    OTHER = "other"
-
-
 class Script(StrEnum):
     HANGUL = "hangul"
     HAN = "han"
@@ -105,9 +97,8 @@ class Predicate(StrEnum):
     REPORTED_ROLE = "reported_role"  # what reporting alleges an organization does in the chain
 
 
-# Predicates that admit one value per subject at a time: two different values
-# from different sources are a contradiction to show, not to resolve.
-FUNCTIONAL_PREDICATES = frozenset({Predicate.HAS_STATUS, Predicate.LOCATED_IN})
+# What each predicate may connect, its labels and whether it is functional are declared
+# in core/schema/predicates.yaml (read by tollwatch.core.schema).
 
 
 class Method(StrEnum):
@@ -141,16 +132,25 @@ def parse_grade(value: str | None) -> str | None:
     return grade
 
 
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def parse_date(value: str | None, field_name: str = "date") -> str | None:
-    """Dates are kept as ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD): reports rarely give days."""
+    """Dates are kept as ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD): reports rarely give days.
+
+    Each part must exist on the calendar: 2024-13 and 2024-02-30 are refused.
+    """
     if value is None or value == "":
         return None
     text = value.strip()
-    if not _ISO_DATE.match(text):
+    m = _ISO_DATE.match(text)
+    if not m:
         raise ModelError(field_name, f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:
+        datetime.date(max(year, 1), month, day)
+    except ValueError:
+        raise ModelError(field_name, f"not a calendar date: {value!r}") from None
     return text
 
 
@@ -220,11 +220,19 @@ class Entity:
     names: list[Name] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     coordinates: list[Coordinates] = field(default_factory=list)
-    # Kind-specific facts that are not claims: facility_type, status_text, country,
-    # roles, hs_codes, province, notes. Statuses with sources are also claims.
+    # Kind-specific facts that are not claims, declared per kind in core/schema/entities.yaml
+    # (facility_type, status_text, country, roles, hs_codes, province, notes ...).
+    # Statuses with sources are also claims.
     attributes: dict = field(default_factory=dict)
     dataset: str = "tollwatch"  # which collection the record belongs to (a list, or our graph)
     is_new: bool = False  # proposed by extraction and not yet in the graph
+
+    def __post_init__(self):
+        # `country` is always a list (core/schema/entities.yaml), however a record wrote it.
+        country = self.attributes.get("country")
+        if country is not None and not isinstance(country, list):
+            codes = [country] if isinstance(country, str) else list(country)
+            self.attributes = {**self.attributes, "country": [c for c in codes if c]}
 
     def all_names(self) -> list[str]:
         seen: dict[str, None] = {self.caption: None}
@@ -351,9 +359,6 @@ class Claim:
             return "value:" + self.value.strip().casefold()
         q = self.quantity
         return f"quantity:{q.low}-{q.high} {q.unit}" if q else "none"
-
-    def with_review(self, status: ReviewStatus, by: str, at: str) -> Claim:
-        return replace(self, review=Review(status=status, by=by, at=at))
 
 
 def slug(text: str) -> str:
