@@ -23,7 +23,7 @@ from tollwatch.core.model import Claim, Entity, ModelError, parse_date
 BASES = ("text", "texts", "flag", "enum", "enums", "date", "countries", "hs_codes")
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 _RECURRING_DAY = re.compile(r"^--(\d{2})-(\d{2})$")
-_HS_CODE = re.compile(r"^\d{4}(\d{2})?$")
+_HS_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")  # chapter, heading or subheading
 GRAPH_DATASET = "tollwatch"
 
 
