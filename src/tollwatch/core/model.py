@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 
 
 class ModelError(ValueError):
@@ -101,6 +102,9 @@ class Predicate(StrEnum):
 # in core/schema/predicates.yaml (read by tollwatch.core.schema).
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
 class Method(StrEnum):
     HUMAN = "human"
     RULE = "rule"
@@ -113,7 +117,7 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
 
 
-def parse_enum(enum_type: type[StrEnum], value: str, field_name: str) -> StrEnum:
+def parse_enum(enum_type: type[E], value: str, field_name: str) -> E:
     """Parse a user-supplied enum value, naming the field and the allowed values on failure."""
     text = (value or "").strip().lower().replace("-", "_").replace(" ", "_")
     try:
@@ -205,7 +209,7 @@ class Coordinates:
     source: str | None = None
     confidence: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not (-90.0 <= self.lat <= 90.0):
             raise ModelError("lat", f"latitude out of range: {self.lat}")
         if not (-180.0 <= self.lon <= 180.0):
@@ -223,11 +227,11 @@ class Entity:
     # Kind-specific facts that are not claims, declared per kind in core/schema/entities.yaml
     # (facility_type, status_text, country, roles, hs_codes, province, notes ...).
     # Statuses with sources are also claims.
-    attributes: dict = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict)
     dataset: str = "tollwatch"  # which collection the record belongs to (a list, or our graph)
     is_new: bool = False  # proposed by extraction and not yet in the graph
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # `country` is always a list (core/schema/entities.yaml), however a record wrote it.
         country = self.attributes.get("country")
         if country is not None and not isinstance(country, list):
@@ -257,7 +261,7 @@ class Source:
     # an origin are not independent even when publishers differ.
     origin: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.text is not None and self.sha256 is None:
             self.sha256 = sha256_text(self.text)
 
@@ -277,7 +281,7 @@ class Quantity:
     high: float | None
     unit: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.low is None and self.high is None:
             raise ModelError("quantity", "a quantity needs a low or a high value")
         if self.low is not None and self.high is not None and self.low > self.high:
@@ -341,7 +345,7 @@ class Claim:
     review: Review = field(default_factory=Review)
     note: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if (self.object_id is None) == (self.value is None) and self.quantity is None:
             raise ModelError("object", "a claim needs exactly one of an object entity or a literal value")
         if not self.id:
