@@ -300,3 +300,18 @@ def test_model_doc_tables_are_generated_from_the_schema():
     spec.loader.exec_module(module)
     doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     assert doc == module.render(doc), "docs/model.md is stale: run python scripts/build_model_doc.py"
+
+
+def test_merge_refuses_a_target_the_claims_would_not_fit(store):
+    from tollwatch.app import review
+    from tollwatch.core.model import Entity, Name, Source
+
+    with store.begin("tester") as tx:
+        src = tx.add_source(Source("src-merge", "Merge test", text="Hongxing Trading supplies wigs."))
+        tx.upsert_entity(Entity("org-new-hongxing", EntityKind.ORGANIZATION, "Hongxing Trading", [Name.of("Hongxing Trading")], is_new=True))
+        tx.add_claim(Claim(None, "org-new-hongxing", Predicate.SUPPLIES, Evidence(src.id), object_id="product-wigs"))
+    with pytest.raises(ModelError) as err, store.begin("tester") as tx:
+        review.merge(tx, "org-new-hongxing", "product-false-eyelashes")
+    assert err.value.field == "into" and "supplies is said of" in err.value.message
+    with store.begin("tester") as tx:
+        assert review.merge(tx, "org-new-hongxing", "org-kp-mss-corrections-bureau").id == "org-kp-mss-corrections-bureau"
