@@ -359,7 +359,7 @@ class Txn(Reader):
             ),
         )
         if not inserted:  # another writer stored the same document between our check and insert
-            raise DuplicateSourceError(self.find_source_by_hash(source.sha256) or source.id)
+            raise DuplicateSourceError((source.sha256 and self.find_source_by_hash(source.sha256)) or source.id)
         # The audit log names the source but never copies its text or title: logs must not leak.
         self._audit("create", "source", source.id, {"sensitivity": source.sensitivity.value})
         return source
@@ -457,7 +457,9 @@ class Txn(Reader):
         self._audit(
             "review", "claim", claim_id, {"from": claim.review.status.value, "to": status.value, "note": note}
         )
-        return self.get_claim(claim_id)
+        reviewed = self.get_claim(claim_id)
+        assert reviewed is not None  # locked above, in this same transaction
+        return reviewed
 
     def delete_claim(self, claim_id: str) -> None:
         if not self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id)).first():
