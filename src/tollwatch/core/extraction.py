@@ -739,7 +739,7 @@ class _Claims:
             return
         span = (sent.start, sent.end)
         claim = Claim(
-            id=None,
+            id="",
             subject_id=subject,
             predicate=predicate,
             object_id=obj,

@@ -339,7 +339,7 @@ def _load_facility(tx: Txn, row: dict) -> None:
         span = (start, start + len(fragment))
         tx.add_claim(
             Claim(
-                id=None,
+                id="",
                 subject_id=fid,
                 predicate=predicate,
                 object_id=obj,
@@ -474,7 +474,7 @@ def _load_company(tx: Txn, row: dict) -> None:
     span = (start, start + len(role))
     tx.add_claim(
         Claim(
-            id=None,
+            id="",
             subject_id=eid,
             predicate=Predicate.REPORTED_ROLE,
             value=role,

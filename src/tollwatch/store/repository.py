@@ -427,10 +427,10 @@ class Txn(Reader):
         kinds: dict[str, str | None] = {"subject": None, "object": None}
         for field_name, entity_id in (("subject", claim.subject_id), ("object", claim.object_id)):
             if entity_id:
-                row = self.conn.execute(select(schema.entities.c.kind).where(schema.entities.c.id == entity_id)).first()
-                if not row:
+                entity_row = self.conn.execute(select(schema.entities.c.kind).where(schema.entities.c.id == entity_id)).first()
+                if not entity_row:
                     raise ModelError(field_name, f"no entity with id {entity_id}")
-                kinds[field_name] = row.kind
+                kinds[field_name] = entity_row.kind
         check_claim(claim, kinds["subject"], kinds["object"])  # every way in passes here
         src = self.conn.execute(
             select(schema.sources.c.id, schema.sources.c.text).where(schema.sources.c.id == claim.evidence.source_id)
