@@ -3,7 +3,7 @@
 import csv
 import json
 
-from tollwatch.importers.ftm import safe_cell
+from tollwatch.writers.cells import safe_cell
 
 
 def test_export_import_export_is_identical(cli, tmp_path, db_url):

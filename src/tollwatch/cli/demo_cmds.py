@@ -105,8 +105,8 @@ def _screen_step(app, out_dir: Path, step) -> list:
     """Screen shipments against the bundled lists and the evidence graph."""
     from collections import Counter
 
+    from tollwatch.app.screen import screen_file
     from tollwatch.app.screening import ensure_default_lists, loaded_lists, prepare
-    from tollwatch.engines.local import run
 
     ensure_default_lists(app.store)
     lists = loaded_lists(app.store)
@@ -118,7 +118,7 @@ def _screen_step(app, out_dir: Path, step) -> list:
     counts: Counter = Counter()
     for fmt in ("html", "jsonl"):
         path = out_dir / f"screening.{fmt}"
-        counts = run(prepared, sample, path, fmt, progress=False)
+        counts = screen_file(None, sample, path, fmt, progress=False, prepared=prepared).counts
         written.append((f"Screening results ({fmt})", path))
     levels = ("high", "medium", "low", "none")
     step("  rows by risk level: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in levels))

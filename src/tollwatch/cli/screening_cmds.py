@@ -106,7 +106,7 @@ def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...]) -> None:
 @click.option("--list", "lists", multiple=True, help="Screen only against these datasets (repeatable); default: all lists and the evidence graph (tollwatch).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None, help="Score at or above which a name counts as a match (default 0.7).")
 @click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches kept per row.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx", "html", "parquet"]), default="jsonl", show_default=True, help="parquet: --engine spark only.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx", "html", "parquet"]), default="jsonl", show_default=True, help="parquet: one file with --engine local, part files with --engine spark.")
 @click.option("-o", "--output", type=click.Path(), help="Output file (stdout for jsonl/csv when omitted); with --engine spark, a directory of part files.")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD", help="Map an input column to a field: query_id, name, address, country, hs_code, description, schema.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
@@ -115,23 +115,13 @@ def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...]) -> None:
 @pass_app
 def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps, engine, no_cache, spark_master) -> None:
     """Screen suppliers or shipments (CSV, TSV, XLSX, Parquet, JSONL) against lists and the evidence graph."""
-    from tollwatch.app.screening import prepare
-    from tollwatch.engines.local import parse_mapping, run
+    from tollwatch.app.screen import parse_mapping, screen_file
 
-    mapping = parse_mapping(maps)
-    prepared = prepare(_open(app), use_cache=not no_cache)
-    if engine == "spark":
-        try:
-            from tollwatch.engines import spark as spark_engine  # type: ignore
-        except ImportError:
-            raise click.UsageError("the spark engine is not available in this installation") from None
-        counts = spark_engine.run(prepared, input_file, output, fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=list(lists) or None, master=spark_master)
-    else:
-        counts = run(prepared, Path(input_file), Path(output) if output else None, fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=list(lists) or None)
-    dates = ", ".join(f"{ds} {m.get('snapshot_date') or 'undated'}" for ds, m in prepared.lists.items() if not lists or ds in lists)
-    total = sum(v for k, v in counts.items() if k in ("high", "medium", "low", "none"))
+    done = screen_file(_open(app), input_file, output, fmt, mapping=parse_mapping(maps), threshold=threshold, limit=limit, datasets=list(lists) or None, engine=engine, use_cache=not no_cache, spark_master=spark_master)
+    counts = done.counts
+    dates = ", ".join(f"{ds} {m.get('snapshot_date') or 'undated'}" for ds, m in done.lists.items())
     click.echo(
-        f"screened {total} rows: {counts['high']} high, {counts['medium']} medium, {counts['low']} low risk; lists: {dates}",
+        f"screened {done.total} rows: {counts['high']} high, {counts['medium']} medium, {counts['low']} low risk; lists: {dates}",
         err=True,
     )
 

@@ -3,27 +3,24 @@
 `screen_rows(prepared, rows)` is the whole per-row logic; it does no I/O and the
 prepared index is picklable, so the Spark engine broadcasts `prepared` and maps the
 same function over each partition. Input is read lazily (CSV, TSV, XLSX, Parquet,
-JSONL) and results are written as they come, so a million rows never sit in memory.
+JSONL) and results are written as they come (by `tollwatch.writers.screening`), so a
+million rows never sit in memory.
 """
 
 from __future__ import annotations
 
-import csv
-import html
 import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.risk import assess
-from tollwatch.importers.lists import MAX_CELL, _check_nonempty, _csv_rows, _LineCountingText, _open_binary
+from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonempty, csv_rows, open_binary
+from tollwatch.writers.screening import OUTPUT_FORMATS, ScreeningWriter
 
 INPUT_FORMATS = ("csv", "tsv", "xlsx", "parquet", "jsonl")
-OUTPUT_FORMATS = ("jsonl", "csv", "xlsx", "html")
 FIELDS = ("query_id", "name", "address", "country", "hs_code", "description", "schema")
 NAME_COLUMNS = ("name", "shipper", "consignee", "supplier", "company", "shipper_name", "consignee_name", "supplier_name", "company_name", "exporter", "importer", "manufacturer")
 ALIASES = {
@@ -132,7 +129,7 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None, fmt: str | None
     fmt = fmt or detect_format(path)
     if not path.exists():
         raise InputError("no such file", path=str(path))
-    _check_nonempty(path)
+    check_nonempty(path)
     if fmt in ("csv", "tsv"):
         yield from _read_csv(path, mapping, "\t" if fmt == "tsv" else _sniff_delimiter(path))
     elif fmt == "xlsx":
@@ -146,13 +143,13 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None, fmt: str | None
 
 
 def _sniff_delimiter(path: Path) -> str:
-    with _open_binary(path) as fh:
+    with open_binary(path) as fh:
         first = fh.readline(65536)
     return "\t" if first.count(b"\t") > first.count(b",") and first.count(b"\t") > 0 else ","
 
 
 def _read_csv(path: Path, mapping, delimiter) -> Iterator[dict]:
-    rows = _csv_rows(path, "utf-8", delimiter)
+    rows = csv_rows(path, "utf-8", delimiter)
     try:
         _, header = next(rows)
     except StopIteration:
@@ -212,11 +209,11 @@ def _read_parquet(path: Path, mapping) -> Iterator[dict]:
 
 
 def _read_jsonl(path: Path, mapping) -> Iterator[dict]:
-    raw = _open_binary(path)
+    raw = open_binary(path)
     cols = None
     keys: list[str] = []
     try:
-        for lineno, line in enumerate(_LineCountingText(raw, "utf-8", str(path)), 1):
+        for lineno, line in enumerate(LineCountingText(raw, "utf-8", str(path)), 1):
             if not line.strip():
                 continue
             try:
@@ -288,179 +285,6 @@ def _dedupe(matches: list[dict]) -> list[dict]:
     return out
 
 
-# --- output ------------------------------------------------------------------------------------
-
-
-def safe(value) -> str:
-    from tollwatch.importers.ftm import safe_cell
-
-    return safe_cell(value)
-
-
-def explanation_text(expl: list[dict]) -> str:
-    parts = []
-    for f in expl:
-        q, c = f.get("query"), f.get("candidate")
-        parts.append(f"{f['feature']}: {q!s} ~ {c!s} ({f.get('value')})")
-    return "; ".join(parts)
-
-
-TABLE_COLUMNS = ["query_id", "query_field", "query_name", "risk_level", "risk_reasons", "dataset", "source_id", "entity_id", "name", "schema", "score", "match", "list_date", "explanation"]
-
-
-def flat_rows(result: dict) -> Iterator[list]:
-    risk = result["risk"]
-    reasons = " | ".join(r["text"] for r in risk["reasons"])
-    first_name = next(iter(result["query"].values()), "")
-    if not result["matches"]:
-        yield [result["query_id"], "", first_name, risk["level"], reasons] + [""] * (len(TABLE_COLUMNS) - 5)
-    for m in result["matches"]:
-        yield [result["query_id"], m.get("query_field"), m.get("query_name"), risk["level"], reasons, m["dataset"], m["source_id"], m["entity_id"], m["name"], m["schema"], m["score"], "yes" if m["match"] else "no", m.get("list_date") or "", explanation_text(m["explanation"])]
-
-
-class Writer:
-    """Writes to a temporary file and renames at close: a failed run leaves no partial output."""
-
-    def __init__(self, out: Path | None, fmt: str, lists: dict[str, dict]):
-        self.fmt, self.lists, self.out = fmt, lists, out
-        self.counts: Counter = Counter()
-        self.rows = 0
-        if fmt in ("xlsx", "html") and out is None:
-            raise InputError(f"--format {fmt} needs -o FILE", field="output")
-        if out is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(dir=out.parent, prefix=".tollwatch-screen-")
-            os.close(fd)
-            self.fh = open(self.tmp, "w", encoding="utf-8", newline="") if fmt in ("jsonl", "csv") else None
-        else:
-            self.tmp = None
-            self.fh = sys.stdout
-        if fmt == "csv":
-            self.csv = csv.writer(self.fh)
-            self.csv.writerow(TABLE_COLUMNS)
-        elif fmt == "xlsx":
-            from openpyxl import Workbook
-
-            self.wb = Workbook(write_only=True)
-            self.ws = self.wb.create_sheet("screening")
-            self.ws.append(TABLE_COLUMNS)
-        elif fmt == "html":
-            fd, self.body_path = tempfile.mkstemp(dir=out.parent, prefix=".tollwatch-body-")
-            self.body = os.fdopen(fd, "w", encoding="utf-8")
-
-    def write(self, result: dict) -> None:
-        self.rows += 1
-        self.counts[result["risk"]["level"]] += 1
-        if result["matches"]:
-            self.counts["with_matches"] += 1
-        if any(m["match"] for m in result["matches"]):
-            self.counts["with_hits"] += 1
-        if self.fmt == "jsonl":
-            self.fh.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
-        elif self.fmt == "csv":
-            for r in flat_rows(result):
-                self.csv.writerow([safe(x) for x in r])
-        elif self.fmt == "xlsx":
-            for r in flat_rows(result):
-                self.ws.append([x if isinstance(x, float) else safe(x) for x in r])
-        elif self.fmt == "html":
-            if result["matches"] or result["risk"]["level"] != "none":
-                self.body.write(_html_row(result))
-
-    def close(self) -> None:
-        if self.fmt == "xlsx":
-            info = self.wb.create_sheet("lists")
-            info.append(["dataset", "snapshot_date", "count", "source_files", "imported_at"])
-            for ds, m in self.lists.items():
-                info.append([safe(ds), safe(m.get("snapshot_date")), m.get("count"), safe(", ".join(m.get("source_files") or [])), safe(m.get("imported_at"))])
-            self.wb.save(self.tmp)
-        elif self.fmt == "html":
-            self.body.close()
-            with open(self.tmp, "w", encoding="utf-8") as fh:
-                fh.write(_html_head(self.lists, self.counts, self.rows))
-                with open(self.body_path, encoding="utf-8") as body:
-                    for chunk in iter(lambda: body.read(1 << 20), ""):
-                        fh.write(chunk)
-                fh.write(_HTML_TAIL)
-            os.unlink(self.body_path)
-        elif self.fh is not None and self.fh is not sys.stdout:
-            self.fh.close()
-        else:
-            self.fh.flush()
-        if self.tmp:
-            os.replace(self.tmp, self.out)
-
-    def abort(self) -> None:
-        for p in (self.tmp, getattr(self, "body_path", None)):
-            if p and os.path.exists(p):
-                os.unlink(p)
-        if self.fh is not None and self.fh is not sys.stdout:
-            self.fh.close()
-
-
-def _e(x) -> str:
-    return html.escape("" if x is None else str(x), quote=True)
-
-
-_LEVEL_RANK = {"high": 3, "medium": 2, "low": 1, "none": 0}
-
-
-def _html_row(result: dict) -> str:
-    risk = result["risk"]
-    best = max((m["score"] for m in result["matches"]), default=0.0)
-    query = "; ".join(f"{k}: {v}" for k, v in result["query"].items())
-    parts = [
-        f'<tr data-level="{_LEVEL_RANK[risk["level"]]}" data-score="{best:.4f}"><td>{_e(result["query_id"])}</td><td>{_e(query)}</td>'
-        f'<td class="lvl {_e(risk["level"])}">{_e(risk["level"])}</td><td>{best:.2f}</td><td>'
-    ]
-    for r in risk["reasons"]:
-        srcs = ", ".join(
-            (f'<a href="{_e(s["url"])}" rel="noopener noreferrer">{_e(s.get("title") or s["source_id"])}</a>' if str(s.get("url") or "").startswith(("http://", "https://")) else _e(s.get("title") or s["source_id"]))
-            + (f" ({_e(s['snapshot_date'])})" if s.get("snapshot_date") else "")
-            for s in r["sources"]
-        )
-        claims = ", ".join(_e(c) for c in r["claims"][:8])
-        parts.append(f"<p><b>{_e(r['reason'])}</b>: {_e(r['text'])}" + (f"<br><small>sources: {srcs}</small>" if srcs else "") + (f"<br><small>claims: {claims}</small>" if claims else "") + "</p>")
-    parts.append("</td><td>")
-    for m in result["matches"]:
-        feats = "".join(f"<li>{_e(f['feature'])}: <i>{_e(f.get('query'))}</i> ~ <i>{_e(f.get('candidate'))}</i> ({_e(f.get('value'))})</li>" for f in m["explanation"])
-        verdict = "match" if m["match"] else "below threshold"
-        extra = f" · list date {_e(m['list_date'])}" if m.get("list_date") else ""
-        note = f"<br><small>{_e(m['note'])}</small>" if m.get("note") else ""
-        parts.append(f"<details><summary>{_e(m['name'])} — {_e(m['dataset'])} {_e(m['source_id'])} · {m['score']:.2f} ({verdict}){extra}</summary><ul>{feats}</ul>{note}</details>")
-    parts.append("</td></tr>\n")
-    return "".join(parts)
-
-
-def _html_head(lists: dict, counts: Counter, rows: int) -> str:
-    lis = "".join(f"<li>{_e(ds)}: snapshot {_e(m.get('snapshot_date') or 'unknown')}, {_e(m.get('count'))} records ({_e(', '.join(m.get('source_files') or []))})</li>" for ds, m in lists.items())
-    summary = (
-        f"<p>{rows} rows screened: <b>{counts['high']}</b> high, <b>{counts['medium']}</b> medium, <b>{counts['low']}</b> low, "
-        f"{counts['none']} none; {counts['with_hits']} rows with a name match at the threshold.</p>"
-    )
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>tollwatch screening report</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:4px;vertical-align:top}}
-th{{cursor:pointer;background:#eee}}.high{{background:#f8b4b4}}.medium{{background:#fde68a}}.low{{background:#e0f2fe}}small{{color:#555}}</style></head><body>
-<h1>Screening report</h1>
-<h2>Summary</h2>{summary}
-<p>Lists screened (snapshot dates):</p><ul>{lis}<li>tollwatch evidence graph (accepted claims only)</li></ul>
-<p>A name match is the tool's decision at its threshold, not a legal determination; companies named in reporting are allegations, not sanctions listings.</p>
-<h2>Rows with hits or risk</h2><p><small>Click a column heading to sort.</small></p>
-<table id="hits"><thead><tr><th data-key="text">query id</th><th data-key="text">query</th><th data-key="level">risk</th><th data-key="score">best score</th><th data-key="text">reasons and evidence</th><th data-key="text">matches and explanation</th></tr></thead><tbody>
-"""
-
-
-_HTML_TAIL = """</tbody></table>
-<script>
-document.querySelectorAll('#hits th').forEach(function(th, i){th.addEventListener('click', function(){
- var tb=document.querySelector('#hits tbody'), rows=Array.from(tb.rows), key=th.dataset.key, asc=th.dataset.asc!=='1';
- rows.sort(function(a,b){var x,y; if(key==='level'){x=+a.dataset.level;y=+b.dataset.level}else if(key==='score'){x=+a.dataset.score;y=+b.dataset.score}else{x=a.cells[i].textContent;y=b.cells[i].textContent}
- return (x<y?-1:x>y?1:0)*(asc?1:-1)}); th.dataset.asc=asc?'1':'0'; rows.forEach(function(r){tb.appendChild(r)});});});
-</script></body></html>
-"""
-
-
 def run(prepared, input_path: Path, out: Path | None, fmt: str = "jsonl", *, mapping: dict[str, str] | None = None, threshold: float | None = None, limit: int = 5, datasets: list[str] | None = None, progress: bool = True) -> Counter:
     """Screen a file end to end; returns counts by risk level."""
     if datasets:
@@ -472,7 +296,7 @@ def run(prepared, input_path: Path, out: Path | None, fmt: str = "jsonl", *, map
     rows = read_rows(Path(input_path), mapping)
     first = next(rows, None)  # bad header/empty file fail before any output exists
     lists = {k: v for k, v in prepared.lists.items() if not datasets or k in datasets}
-    writer = Writer(Path(out) if out else None, fmt, lists)
+    writer = ScreeningWriter(Path(out) if out else None, fmt, lists)
     try:
         from itertools import chain
 

@@ -3,7 +3,8 @@
 Nothing here decides a match. `tollwatch.engines.local.Columns` maps input columns to
 screening fields and `tollwatch.engines.local.screen_rows` screens them; this adapter
 only moves data: it broadcasts the prepared list index once per executor, maps
-`screen_rows` over each input partition, and writes JSONL or Parquet part files. So
+`screen_rows` over each input partition, and writes JSONL or Parquet part files whose
+records `tollwatch.writers.screening` shapes (the same as the local engine's). So
 `--engine spark` and `--engine local` give the same matches and scores by construction.
 
 Needs `pip install 'tollwatch[spark]'` and a Java 17 runtime; executors need tollwatch
@@ -22,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from tollwatch.core.errors import InputError
+from tollwatch.writers.screening import count, jsonl_line, parquet_record
 
 INPUT_FORMATS = ("csv", "tsv", "parquet", "jsonl")
 OUTPUT_FORMATS = ("jsonl", "parquet")
@@ -140,11 +142,7 @@ def _partition_screener(prepared_bc, cols, path: str, *, threshold, limit, datas
         local = Counter()
         started = time.perf_counter()
         for result in screen_rows(prepared, rows(), threshold=threshold, limit=limit, datasets=datasets):
-            local[result["risk"]["level"]] += 1
-            if result["matches"]:
-                local["with_matches"] += 1
-            if any(m["match"] for m in result["matches"]):
-                local["with_hits"] += 1
+            count(local, result)
             yield result
         # Worker-side time per partition: what capacity planning multiplies by (docs/scaling.md).
         local["partition_seconds"] += time.perf_counter() - started
@@ -256,7 +254,7 @@ def _run(spark, prepared, input_path: str, out: str, fmt: str, **kw) -> Counter:
     staging = f"{out.rstrip('/')}.tmp-{uuid.uuid4().hex[:8]}"
     try:
         if fmt == "jsonl":
-            results.map(lambda r: json.dumps(r, ensure_ascii=False, default=str)).saveAsTextFile(staging)
+            results.map(jsonl_line).saveAsTextFile(staging)
         else:
             _to_frame(spark, results).write.parquet(staging)
     except Exception as exc:  # noqa: BLE001
@@ -281,19 +279,7 @@ def _to_frame(spark, results):
         ]
     )
 
-    def flat(r):
-        ms = r["matches"]
-        return (
-            str(r["query_id"]),
-            r["risk"]["level"],
-            float(ms[0]["score"]) if ms else None,
-            [m["entity_id"] for m in ms],
-            [float(m["score"]) for m in ms],
-            any(m["match"] for m in ms),
-            json.dumps(r, ensure_ascii=False, default=str),
-        )
-
-    return spark.createDataFrame(results.map(flat), schema)
+    return spark.createDataFrame(results.map(parquet_record), schema)
 
 
 def _fs(spark, path: str):

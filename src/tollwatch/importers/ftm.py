@@ -9,11 +9,7 @@ Confidential sources, and every claim quoting them, are never exported.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from tollwatch.core import schema
@@ -35,6 +31,8 @@ from tollwatch.core.model import (
 from tollwatch.core.records import claim_from_dict, claim_to_dict, entity_to_dict, source_to_dict
 from tollwatch.importers.files import read_jsonl
 from tollwatch.store.repository import Store
+from tollwatch.writers.cells import atomic_text
+from tollwatch.writers.claims import write_claims_csv
 
 
 def _allowed(sensitivity: Sensitivity, include_restricted: bool) -> bool:
@@ -161,53 +159,15 @@ def export_lines(store: Store, fmt: str, include_restricted: bool = False) -> li
     raise ValueError(fmt)
 
 
-CSV_COLUMNS = ["id", "subject_id", "subject", "predicate", "object_id", "object", "value", "quantity", "quote", "source_id", "status", "confidence"]
-
-
-def safe_cell(value) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or a control char) is made inert."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r|":
-        return "'" + text
-    return text
-
-
 def export_file(store: Store, path: Path, fmt: str, include_restricted: bool = False) -> int:
     """Written to a temporary file and renamed: a failed export leaves no partial file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tollwatch-export-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            if fmt == "csv":
-                _, _, claims = collect(store, include_restricted)
-                writer = csv.writer(fh)
-                writer.writerow(CSV_COLUMNS)
-                for c in claims:
-                    q = c.get("quantity")
-                    writer.writerow(
-                        [
-                            safe_cell(x)
-                            for x in (
-                                c["id"], c["subject"]["id"], c["subject"]["name"], c["predicate"],
-                                (c.get("object") or {}).get("id"), (c.get("object") or {}).get("name"), c.get("value"),
-                                f"{q['low']:g}-{q['high']:g} {q['unit']}" if q and q["high"] is not None else (f"{q['low']:g} {q['unit']}" if q else ""),
-                                c["quote"], c["source_id"], c["status"], c["confidence"],
-                            )
-                        ]
-                    )
-                n = len(claims)
-            else:
-                lines = export_lines(store, fmt, include_restricted)
-                for line in lines:
-                    fh.write(line + "\n")
-                n = len(lines)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return n
+    with atomic_text(Path(path), prefix=".tollwatch-export-") as fh:
+        if fmt == "csv":
+            return write_claims_csv(fh, collect(store, include_restricted)[2])
+        lines = export_lines(store, fmt, include_restricted)
+        for line in lines:
+            fh.write(line + "\n")
+        return len(lines)
 
 
 # --- import ------------------------------------------------------------------------------
@@ -340,4 +300,4 @@ def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
     return counts
 
 
-__all__ = ["export_file", "import_file", "export_lines", "safe_cell", "entity_from_foreign_ftm", "io"]
+__all__ = ["export_file", "import_file", "export_lines", "entity_from_foreign_ftm"]

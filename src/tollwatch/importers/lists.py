@@ -8,9 +8,6 @@ file, line and field; XML goes through defusedxml so entity-expansion bombs are 
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -20,12 +17,12 @@ from pathlib import Path
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import Entity, EntityKind, Identifier, ModelError, Name
+from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonempty, csv_rows, open_binary
 
 OFAC_DATASET = "us_ofac_sdn"
 UN_DATASET = "un_sc_sanctions"
 FORMATS = ("ofac-csv", "ofac-xml", "un-xml", "ftm", "csv")
 DEFAULT_DATASET = {"ofac-csv": OFAC_DATASET, "ofac-xml": OFAC_DATASET, "un-xml": UN_DATASET, "ftm": None, "csv": None}
-MAX_CELL = 1024 * 1024  # 1 MiB: no real list has a longer field; a 50 MB cell is an attack or a broken file
 
 SCHEMA_KIND = {
     "Person": EntityKind.PERSON,
@@ -94,83 +91,6 @@ def list_entity(
     )
 
 
-# --- opening files -----------------------------------------------------------------------
-
-
-def _open_binary(path: Path):
-    try:
-        fh = open(path, "rb")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    head = fh.read(2)
-    fh.seek(0)
-    if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=fh)
-    return fh
-
-
-def _check_nonempty(path: Path) -> None:
-    with _open_binary(path) as fh:
-        if not fh.read(4096).strip():
-            raise InputError("file is empty", path=str(path))
-
-
-class _LineCountingText(io.TextIOBase):
-    """Decodes line by line so an undecodable byte is reported with its line number."""
-
-    def __init__(self, raw, encoding: str, path: str):
-        self.raw, self.encoding_name, self.path, self.lineno = raw, encoding, path, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def __iter__(self):
-        limit = MAX_CELL * 4
-        while True:
-            raw_line = self.raw.readline(limit + 1)  # bounded: a 2 GB line never sits in memory
-            if not raw_line:
-                return
-            self.lineno += 1
-            if len(raw_line) > limit:
-                raise InputError(f"line is over the {limit}-byte limit (a cell this large is not a name)", path=self.path, line=self.lineno, field="cell")
-            try:
-                yield raw_line.decode(self.encoding_name)
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not valid {self.encoding_name} (byte {exc.start})", path=self.path, line=self.lineno, field="encoding"
-                ) from None
-
-
-def _csv_rows(path: Path, encoding: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for each CSV record, with oversize cells and bad bytes reported."""
-    _check_nonempty(path)
-    raw = _open_binary(path)
-    text = _LineCountingText(raw, encoding, str(path))
-    lines = iter(text)
-    if encoding.startswith("utf-8"):
-        lines = (ln.lstrip("\ufeff") if text.lineno == 1 else ln for ln in lines)
-    reader = csv.reader(lines, delimiter=delimiter)
-    old = csv.field_size_limit()
-    csv.field_size_limit(MAX_CELL)
-    try:
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                msg = str(exc)
-                if "field larger" in msg:
-                    msg = f"a cell is over the {MAX_CELL}-byte limit"
-                raise InputError(msg, path=str(path), line=text.lineno, field="cell") from None
-            # OFAC files end with a DOS end-of-file mark (Ctrl-Z): not a record.
-            if row and any(c.strip(" \t\r\n\x1a") for c in row):
-                yield text.lineno, row
-    finally:
-        csv.field_size_limit(old)
-        raw.close()
-
-
 # --- OFAC SDN CSV ------------------------------------------------------------------------
 
 _OFAC_TYPE = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "": "Organization"}
@@ -212,7 +132,7 @@ def read_ofac_csv(paths: list[Path], dataset: str = OFAC_DATASET, report: Import
     sdn, alt, add = _classify_paths([Path(p) for p in paths])
     report = report or ImportReport(dataset, "ofac-csv", [str(p) for p in paths])
     main: dict[str, tuple[int, list[str]]] = {}
-    for lineno, row in _csv_rows(sdn, "latin-1"):
+    for lineno, row in csv_rows(sdn, "latin-1"):
         if len(row) < 4:
             raise InputError(f"expected 12 columns, found {len(row)}", path=str(sdn), line=lineno, field="row")
         ent_num = row[0].strip()
@@ -223,7 +143,7 @@ def read_ofac_csv(paths: list[Path], dataset: str = OFAC_DATASET, report: Import
         main[ent_num] = (lineno, row)
     aliases: dict[str, list[str]] = {}
     if alt:
-        for lineno, row in _csv_rows(alt, "latin-1"):
+        for lineno, row in csv_rows(alt, "latin-1"):
             if len(row) < 4:
                 raise InputError(f"expected 5 columns, found {len(row)}", path=str(alt), line=lineno, field="row")
             ent_num, name = row[0].strip(), _ofac(row[3])
@@ -235,7 +155,7 @@ def read_ofac_csv(paths: list[Path], dataset: str = OFAC_DATASET, report: Import
     addresses: dict[str, list[str]] = {}
     countries: dict[str, list[str]] = {}
     if add:
-        for lineno, row in _csv_rows(add, "latin-1"):
+        for lineno, row in csv_rows(add, "latin-1"):
             if len(row) < 5:
                 raise InputError(f"expected 6 columns, found {len(row)}", path=str(add), line=lineno, field="row")
             ent_num = row[0].strip()
@@ -281,8 +201,8 @@ def _iter_xml(path: Path, record_tags: set[str]):
     from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
     from defusedxml.ElementTree import ParseError, iterparse
 
-    _check_nonempty(path)
-    fh = _open_binary(path)
+    check_nonempty(path)
+    fh = open_binary(path)
     root_attrs: dict = {}
     root = None
     try:
@@ -447,11 +367,11 @@ def read_ftm(path: Path, dataset: str | None = None, report: ImportReport | None
     from tollwatch.importers.ftm import entity_from_foreign_ftm
 
     path = Path(path)
-    _check_nonempty(path)
+    check_nonempty(path)
     report = report or ImportReport(dataset or "ftm", "ftm", [str(path)])
-    raw = _open_binary(path)
+    raw = open_binary(path)
     try:
-        for lineno, line in enumerate(_LineCountingText(raw, "utf-8", str(path)), 1):
+        for lineno, line in enumerate(LineCountingText(raw, "utf-8", str(path)), 1):
             if not line.strip():
                 continue
             try:
@@ -512,7 +432,7 @@ def read_generic_csv(path: Path, dataset: str, report: ImportReport | None = Non
     path = Path(path)
     report = report or ImportReport(dataset, "csv", [str(path)])
     delimiter = "\t" if path.suffix.casefold() in (".tsv", ".tab") else ","
-    rows = _csv_rows(path, "utf-8", delimiter)
+    rows = csv_rows(path, "utf-8", delimiter)
     try:
         _, header = next(rows)
     except StopIteration:

@@ -1,8 +1,8 @@
 """Screening over HTTP: the yente-compatible `POST /match/{dataset}`, file screening jobs
 with progress and downloads, and report ingestion for analysts.
 
-Matching, risk and the output writers are the screening module's (app.screening,
-engines.local); ingestion is app.ingest. This module only adapts them to HTTP and to the
+Matching, risk, file screening and the output writers are the app's (app.screening,
+app.screen); ingestion is app.ingest. This module only adapts them to HTTP and to the
 caller's clearance: graph entities proposed from unseen evidence are dropped from results.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
@@ -45,26 +44,6 @@ class MatchRequest(BaseModel):
     config: dict | None = None
 
     model_config = {"extra": "allow"}
-
-
-class PreparedCache:
-    """The screening index, rebuilt when the store changes (the fingerprint says when)."""
-
-    def __init__(self, store):
-        self.store = store
-        self._lock = threading.Lock()
-        self._key: str | None = None
-        self._prepared = None
-
-    def get(self):
-        from tollwatch.app.screening import _fingerprint, prepare
-
-        with self._lock:
-            key = _fingerprint(self.store) if self._prepared is not None else None
-            if self._prepared is None or key != self._key:
-                self._prepared = prepare(self.store)
-                self._key = _fingerprint(self.store)
-            return self._prepared
 
 
 class VisibleMatcher:
@@ -103,6 +82,8 @@ def _names(q: EntityQuery) -> list[str]:
 
 
 def register(app: FastAPI, state) -> None:
+    from tollwatch.app.screen import PreparedCache
+
     render = state.render
     prepared_cache = PreparedCache(state.store)
     state.prepared = prepared_cache
@@ -317,25 +298,12 @@ def register(app: FastAPI, state) -> None:
         hidden = hidden_graph_ids(p)
 
         def work(report):
-            from tollwatch.engines.local import read_rows, screen_rows
+            from tollwatch.app.screen import read_upload, screen_upload
 
             try:
-                try:
-                    rows = []
-                    for row in read_rows(path):
-                        rows.append(row)
-                        if len(rows) > MAX_SCREEN_ROWS:
-                            raise InputError(f"more than {MAX_SCREEN_ROWS} rows; use `tollwatch screen` for big files", path=display)
-                except InputError as exc:
-                    raise InputError(str(exc).replace(str(path), display)) from None
-                report(0, len(rows))
+                rows = read_upload(path, display, MAX_SCREEN_ROWS)
                 prepared = VisiblePrepared(prepared_cache.get(), hidden)
-                results = []
-                for i, res in enumerate(screen_rows(prepared, rows, threshold=threshold, limit=limit), 1):
-                    results.append(res)
-                    if i % 10 == 0 or i == len(rows):
-                        report(i, len(rows))
-                return {"results": results, "lists": prepared.lists}
+                return {"results": screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
             finally:
                 shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -377,20 +345,16 @@ def register(app: FastAPI, state) -> None:
 
     @app.get("/api/screen/{job_id}/download", tags=["screening"])
     def api_screen_download(request: Request, job_id: str, format: str = Query("jsonl", pattern="^(jsonl|csv|xlsx|html)$")):  # noqa: A002
-        from tollwatch.engines.local import Writer
+        from tollwatch.app.screen import write_results
 
         job = job_or_404(request, job_id)
         if job.status != "done":
             raise HTTPException(409, f"job is {job.status}")
         tmpdir = Path(tempfile.mkdtemp(prefix="tollwatch-download-"))
         out = tmpdir / f"screening.{format}"
-        writer = Writer(out, format, job.result["lists"])
         try:
-            for res in job.result["results"]:
-                writer.write(res)
-            writer.close()
+            write_results(job.result["results"], job.result["lists"], out, format)
         except BaseException:
-            writer.abort()
             shutil.rmtree(tmpdir, ignore_errors=True)
             raise
         media = {
@@ -428,7 +392,7 @@ def register(app: FastAPI, state) -> None:
 
     @app.get("/screen/jobs/{job_id}", include_in_schema=False)
     def screen_job_page(request: Request, job_id: str):
-        from tollwatch.engines.local import explanation_text
+        from tollwatch.app.screen import explanation_text
 
         job = job_or_404(request, job_id)
         results = []

@@ -1,0 +1,139 @@
+"""Screening use cases: the one way the CLI, the server and the Python API screen.
+
+- `screen_file` screens a file into a file, on the local or the Spark engine;
+- `read_upload`, `screen_upload` and `write_results` are the same steps taken one at a
+  time, for a server job that reports progress and keeps its results for downloads;
+- `PreparedCache` holds the prepared index in memory, rebuilt when the store changes.
+
+The lists and the prepared index itself are `app.screening`'s; the per-row logic is
+`engines.local.screen_rows`; the files are `writers.screening`'s.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tollwatch.app.screening import Prepared, _fingerprint, prepare
+from tollwatch.core.errors import InputError
+from tollwatch.engines.local import FIELDS, parse_mapping, read_rows, run, screen_rows
+from tollwatch.store.repository import Store
+from tollwatch.writers.screening import OUTPUT_FORMATS, explanation_text, write_all
+
+ENGINES = ("local", "spark")
+
+__all__ = [
+    "ENGINES", "FIELDS", "OUTPUT_FORMATS", "PreparedCache", "Screened", "explanation_text", "parse_mapping",
+    "read_upload", "screen_file", "screen_rows_of", "screen_upload", "write_results",
+]
+
+
+@dataclass
+class Screened:
+    """What a file screening did: counts by risk level (and with_hits...), and the lists used."""
+
+    counts: Counter = field(default_factory=Counter)
+    lists: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(v for k, v in self.counts.items() if k in ("high", "medium", "low", "none"))
+
+
+class PreparedCache:
+    """The prepared index of one store in memory, rebuilt when the store changes (the fingerprint says when)."""
+
+    def __init__(self, store: Store | None = None):
+        self.store = store
+        self._lock = threading.Lock()
+        self._key: str | None = None
+        self._prepared: Prepared | None = None
+
+    def get(self, store: Store | None = None) -> Prepared:
+        """The index of `store` (default: the one given at creation; the Python API opens one per call)."""
+        store = store or self.store
+        if store is None:
+            raise ValueError("PreparedCache.get needs a store")
+        with self._lock:
+            key = _fingerprint(store) if self._prepared is not None else None
+            if self._prepared is None or key != self._key:
+                self._prepared = prepare(store)
+                self._key = _fingerprint(store)
+            return self._prepared
+
+
+def screen_file(
+    store: Store | None,
+    input_path: str | Path,
+    out_path: str | Path | None,
+    fmt: str = "jsonl",
+    *,
+    mapping: dict[str, str] | None = None,
+    threshold: float | None = None,
+    limit: int = 5,
+    datasets: list[str] | None = None,
+    engine: str = "local",
+    progress: bool = True,
+    use_cache: bool = True,
+    spark_master: str | None = None,
+    prepared: Prepared | None = None,
+) -> Screened:
+    """Screen INPUT into OUT (stdout for jsonl/csv when None; a directory of part files on Spark).
+
+    `prepared` skips building the index (a caller that holds one already, e.g. a PreparedCache)."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})", field="engine")
+    if prepared is None:
+        if store is None:
+            raise ValueError("screen_file needs a store or a prepared index")
+        prepared = prepare(store, use_cache=use_cache)
+    if engine == "spark":
+        try:
+            from tollwatch.engines import spark as spark_engine
+        except ImportError:
+            raise InputError("the spark engine is not available in this installation", field="engine") from None
+
+        counts = spark_engine.run(prepared, str(input_path), str(out_path) if out_path else "", fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=datasets, master=spark_master)
+    else:
+        counts = run(prepared, Path(input_path), Path(out_path) if out_path else None, fmt, mapping=mapping, threshold=threshold, limit=limit, datasets=datasets, progress=progress)
+    lists = {ds: m for ds, m in prepared.lists.items() if not datasets or ds in datasets}
+    return Screened(counts, lists)
+
+
+def screen_rows_of(prepared, input_path: str | Path, *, mapping: dict[str, str] | None = None, threshold: float | None = None, limit: int = 5, datasets: list[str] | None = None) -> Iterator[dict]:
+    """A file's screening results as a stream, for a caller that keeps them (the Python API)."""
+    return screen_rows(prepared, read_rows(Path(input_path), mapping), threshold=threshold, limit=limit, datasets=datasets)
+
+
+def read_upload(path: Path, display: str, max_rows: int) -> list[dict]:
+    """Every row of an uploaded file; more than `max_rows` is refused (the CLI screens big files).
+
+    Messages name the file as the user called it (`display`), never the temporary path."""
+    try:
+        rows = []
+        for row in read_rows(path):
+            rows.append(row)
+            if len(rows) > max_rows:
+                raise InputError(f"more than {max_rows} rows; use `tollwatch screen` for big files", path=display)
+        return rows
+    except InputError as exc:
+        raise InputError(str(exc).replace(str(path), display)) from None
+
+
+def screen_upload(prepared, rows: list[dict], threshold: float | None, limit: int, report: Callable[[int, int], None]) -> list[dict]:
+    """Screen every row, calling report(done, total) at the start, every ten rows and at the end."""
+    report(0, len(rows))
+    results = []
+    for i, res in enumerate(screen_rows(prepared, rows, threshold=threshold, limit=limit), 1):
+        results.append(res)
+        if i % 10 == 0 or i == len(rows):
+            report(i, len(rows))
+    return results
+
+
+def write_results(results: Iterable[dict], lists: dict[str, dict], out: Path, fmt: str) -> Counter:
+    """A job's results as one file (jsonl, csv, xlsx, html, parquet); a half-written file is removed."""
+    return write_all(results, out, fmt, lists)
