@@ -173,14 +173,15 @@ class Prepared:
     lists: dict[str, dict] = field(default_factory=dict)
     threshold: float = DEFAULT_THRESHOLD
 
-    def matcher(self, threshold: float | None = None) -> Matcher:
-        return Matcher(self.index, self.threshold if threshold is None else threshold)
+    def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None) -> Matcher:
+        """`weights`: core.features.resolve_weights' result (a request's yente `weights`)."""
+        return Matcher(self.index, self.threshold if threshold is None else threshold, weights)
 
 
 def _fingerprint(store: Store) -> str:
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent.parent
-    for p in sorted([*(here / "core" / "names").glob("*.py"), here / "core" / "matching.py", here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
+    for p in sorted([*(here / "core" / "names").glob("*.py"), *(here / "core" / m for m in ("matching.py", "scoring.py", "name_tokens.py", "features.py")), here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
         if p.exists():
             h.update(p.read_bytes())
     with store.engine.connect() as conn:

@@ -105,11 +105,6 @@ def _ofac_programs(cell: str) -> list[str]:
     return [p.strip(" []") for p in _ofac(cell).split("] [") if p.strip(" []")]
 
 
-def _ofac_person_name(name: str) -> str:
-    """OFAC writes people as 'SURNAME, Given'; the list order is what the world uses too."""
-    return name
-
-
 def _classify_paths(paths: list[Path]) -> tuple[Path, Path | None, Path | None]:
     sdn = alt = add = None
     for p in paths:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from functools import partial
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from tollwatch.core.errors import InputError
+from tollwatch.core.features import describe, resolve_weights
 from tollwatch.core.model import ModelError, Sensitivity, sha256_text
 from tollwatch.server import auth, views
 from tollwatch.server.app import no_store, redirect
@@ -64,8 +66,8 @@ class VisiblePrepared:
         self._prepared, self._hidden = prepared, hidden
         self.index, self.facts, self.lists, self.threshold = prepared.index, prepared.facts, prepared.lists, prepared.threshold
 
-    def matcher(self, threshold: float | None = None):
-        return VisibleMatcher(self._prepared.matcher(threshold), self._hidden)
+    def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None):
+        return VisibleMatcher(self._prepared.matcher(threshold, weights), self._hidden)
 
 
 def _names(q: EntityQuery) -> list[str]:
@@ -147,8 +149,12 @@ def register(app: FastAPI, state) -> None:
         if include_dataset:
             scope &= set(include_dataset)
         scope -= set(exclude_dataset)
+        try:
+            weights = resolve_weights(body.weights)
+        except InputError as exc:
+            raise HTTPException(400, f"{exc.field}: {exc.message}") from None
         hidden = hidden_graph_ids(p) | set(exclude_entity_ids)
-        matcher = VisiblePrepared(prepared, hidden).matcher(threshold)
+        matcher = VisiblePrepared(prepared, hidden).matcher(threshold, weights)
         responses = {}
         for key, q in body.queries.items():
             names = _names(q)
@@ -243,7 +249,7 @@ def register(app: FastAPI, state) -> None:
             features = {f["feature"]: f["value"] for f in d["explanation"] if isinstance(f.get("value"), int | float)}
             explanations = {
                 f["feature"]: {
-                    "description": _describe(f),
+                    "description": describe(f["feature"]),
                     "coefficient": f.get("value"),
                     "query": f.get("query"),
                     "candidate": f.get("candidate"),
@@ -399,7 +405,7 @@ def register(app: FastAPI, state) -> None:
         for res in job.result["results"] if job.status == "done" else []:
             strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
             results.append({**res, "matches": strong, "weaker": len(res["matches"]) - len(strong)})
-        return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": explanation_text}))
+        return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": partial(explanation_text, described=True)}))
 
     # --- ingestion (analysts) --------------------------------------------------------
     async def ingest_upload(request: Request, p: auth.Principal, file: UploadFile | None, text: str, meta: dict) -> dict:
@@ -532,14 +538,3 @@ def _display_name(filename: str | None) -> str:
     name = Path(filename or "upload").name
     return re.sub(r"[^\w .()-]+", "_", name)[:120] or "upload"
 
-
-def _describe(feature: dict) -> str:
-    return {
-        "name": "overall name similarity of the best-matching name",
-        "tokens": "token-by-token similarity across scripts and romanizations",
-        "coverage": "share of the name's tokens matched",
-        "characters": "character-level similarity",
-        "script_variant": "the query matched in another script or romanization",
-        "conflicting_tokens": "tokens on one side with no counterpart",
-        "truncation": "one name is a shortened form of the other",
-    }.get(feature.get("feature", ""), str(feature.get("feature", "")).replace("_", " "))

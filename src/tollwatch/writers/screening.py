@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from tollwatch.core.errors import InputError
+from tollwatch.core.features import describe
 from tollwatch.writers.cells import safe_cell
 from tollwatch.writers.screening_html import HTML_TAIL, html_head, html_row
 
@@ -26,9 +27,13 @@ PARQUET_COLUMNS = ("query_id", "risk_level", "top_score", "entity_ids", "scores"
 _PARQUET_BATCH = 4096
 
 
-def explanation_text(expl: list[dict]) -> str:
-    """A match's features on one line: "tokens: kim ~ kim (1.0); ..."."""
-    return "; ".join(f"{f['feature']}: {f.get('query')!s} ~ {f.get('candidate')!s} ({f.get('value')})" for f in expl)
+def explanation_text(expl: list[dict], *, described: bool = False) -> str:
+    """A match's features on one line: "tokens: kim ~ kim (1.0); ...", with `described`
+    each feature's description from the registry: "(1.0; token-by-token similarity ...)"."""
+    return "; ".join(
+        f"{f['feature']}: {f.get('query')!s} ~ {f.get('candidate')!s} ({f.get('value')}" + (f"; {describe(f['feature'])})" if described else ")")
+        for f in expl
+    )
 
 
 def jsonl_line(result: dict) -> str:

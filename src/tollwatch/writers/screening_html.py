@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from tollwatch.core.features import describe
 from tollwatch.writers.cells import escape as _e
 
 LEVEL_RANK = {"high": 3, "medium": 2, "low": 1, "none": 0}
@@ -26,7 +27,11 @@ def _reason(r: dict) -> str:
 
 
 def _match(m: dict) -> str:
-    feats = "".join(f"<li>{_e(f['feature'])}: <i>{_e(f.get('query'))}</i> ~ <i>{_e(f.get('candidate'))}</i> ({_e(f.get('value'))})</li>" for f in m["explanation"])
+    feats = "".join(
+        f"<li title=\"{_e(describe(f['feature']))}\">{_e(f['feature'])}: <i>{_e(f.get('query'))}</i> ~ <i>{_e(f.get('candidate'))}</i> ({_e(f.get('value'))})"
+        f" <small>{_e(describe(f['feature']))}</small></li>"
+        for f in m["explanation"]
+    )
     verdict = "match" if m["match"] else "below threshold"
     extra = f" · list date {_e(m['list_date'])}" if m.get("list_date") else ""
     note = f"<br><small>{_e(m['note'])}</small>" if m.get("note") else ""

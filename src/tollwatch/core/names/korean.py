@@ -143,10 +143,6 @@ def segment_terms(word: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def is_hangul(ch: str) -> bool:
-    return SBASE <= ord(ch) < SBASE + SCOUNT
-
-
 def has_hangul(text: str) -> bool:
     return bool(_HANGUL_RE.search(text))
 

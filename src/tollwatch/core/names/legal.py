@@ -157,10 +157,6 @@ def is_legal_form(token: str) -> bool:
     return fold_token(token) in LEGAL_FORMS
 
 
-def is_stopword(token: str) -> bool:
-    return fold_token(token) in STOPWORDS
-
-
 def token_weight(token: str) -> float:
     """How much a (folded) token says about identity: legal forms and stopwords little, generic
     trade words some, everything else full weight."""
@@ -253,10 +249,6 @@ def acronym_matches(acronym: str, name: str) -> bool:
 
 
 # --- truncation -----------------------------------------------------------------------------------
-
-# Field widths seen in bill-of-lading and manifest data.
-TYPICAL_WIDTHS = (20, 25, 30, 32, 35, 40, 45, 50, 60, 70)
-
 
 def is_truncation(query: str, candidate: str, min_len: int = 12) -> bool:
     """Whether ``query`` is ``candidate`` cut off at a fixed width (the last word may be cut mid-way).

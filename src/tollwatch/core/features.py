@@ -1,0 +1,95 @@
+"""The name scorer's features, in one registry: name, weight, description and why.
+
+Every feature a match explanation can name is declared here (in the spirit of
+nomenklatura's matching types): `core.scoring` reads its weights from here, and the
+explanations in `/match`, in screening reports and on pages take their descriptions
+from here. A caller may change a weight per request (yente's `weights` field);
+features whose weight is None are reported, not weighed, and cannot be changed.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tollwatch.core.errors import InputError
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One thing the scorer compares, and how much it counts."""
+
+    name: str
+    weight: float | None  # None: reported only (the overall score, a note), not weighed
+    description: str  # one line, shown beside the feature in explanations
+    doc: str  # why it exists and how it acts on the score
+
+
+FEATURES: dict[str, Feature] = {
+    f.name: f
+    for f in (
+        Feature("name", None, "overall name similarity of the best-matching name",
+                "The final score of the best pair of names (query variant, candidate name); the sum of the features below."),
+        Feature("script_variant", None, "the query matched in another script or romanization",
+                "The query was matched through one of its renderings (Hangul to McCune-Reischauer, Han to pinyin, Cyrillic to Latin ...)."),
+        Feature("tokens", 0.38, "token-by-token similarity across scripts and romanizations",
+                "Rare tokens aligned one to one, weighted by rarity; the value is the lower of the two sides' coverage, so both names must be explained."),
+        Feature("coverage", 0.42, "share of the name's tokens matched",
+                "The higher of the two sides' weighted coverage: a name wholly contained in the other scores high here."),
+        Feature("characters", 0.20, "character-level similarity",
+                "rapidfuzz token-sort ratio of the two names as written: catches what token alignment misses."),
+        Feature("conflicting_tokens", 0.6, "tokens on one side with no counterpart",
+                "A penalty, weight times the share of weight left unmatched on the side that matched better: Octavian against Olaf."),
+        Feature("strong_token_clash", 0.12, "a distinctive word unmatched on both sides",
+                "A penalty when each name keeps a strong word the other lacks (AL-RAWI against AL-TIKRITI): a different person."),
+        Feature("single_strong_token", 0.0, "one distinctive word against several",
+                "A penalty when one side has a single strong word and the other several; 0 by default, as the benchmark favours none."),
+        Feature("numbers_differ", 0.15, "both names carry numbers, and they differ",
+                "A penalty: 'Fund VIII' against 'Fund IX', 'Company 23' against 'Company 24' are different entities."),
+        Feature("number_missing", 0.08, "only one name carries a number",
+                "A smaller penalty: 'Company 23' against 'Company' may be a branch, or another entity."),
+        Feature("legal_form_differs", 0.08, "both names have a legal form, and they differ",
+                "A penalty: 'X Ltd' against 'X GmbH' are often sister companies in different countries."),
+        Feature("joined_tokens", None, "the names agree once their words are joined",
+                "'jinping' against 'jin ping': both sides' coverage becomes 1.0 (0.9 for one edit apart)."),
+        Feature("acronym", 0.8, "one name is the acronym of the other",
+                "A floor under the score when one side is the initials of the other's strong words (DCB, Daedong Credit Bank)."),
+        Feature("truncation", 0.78, "one name is a shortened form of the other",
+                "A floor under the score when the query is the candidate cut off at a fixed field width (bills of lading)."),
+        Feature("schema_mismatch", 0.25, "the entity types differ (a person against a company)",
+                "The score is multiplied by one minus this weight when the query's schema and the candidate's cannot be the same thing."),
+    )
+}
+
+DEFAULT_WEIGHTS: dict[str, float] = {f.name: f.weight for f in FEATURES.values() if f.weight is not None}
+ADJUSTABLE = tuple(DEFAULT_WEIGHTS)
+
+
+def describe(name: str) -> str:
+    """The feature's one-line description (any name the scorer emits is registered)."""
+    feature = FEATURES.get(name)
+    return feature.description if feature else name.replace("_", " ")
+
+
+def resolve_weights(overrides: Mapping[str, float] | None) -> dict[str, float]:
+    """The default weights with a request's changes; an unknown or fixed name is refused by name."""
+    if not overrides:
+        return DEFAULT_WEIGHTS
+    out = dict(DEFAULT_WEIGHTS)
+    for name, value in overrides.items():
+        if name not in DEFAULT_WEIGHTS:
+            what = "is reported, not weighed" if name in FEATURES else "is not a feature"
+            raise InputError(f"unknown weight {name!r}: it {what} (accepted: {', '.join(ADJUSTABLE)})", field="weights")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or not 0.0 <= value <= 10.0:
+            raise InputError(f"weight {name!r} must be a number from 0 to 10, got {value!r}", field="weights")
+        out[name] = float(value)
+    return out
+
+
+def weights_key(weights: Mapping[str, float] | None) -> tuple[tuple[str, float], ...] | None:
+    """A hashable form for caches: None for the defaults."""
+    if weights is None or weights is DEFAULT_WEIGHTS:
+        return None
+    return tuple(sorted(weights.items()))

@@ -1,0 +1,213 @@
+"""Scoring one name against another, feature by feature. Pure: no I/O.
+
+A score lies in [0, 1]: a weighted alignment of tokens (rare tokens weigh more),
+coverage of both names, character similarity, and penalties for conflicting tokens
+and for incompatible schemas. The features, their weights and their descriptions are
+`core.features`' registry; every feature that acts on a score is named in the
+explanation with the query value and the candidate value it compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from tollwatch.core.features import DEFAULT_WEIGHTS
+from tollwatch.core.name_tokens import acronym_of, base_weight, display, is_legal
+from tollwatch.core.names import legal
+
+TYPO1_SHORT = 0.75  # one edit in a 4-letter word (Jang/Wang are different surnames)
+PREFIX = 0.7  # one word the start of the other (short forms, cut-off words)
+TYPO2 = 0.7  # similarity of two edits in a word of 5+ letters
+_SCHEMA_GROUP = {"Person": "person", "Organization": "org", "Company": "org", "LegalEntity": "any", "PublicBody": "org", "Vessel": "craft", "Airplane": "craft"}
+
+
+def token_similarity(a: str, b: str, a_keys: tuple[str, ...], b_keys: tuple[str, ...]) -> float:
+    """1.0 when two tokens share a key (same token across romanizations); else a typo allowance.
+
+    Names differ by one letter far more often by typo than by identity only in long
+    tokens: Scholz/Scholze yes, Sancho/Sanchez and Federman/Federer no.
+    """
+    if a == b:
+        return 1.0
+    if a_keys and b_keys and not set(a_keys).isdisjoint(b_keys):
+        return 1.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:  # an initial: J. ~ Joachim
+        return 0.7 if a[0] == b[0] else 0.0
+    m = min(la, lb)
+    if m >= 3 and max(la, lb) - m >= 2 and (a.startswith(b) or b.startswith(a)):
+        return PREFIX  # a short form: Ben ~ Benjamin, Abiy ~ Abiyot
+    if m < 4:
+        return 0.0
+    d = OSA.distance(a, b, score_cutoff=2)
+    if d <= 1:
+        return 0.9 if m >= 5 else TYPO1_SHORT
+    if d == 2 and m >= 8:
+        return 0.8
+    if d == 2 and m >= 5 and TYPO2:
+        return TYPO2
+    return 0.0
+
+
+@dataclass
+class PairScore:
+    score: float
+    features: list[dict]
+
+
+@dataclass(slots=True)
+class _Alignment:
+    q_sim: list[float]
+    c_sim: list[float]
+    pairs: list[tuple[str, str, float]]
+    cov_q: float
+    cov_c: float
+    joined: float
+
+
+def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float], keys: Callable[[str], tuple[str, ...]]) -> _Alignment:
+    """Greedy alignment, rarest query tokens first (each candidate token used once), and coverage."""
+    wq = [weight(t) for t in q]
+    wc = [weight(t) for t in c]
+    used = [False] * len(c)
+    q_sim = [0.0] * len(q)
+    c_sim = [0.0] * len(c)
+    pairs = []
+    for i in sorted(range(len(q)), key=lambda i: -wq[i]):
+        best, best_j = 0.0, -1
+        for j, ct in enumerate(c):
+            if used[j]:
+                continue
+            s = token_similarity(q[i], ct, keys(q[i]), keys(ct))
+            if s > best:
+                best, best_j = s, j
+                if s == 1.0:
+                    break
+        if best_j >= 0:
+            used[best_j] = True
+            q_sim[i] = c_sim[best_j] = best
+            pairs.append((q[i], c[best_j], round(best, 3)))
+    # Joined or split tokens ("jinping" vs "jin ping"): compare the concatenations too.
+    q_join, c_join = display(q).replace(" ", ""), display(c).replace(" ", "")
+    joined = 1.0 if q_join == c_join else (0.9 if len(q_join) >= 8 and OSA.distance(q_join, c_join, score_cutoff=1) <= 1 else 0.0)
+    sum_q, sum_c = sum(wq), sum(wc)
+    cov_q = sum(w * s for w, s in zip(wq, q_sim)) / sum_q if sum_q else 0.0
+    cov_c = sum(w * s for w, s in zip(wc, c_sim)) / sum_c if sum_c else 0.0
+    if joined and len(q) != len(c):
+        cov_q = cov_c = joined
+    return _Alignment(q_sim, c_sim, pairs, cov_q, cov_c, joined)
+
+
+def _penalties(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, w: Mapping[str, float], features: list[dict]) -> list[float]:
+    """The clash, thin-evidence, number and legal-form penalties, in the order they are subtracted."""
+    penalty: list[float] = []
+    # A strong word left unmatched on each side (AL-RAWI vs AL-TIKRITI) names someone else.
+    if any(s == 0.0 and base_weight(t) >= 0.5 for t, s in zip(q, al.q_sim)) and any(s == 0.0 and base_weight(t) >= 0.5 for t, s in zip(c, al.c_sim)):
+        left_q = [t for t, s in zip(q, al.q_sim) if s == 0.0 and base_weight(t) >= 0.5]
+        left_c = [t for t, s in zip(c, al.c_sim) if s == 0.0 and base_weight(t) >= 0.5]
+        penalty.append(w["strong_token_clash"])
+        features.append({"feature": "strong_token_clash", "query": display(left_q), "candidate": display(left_c), "value": -w["strong_token_clash"]})
+    strong_q = [t for t in q if base_weight(t) >= 0.5]
+    strong_c = [t for t in c if base_weight(t) >= 0.5]
+    if min(len(strong_q), len(strong_c)) <= 1 and max(len(strong_q), len(strong_c)) >= 2:
+        penalty.append(w["single_strong_token"])  # one strong token against several: weak evidence
+        if w["single_strong_token"]:
+            features.append({"feature": "single_strong_token", "query": display(strong_q), "candidate": display(strong_c), "value": -w["single_strong_token"]})
+    digits_q = {t for t in q if t.isdigit()}
+    digits_c = {t for t in c if t.isdigit()}
+    if digits_q != digits_c:  # "Fund VIII" vs "Fund IX", "Company 23" vs "Company"
+        name = "numbers_differ" if digits_q and digits_c else "number_missing"
+        penalty.append(w[name])
+        features.append({"feature": name, "query": " ".join(sorted(digits_q)), "candidate": " ".join(sorted(digits_c)), "value": -w[name]})
+    legal_q = {t for t in q if is_legal(t)}
+    legal_c = {t for t in c if is_legal(t)}
+    if legal_q and legal_c and legal_q.isdisjoint(legal_c):
+        penalty.append(w["legal_form_differs"])
+        features.append({"feature": "legal_form_differs", "query": " ".join(sorted(legal_q)), "candidate": " ".join(sorted(legal_c)), "value": -w["legal_form_differs"]})
+    return penalty
+
+
+def score_tokens(
+    q: tuple[str, ...],
+    c: tuple[str, ...],
+    weight: Callable[[str], float],
+    keys: Callable[[str], tuple[str, ...]],
+    q_schema: str | None = None,
+    c_schema: str | None = None,
+    q_label: str = "",
+    c_label: str = "",
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+) -> PairScore:
+    """Score one query name (as tokens) against one candidate name; explain every feature."""
+    if not q or not c:
+        return PairScore(0.0, [])
+    w = weights
+    al = _align(q, c, weight, keys)
+    qd, cd = display(q), display(c)
+    chars = fuzz.token_sort_ratio(qd, cd) / 100.0
+    full, both = max(al.cov_q, al.cov_c), min(al.cov_q, al.cov_c)
+    # Tokens left over on both sides are a conflict (Octavian vs Olaf); on one side only,
+    # the shorter name is contained in the longer (a middle name, a branch, a legal form).
+    conflict = min(1.0 - al.cov_q, 1.0 - al.cov_c)
+    raw = w["coverage"] * full + w["tokens"] * both + w["characters"] * chars - w["conflicting_tokens"] * conflict
+    features: list[dict] = []
+    for amount in _penalties(q, c, al, w, features):
+        raw -= amount  # one at a time: the same floats as ever with the default weights
+    features.append({"feature": "tokens", "query": qd, "candidate": cd, "value": round(both, 3), "pairs": [(display([a]), display([b]), v) for a, b, v in al.pairs]})
+    features.append({"feature": "coverage", "query": round(al.cov_q, 3), "candidate": round(al.cov_c, 3), "value": round(full, 3)})
+    features.append({"feature": "characters", "query": qd, "candidate": cd, "value": round(chars, 3)})
+    if conflict > 0.01:
+        left_q = [t for t, s in zip(q, al.q_sim) if s == 0.0]
+        left_c = [t for t, s in zip(c, al.c_sim) if s == 0.0]
+        features.append({"feature": "conflicting_tokens", "query": display(left_q), "candidate": display(left_c), "value": round(-w["conflicting_tokens"] * conflict, 3)})
+    if al.joined and q != c:
+        features.append({"feature": "joined_tokens", "query": qd.replace(" ", ""), "candidate": cd.replace(" ", ""), "value": 1.0})
+    if q_label and c_label and raw < 0.8:
+        raw = max(raw, _legal_features(q, c, q_label, c_label, features, w))
+    gq, gc = _SCHEMA_GROUP.get(q_schema or "", "any"), _SCHEMA_GROUP.get(c_schema or "", "any")
+    if gq != "any" and gc != "any" and gq != gc:
+        raw *= 1.0 - w["schema_mismatch"]
+        features.append({"feature": "schema_mismatch", "query": q_schema, "candidate": c_schema, "value": -w["schema_mismatch"]})
+    return PairScore(max(0.0, min(1.0, raw)), features)
+
+
+def _could_be_acronym(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Cheap pre-check: some short word of `a` is spelt only with initials of `b`'s words."""
+    initials = {w[0] for w in b if w}
+    return len(b) >= 2 and any(2 <= len(t) <= 8 and t.isalpha() and set(t) <= initials for t in a)
+
+
+def _legal_features(q, c, q_label: str, c_label: str, features: list[dict], w: Mapping[str, float]) -> float:
+    """Acronyms and fixed-width truncation: a floor under the score when either holds."""
+    best = 0.0
+    qa, ca = "".join(q), acronym_of(c)
+    acro = False
+    # Acronyms only where one side is a single short word; truncation only where the
+    # query is long and both start alike: the helpers are exact but not cheap.
+    if (_could_be_acronym(q, c) or _could_be_acronym(c, q)) and len(re.sub(r"\W", "", q_label)) >= 3:
+        try:
+            acro = bool(legal.acronym_matches(q_label, c_label)) or bool(legal.acronym_matches(c_label, q_label))
+        except Exception:  # noqa: BLE001 - a helper bug must not stop screening
+            acro = False
+    elif len(q) == 1 and len(qa) >= 3 and qa == ca:
+        acro = True
+    if acro:
+        best = max(best, w["acronym"])
+        features.append({"feature": "acronym", "query": q_label, "candidate": c_label, "value": w["acronym"]})
+    trunc = False
+    if len(q_label) >= 12 and len(c_label) > len(q_label) * 0.9:
+        try:
+            trunc = bool(legal.is_truncation(q_label, c_label))
+        except Exception:  # noqa: BLE001 - a helper bug must not stop screening
+            trunc = False
+    if trunc:
+        best = max(best, w["truncation"])
+        features.append({"feature": "truncation", "query": q_label, "candidate": c_label, "value": w["truncation"]})
+    return best
