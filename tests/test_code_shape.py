@@ -42,6 +42,5 @@ def test_server_functions_are_short_and_routes_top_level():
     assert shape_problems(SRC / "server") == []
 
 
-@pytest.mark.xfail(strict=False, reason="helper C is reshaping cli/; the lead enables this when that lands")
 def test_cli_functions_are_short_and_commands_top_level():
     assert shape_problems(SRC / "cli") == []
