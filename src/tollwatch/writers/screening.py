@@ -126,6 +126,7 @@ class ScreeningWriter:
         self.ws.append(TABLE_COLUMNS)
 
     def _open_html(self) -> None:
+        assert self.out is not None  # html is a file-only format (checked in __init__)
         fd, self.body_path = tempfile.mkstemp(dir=self.out.parent, prefix=".tollwatch-body-")
         self.body = os.fdopen(fd, "w", encoding="utf-8")
 
@@ -168,10 +169,12 @@ class ScreeningWriter:
         info.append(["dataset", "snapshot_date", "count", "source_files", "imported_at"])
         for ds, m in self.lists.items():
             info.append([safe_cell(ds), safe_cell(m.get("snapshot_date")), m.get("count"), safe_cell(", ".join(m.get("source_files") or [])), safe_cell(m.get("imported_at"))])
+        assert self.tmp is not None  # xlsx is a file-only format
         self.wb.save(self.tmp)
 
     def _close_html(self) -> None:
         self.body.close()
+        assert self.tmp is not None
         with open(self.tmp, "w", encoding="utf-8") as fh:
             fh.write(html_head(self.lists, self.counts, self.rows))
             with open(self.body_path, encoding="utf-8") as body:
@@ -192,7 +195,7 @@ class ScreeningWriter:
             self.fh.close()
         else:
             self.fh.flush()
-        if self.tmp:
+        if self.tmp and self.out is not None:  # both or neither: the temporary file sits beside the output
             os.replace(self.tmp, self.out)
 
     def abort(self) -> None:
