@@ -37,9 +37,9 @@ def _shared_claims(store) -> list[str]:
             quote = f"note{j:02d}"
             start = body.index(quote)
             span = (start, start + len(quote))
-            cid = claim_id("KP-KHS-001", "has_status", "value:" + quote, source.id, span)
+            cid = claim_id("KP-KHS-001", "produces", "value:" + quote, source.id, span)
             tx.add_claim(
-                Claim(cid, "KP-KHS-001", Predicate.HAS_STATUS, Evidence(source.id, quote, span), value=quote)
+                Claim(cid, "KP-KHS-001", Predicate.PRODUCES, Evidence(source.id, quote, span), value=quote)
             )
             ids.append(cid)
     return ids

@@ -17,12 +17,14 @@ from pathlib import Path
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
 from tollwatch.core.model import Claim, Entity, ModelError, Source
+from tollwatch.core.schema import check_claim
 from tollwatch.store.repository import Store
 
 MAX_INGEST_BYTES = 20 * 1024 * 1024  # reports are small; a bigger file is a mistake or an attack
 MAX_TEXT_CHARS = 5_000_000  # what a file may expand to (a compressed PDF or DOCX can grow a lot)
 MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class IngestResult:
     new_entities: list[Entity] = field(default_factory=list)
     language: str = "en"
     path: str = ""
+    dropped: list[tuple[Claim, str]] = field(default_factory=list)  # proposals the schema refused, and why
 
 
 # --- reading documents ----------------------------------------------------------------------
@@ -288,7 +291,8 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
     results = []
     for doc, source in _progress(sources, "extracting"):
         extraction = run_backend(doc.text, source, gazetteer, options)
-        results.append(IngestResult(source, extraction.claims, extraction.new_entities, doc.language, doc.path))
+        claims, dropped = fit_schema(extraction.claims, gazetteer.by_id, extraction.new_entities)
+        results.append(IngestResult(source, claims, extraction.new_entities, doc.language, doc.path, dropped))
     with store.begin(actor) as tx:
         for res in results:
             tx.add_source(res.source)
@@ -301,6 +305,21 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
                 except ModelError as exc:
                     raise InputError(f"claim {claim.id}: {exc.message}", path=res.path, field=exc.field) from None
     return results
+
+
+def fit_schema(claims: list[Claim], known: dict[str, Entity], new_entities: list[Entity]) -> tuple[list[Claim], list[tuple[Claim, str]]]:
+    """Drop the proposals the schema refuses (a rule's mistake is no reason to lose a report), and log them."""
+    kinds = {eid: e.kind for eid, e in known.items()} | {e.id: e.kind for e in new_entities}
+    kept, dropped = [], []
+    for claim in claims:
+        try:
+            check_claim(claim, kinds.get(claim.subject_id), kinds.get(claim.object_id) if claim.object_id else None)
+        except ModelError as exc:
+            log.warning("dropped proposed claim %s (%s): %s", claim.id, claim.predicate, exc)
+            dropped.append((claim, str(exc)))
+            continue
+        kept.append(claim)
+    return kept, dropped
 
 
 def _progress(items: list, desc: str):

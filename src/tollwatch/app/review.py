@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tollwatch.core.model import Claim, Method, ModelError, Predicate, Quantity, ReviewStatus, parse_enum
+from tollwatch.core.model import Claim, Entity, Method, ModelError, Predicate, Quantity, ReviewStatus, parse_enum
+from tollwatch.core.schema import check_claim
 from tollwatch.store.repository import Txn
 
 
@@ -86,4 +87,22 @@ def merge(tx: Txn, from_id: str, into_ref: str):
         raise ModelError("entity", f"no entity with id {from_id}")
     if not source.is_new:
         raise ModelError("entity", f"{from_id} is already in the graph; only proposed (new) entities are merged here")
+    _check_claims_fit_after_merge(tx, from_id, into)
     return tx.merge_entity(from_id, into.id)
+
+
+def _check_claims_fit_after_merge(tx: Txn, from_id: str, into: Entity) -> None:
+    """Merging moves claims onto another entity, whose kind must fit them too."""
+    claims = tx.list_claims(entity_id=from_id)
+    others = tx.entities({c.subject_id for c in claims} | {c.object_id for c in claims if c.object_id})
+
+    def kind_of(entity_id: str | None) -> str | None:
+        if entity_id is None:
+            return None
+        return into.kind if entity_id == from_id else (others[entity_id].kind if entity_id in others else None)
+
+    for claim in claims:
+        try:
+            check_claim(claim, kind_of(claim.subject_id), kind_of(claim.object_id))
+        except ModelError as exc:
+            raise ModelError("into", f"{into.id} is a {into.kind}, and claim {claim.id} would not fit: {exc}") from None

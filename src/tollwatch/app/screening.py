@@ -275,7 +275,7 @@ def build_prepared(store: Store) -> Prepared:
                         "kind": e.kind.value,
                         "facility_type": e.attributes.get("facility_type"),
                         "allegation": bool(e.attributes.get("allegation")),
-                        "country": [e.attributes["country"]] if e.attributes.get("country") else [],
+                        "country": list(e.attributes.get("country") or []),
                     },
                 )
             )

@@ -12,13 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tollwatch.core.model import (
-    FUNCTIONAL_PREDICATES,
     GRADE_WEIGHT,
     Claim,
     ReviewStatus,
     Source,
     SourceKind,
 )
+from tollwatch.core.schema import functional_predicates
 
 UNGRADED_WEIGHT = GRADE_WEIGHT["F"]
 
@@ -140,8 +140,9 @@ def corroborate(claims: list[Claim], sources: dict[str, Source]) -> dict[tuple[s
 def contradictions(claims: list[Claim]) -> list[Contradiction]:
     """Functional predicates with more than one live value for the same subject."""
     sides: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    functional = functional_predicates()
     for c in claims:
-        if c.predicate in FUNCTIONAL_PREDICATES and c.review.status != ReviewStatus.REJECTED:
+        if c.predicate in functional and c.review.status != ReviewStatus.REJECTED:
             sides[(c.subject_id, str(c.predicate))][c.object_key].append(c.id)
     out = []
     for (subject, predicate), by_value in sides.items():

@@ -6,11 +6,13 @@ fact keeps its citation whichever way it travels. The module does no I/O.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 
 
 class ModelError(ValueError):
@@ -64,15 +66,6 @@ class FacilityType(StrEnum):
     OTHER = "other"
 
 
-class OrgRole(StrEnum):
-    STATE_BODY = "state_body"
-    TRADING_COMPANY = "trading_company"
-    MANUFACTURER = "manufacturer"
-    BUYER = "buyer"
-    IMPORTER = "importer"
-    OTHER = "other"
-
-
 class Script(StrEnum):
     HANGUL = "hangul"
     HAN = "han"
@@ -105,9 +98,11 @@ class Predicate(StrEnum):
     REPORTED_ROLE = "reported_role"  # what reporting alleges an organization does in the chain
 
 
-# Predicates that admit one value per subject at a time: two different values
-# from different sources are a contradiction to show, not to resolve.
-FUNCTIONAL_PREDICATES = frozenset({Predicate.HAS_STATUS, Predicate.LOCATED_IN})
+# What each predicate may connect, its labels and whether it is functional are declared
+# in core/schema/predicates.yaml (read by tollwatch.core.schema).
+
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Method(StrEnum):
@@ -122,7 +117,7 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
 
 
-def parse_enum(enum_type: type[StrEnum], value: str, field_name: str) -> StrEnum:
+def parse_enum(enum_type: type[E], value: str, field_name: str) -> E:
     """Parse a user-supplied enum value, naming the field and the allowed values on failure."""
     text = (value or "").strip().lower().replace("-", "_").replace(" ", "_")
     try:
@@ -141,16 +136,25 @@ def parse_grade(value: str | None) -> str | None:
     return grade
 
 
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def parse_date(value: str | None, field_name: str = "date") -> str | None:
-    """Dates are kept as ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD): reports rarely give days."""
+    """Dates are kept as ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD): reports rarely give days.
+
+    Each part must exist on the calendar: 2024-13 and 2024-02-30 are refused.
+    """
     if value is None or value == "":
         return None
     text = value.strip()
-    if not _ISO_DATE.match(text):
+    m = _ISO_DATE.match(text)
+    if not m:
         raise ModelError(field_name, f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:
+        datetime.date(max(year, 1), month, day)
+    except ValueError:
+        raise ModelError(field_name, f"not a calendar date: {value!r}") from None
     return text
 
 
@@ -205,7 +209,7 @@ class Coordinates:
     source: str | None = None
     confidence: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not (-90.0 <= self.lat <= 90.0):
             raise ModelError("lat", f"latitude out of range: {self.lat}")
         if not (-180.0 <= self.lon <= 180.0):
@@ -220,11 +224,19 @@ class Entity:
     names: list[Name] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     coordinates: list[Coordinates] = field(default_factory=list)
-    # Kind-specific facts that are not claims: facility_type, status_text, country,
-    # roles, hs_codes, province, notes. Statuses with sources are also claims.
-    attributes: dict = field(default_factory=dict)
+    # Kind-specific facts that are not claims, declared per kind in core/schema/entities.yaml
+    # (facility_type, status_text, country, roles, hs_codes, province, notes ...).
+    # Statuses with sources are also claims.
+    attributes: dict[str, Any] = field(default_factory=dict)
     dataset: str = "tollwatch"  # which collection the record belongs to (a list, or our graph)
     is_new: bool = False  # proposed by extraction and not yet in the graph
+
+    def __post_init__(self) -> None:
+        # `country` is always a list (core/schema/entities.yaml), however a record wrote it.
+        country = self.attributes.get("country")
+        if country is not None and not isinstance(country, list):
+            codes = [country] if isinstance(country, str) else list(country)
+            self.attributes = {**self.attributes, "country": [c for c in codes if c]}
 
     def all_names(self) -> list[str]:
         seen: dict[str, None] = {self.caption: None}
@@ -249,7 +261,7 @@ class Source:
     # an origin are not independent even when publishers differ.
     origin: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.text is not None and self.sha256 is None:
             self.sha256 = sha256_text(self.text)
 
@@ -269,7 +281,7 @@ class Quantity:
     high: float | None
     unit: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.low is None and self.high is None:
             raise ModelError("quantity", "a quantity needs a low or a high value")
         if self.low is not None and self.high is not None and self.low > self.high:
@@ -333,7 +345,7 @@ class Claim:
     review: Review = field(default_factory=Review)
     note: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if (self.object_id is None) == (self.value is None) and self.quantity is None:
             raise ModelError("object", "a claim needs exactly one of an object entity or a literal value")
         if not self.id:
@@ -351,9 +363,6 @@ class Claim:
             return "value:" + self.value.strip().casefold()
         q = self.quantity
         return f"quantity:{q.low}-{q.high} {q.unit}" if q else "none"
-
-    def with_review(self, status: ReviewStatus, by: str, at: str) -> Claim:
-        return replace(self, review=Review(status=status, by=by, at=at))
 
 
 def slug(text: str) -> str:

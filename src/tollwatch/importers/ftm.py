@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tollwatch.app.evidence import claim_from_dict, claim_to_dict, entity_to_dict, read_jsonl, source_to_dict
+from tollwatch.core import schema
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import (
     Coordinates,
@@ -28,28 +28,11 @@ from tollwatch.core.model import (
     SourceKind,
     parse_enum,
 )
+from tollwatch.core.records import claim_from_dict, claim_to_dict, entity_to_dict, source_to_dict
+from tollwatch.importers.files import read_jsonl
 from tollwatch.store.repository import Store
 from tollwatch.writers.cells import atomic_text
 from tollwatch.writers.claims import write_claims_csv
-
-KIND_TO_SCHEMA = {
-    EntityKind.FACILITY: "PublicBody",
-    EntityKind.ORGANIZATION: "Organization",
-    EntityKind.PERSON: "Person",
-    EntityKind.PLACE: "Address",
-    EntityKind.PRODUCT: "Asset",
-    EntityKind.VESSEL: "Vessel",
-}
-SCHEMA_TO_KIND = {
-    "Person": EntityKind.PERSON,
-    "Company": EntityKind.ORGANIZATION,
-    "Organization": EntityKind.ORGANIZATION,
-    "LegalEntity": EntityKind.ORGANIZATION,
-    "PublicBody": EntityKind.ORGANIZATION,
-    "Vessel": EntityKind.VESSEL,
-    "Address": EntityKind.PLACE,
-    "Asset": EntityKind.PRODUCT,
-}
 
 
 def _allowed(sensitivity: Sensitivity, include_restricted: bool) -> bool:
@@ -102,7 +85,7 @@ def entity_to_ftm(e: Entity) -> dict:
     if aliases:
         props["alias"] = aliases
     if e.attributes.get("country"):
-        props["country"] = [e.attributes["country"]]
+        props["country"] = list(e.attributes["country"])
     if e.kind == EntityKind.PLACE and e.coordinates:
         props["latitude"] = [str(e.coordinates[0].lat)]
         props["longitude"] = [str(e.coordinates[0].lon)]
@@ -116,7 +99,7 @@ def entity_to_ftm(e: Entity) -> dict:
             props.setdefault("registrationNumber" if e.kind != EntityKind.PERSON else "idNumber", []).append(ident.value)
     return {
         "id": e.id,
-        "schema": KIND_TO_SCHEMA[e.kind],
+        "schema": schema.ftm_schema_of(e.kind),
         "properties": props,
         "datasets": [e.dataset],
         "tollwatch": {"record": "entity", **entity_to_dict(e)},
@@ -124,19 +107,23 @@ def entity_to_ftm(e: Entity) -> dict:
 
 
 def claim_to_ftm(c: dict) -> dict:
-    props: dict[str, list] = {"role": [c["predicate"]]}
+    """A link between entities, or a note on one, as the schema maps the predicate."""
+    spec = schema.predicate(c["predicate"])
+    mapping = spec.ftm_link if c.get("object") else spec.ftm_note
+    if mapping is None:  # stored before the schema refused it: write it the way it is shaped
+        mapping = schema.load().ftm_link if c.get("object") else schema.load().ftm_note
+    names = mapping.properties
+    props: dict[str, list] = {names["role"]: [c["predicate"]]}
     if c.get("object"):
-        schema = "UnknownLink"
-        props["subject"] = [c["subject"]["id"]]
-        props["object"] = [c["object"]["id"]]
+        props[names["subject"]] = [c["subject"]["id"]]
+        props[names["object"]] = [c["object"]["id"]]
     else:
-        schema = "Note"
-        props["entity"] = [c["subject"]["id"]]
+        props[names["entity"]] = [c["subject"]["id"]]
         value = c.get("value")
         if value is None and c.get("quantity"):
             q = c["quantity"]
             value = f"{q['low']:g}–{q['high']:g} {q['unit']}" if q["high"] is not None else f"{q['low']:g} {q['unit']}"
-        props["description"] = [f"{c['predicate']}: {value}"]
+        props[names["description"]] = [f"{c['predicate']}: {value}"]
     props["proof"] = [c["source_id"]]
     if c.get("quote"):
         props["summary"] = [c["quote"]]
@@ -147,7 +134,7 @@ def claim_to_ftm(c: dict) -> dict:
             props["endDate"] = [c["period"]["end"]]
     return {
         "id": c["id"],
-        "schema": schema,
+        "schema": mapping.schema,
         "properties": props,
         "datasets": ["tollwatch"],
         "tollwatch": {"record": "claim", **{k: v for k, v in c.items() if k not in ("reviewed_by_display",)}},
@@ -226,9 +213,10 @@ def _entity_from_native(d: dict) -> Entity:
 
 def entity_from_foreign_ftm(d: dict, dataset: str | None = None) -> Entity | None:
     """An FtM entity from another tool (e.g. an OpenSanctions export); None if not an entity we model."""
-    kind = SCHEMA_TO_KIND.get(d.get("schema") or "")
-    if kind is None:
+    kind_name = schema.kind_of_ftm_schema(d.get("schema") or "")
+    if kind_name is None:
         return None
+    kind = EntityKind(kind_name)
     props = d.get("properties") or {}
     names = [*props.get("name", []), *props.get("alias", []), *props.get("weakAlias", []), *props.get("previousName", [])]
     if not names:
@@ -281,7 +269,9 @@ def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
                         elif existing.sha256 != src.sha256:
                             raise ModelError("id", f"source {src.id} exists with different content")
                     elif kind == "entity":
-                        tx.upsert_entity(_entity_from_native(native))
+                        entity = _entity_from_native(native)
+                        schema.check_entity(entity)
+                        tx.upsert_entity(entity)
                         counts["entities"] += 1
                     elif kind == "claim":
                         pending_claims.append((lineno, claim_from_dict(native)))

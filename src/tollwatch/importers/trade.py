@@ -224,7 +224,7 @@ def _csv_record(row: dict, parsed: ParsedTrade, path: str, line: int) -> dict:
 
 
 def parse_trade_file(path: Path, layout: str = "auto") -> ParsedTrade:
-    from tollwatch.app.evidence import read_text
+    from tollwatch.importers.files import read_text
 
     return parse_trade_text(read_text(path), str(path), layout)
 

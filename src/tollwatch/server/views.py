@@ -12,23 +12,8 @@ from collections import defaultdict
 from tollwatch.app.evidence import entity_report, entity_to_dict, source_to_dict
 from tollwatch.app.visibility import Reader, entity_visible, get_visible_entity, redact_entity
 from tollwatch.core.model import Claim, Entity, EntityKind, Predicate, ReviewStatus, Script, Source
+from tollwatch.core.schema import predicate_label
 
-PREDICATE_LABELS = {
-    Predicate.PRODUCES: "Produces",
-    Predicate.RECEIVES_INPUT: "Receives input",
-    Predicate.LOCATED_IN: "Located in",
-    Predicate.OPERATED_BY: "Operated by",
-    Predicate.PART_OF: "Part of",
-    Predicate.CONTRACTS_WITH: "Contracts with",
-    Predicate.SUPPLIES: "Supplies",
-    Predicate.EXPORTS_VIA: "Exports via",
-    Predicate.WORK_UNIT_SIZE: "Work unit size",
-    Predicate.INSPECTED_BY: "Inspected by",
-    Predicate.HOLDS_PRISONERS: "Holds prisoners",
-    Predicate.HAS_STATUS: "Status",
-    Predicate.REVIEW_DEADLINE: "Review deadline",
-    Predicate.REPORTED_ROLE: "Reported role",
-}
 SCRIPT_LABELS = {Script.HANGUL: "Hangul", Script.HAN: "Han (Chinese characters)", Script.LATIN: "Latin", Script.OTHER: "Other"}
 
 
@@ -88,10 +73,7 @@ def entity_page(reader: Reader, entity: Entity) -> dict:
 
 
 def label(predicate: str) -> str:
-    try:
-        return PREDICATE_LABELS[Predicate(predicate)]
-    except ValueError:
-        return predicate
+    return predicate_label(predicate)
 
 
 def facility_rows(reader: Reader) -> list[dict]:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from tollwatch.core import names as name_intel
+from tollwatch.core.schema import check_claim
 from tollwatch.core.model import (
     Claim,
     Coordinates,
@@ -428,11 +429,14 @@ class Txn(Reader):
             )
 
     def add_claim(self, claim: Claim, *, replace: bool = False) -> Claim:
+        kinds: dict[str, str | None] = {"subject": None, "object": None}
         for field_name, entity_id in (("subject", claim.subject_id), ("object", claim.object_id)):
-            if entity_id and not self.conn.execute(
-                select(schema.entities.c.id).where(schema.entities.c.id == entity_id)
-            ).first():
-                raise ModelError(field_name, f"no entity with id {entity_id}")
+            if entity_id:
+                row = self.conn.execute(select(schema.entities.c.kind).where(schema.entities.c.id == entity_id)).first()
+                if not row:
+                    raise ModelError(field_name, f"no entity with id {entity_id}")
+                kinds[field_name] = row.kind
+        check_claim(claim, kinds["subject"], kinds["object"])  # every way in passes here
         src = self.conn.execute(
             select(schema.sources.c.id, schema.sources.c.text).where(schema.sources.c.id == claim.evidence.source_id)
         ).first()
