@@ -19,6 +19,7 @@ from tollwatch.core.model import (
     ModelError,
     Predicate,
     Quantity,
+    Sensitivity,
     SourceKind,
     parse_date,
 )
@@ -115,7 +116,7 @@ def test_country_is_always_a_list():
 
 
 def test_every_bundled_claim_and_entity_fits(store):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         entities = {e.id: e for e in r.list_entities()}
         claims = r.list_claims()
     assert len(claims) > 90
@@ -138,7 +139,7 @@ def _gold_claim(g: dict) -> Claim:
 @pytest.mark.parametrize("path", GOLD, ids=lambda p: p.name)
 def test_gold_claims_fit(store, path):
     """Gold subjects written `new:...` are entities the extractor proposes: their kind is not checked."""
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         kinds = {e.id: e.kind for e in r.list_entities()}
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     for g in lines[1:]:
@@ -155,7 +156,7 @@ def _gold_text(path: Path) -> str | None:
 def test_extraction_output_fits(store):
     from tollwatch.core.extraction import Gazetteer, extract
 
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         gazetteer = Gazetteer(r.list_entities())
     checked = 0
     for path in GOLD:
@@ -182,7 +183,7 @@ def _source(cli, tmp_path, text="The camp makes wigs."):
 
 
 def _count_claims(store):
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         return r.counts()["claims"]
 
 
@@ -284,7 +285,7 @@ def test_ingest_drops_proposals_that_break_the_schema(store, tmp_path, monkeypat
         [res] = ingest_mod.ingest(store, doc, "tester", ingest_mod.IngestOptions())
     assert [c.subject_id for c in res.claims] == ["KP-KHS-001"] and len(res.dropped) == 2
     assert "dropped proposed claim" in caplog.text
-    with store.read() as r:
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
         stored = r.list_claims(source_id=res.source.id)
     assert [(c.subject_id, c.predicate.value) for c in stored] == [("KP-KHS-001", "produces")]
 

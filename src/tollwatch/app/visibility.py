@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tollwatch.core.model import Entity, Sensitivity
-from tollwatch.store.repository import Reader
+from tollwatch.store.repository import Reader, Store
 
 SOURCE_REF_ATTRIBUTES = ("proposed_from", "source_id")
 GRAPH_DATASET = "tollwatch"
 
 __all__ = [
     "Reader",
+    "Store",
     "VisibleMatcher",
     "VisiblePrepared",
     "entity_visible",
