@@ -26,6 +26,7 @@ __all__ = [
     "get_visible_entity",
     "hidden_entity_ids",
     "redact_entity",
+    "visible_prepared",
 ]
 
 
@@ -92,3 +93,10 @@ class VisiblePrepared:
 
     def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None):
         return VisibleMatcher(self._prepared.matcher(threshold, weights), self._hidden)
+
+
+def visible_prepared(store: Store, prepared, clearance: Sensitivity, also_hidden: set[str] | None = None) -> VisiblePrepared:
+    """A prepared screening index that matches only what a reader at `clearance` may see."""
+    with store.read(max_sensitivity=clearance) as r:
+        hidden = hidden_entity_ids(r)
+    return VisiblePrepared(prepared, hidden | (also_hidden or set()))
