@@ -27,4 +27,7 @@ if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; the
   fi
 fi
 
+# Types: strict on core/, default checks on the rest (config in pyproject.toml).
+.venv/bin/python -m mypy
+
 exec .venv/bin/python -m pytest "$@"

@@ -136,7 +136,7 @@ def _read_html(raw: bytes, path: Path) -> Document:
     title = None
     og = soup.find("meta", attrs={"property": "og:title"})
     if og and og.get("content"):
-        title = og["content"].strip()
+        title = str(og["content"]).strip()
     elif soup.title and soup.title.string:
         title = soup.title.string.strip()
     for tag in soup(_BOILERPLATE_TAGS):
@@ -144,10 +144,10 @@ def _read_html(raw: bytes, path: Path) -> Document:
     for tag in soup.find_all(True):
         if tag.attrs is None:
             continue
-        marks = " ".join([tag.get("id") or ""] + list(tag.get("class") or []) + [tag.get("role") or ""])
+        marks = " ".join([str(tag.get("id") or "")] + list(tag.get("class") or []) + [str(tag.get("role") or "")])
         if tag.name not in ("html", "body", "main", "article") and _BOILERPLATE_HINT.search(marks):
             tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    root = soup.find("article") or soup.find("main") or soup.find(None, {"role": "main"}) or soup.body or soup
     paragraphs = []
     for block in root.find_all(_BLOCKS):
         if block.find(_BLOCKS):
@@ -275,6 +275,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
             )
         except ModelError as exc:
             raise InputError(exc.message, path=doc.path, field=exc.field) from None
+        assert source.sha256 is not None  # a source made from a text carries the text's hash
         if source.sha256 in seen:
             raise InputError(f"same content as {seen[source.sha256]}", path=doc.path, field="content")
         seen[source.sha256] = doc.path
@@ -284,7 +285,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
     # A duplicate is refused whatever the ingester may read (the store refuses it anyway).
     with store.read(Sensitivity.CONFIDENTIAL) as r:
         for doc, source in sources:
-            existing = r.find_source_by_hash(source.sha256)
+            existing = r.find_source_by_hash(source.sha256 or "")
             if existing:
                 raise InputError(f"already ingested as {existing}", path=doc.path, field="content")
         gazetteer = Gazetteer(r.list_entities())

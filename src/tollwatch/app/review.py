@@ -60,7 +60,7 @@ def edit(
             obj, val = None, None
     edited = replace(
         claim,
-        id=None,
+        id="",
         subject_id=subject,
         predicate=new_pred,
         object_id=obj,

@@ -17,6 +17,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tollwatch.core.model import Sensitivity  # noqa: E402
@@ -86,7 +87,7 @@ def report_from_records(records, params: AnalysisParams, figures: list[dict]) ->
 # --- charts -----------------------------------------------------------------------------------
 
 
-def _figure(title: str) -> tuple[Figure, object]:
+def _figure(title: str) -> tuple[Figure, Axes]:
     fig = Figure(figsize=(8, 4.2), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_title(title, fontsize=11)
@@ -180,7 +181,7 @@ def _chart_surges(rep: dict) -> Figure:
     if not keys:
         _empty(ax, "no monthly records")
         return fig
-    by_key = defaultdict(dict)
+    by_key: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for f in flows:
         by_key[(f["flow"], f["hs"])][f["period"]] = f["value"]
     all_x = []
@@ -227,7 +228,7 @@ def _chart_seasonality(rep: dict) -> Figure:
 
 def _chart_exposure(rep: dict) -> Figure:
     fig, ax = _figure("Re-export exposure: exports x processor share of imports (US$, all years)")
-    totals = defaultdict(float)
+    totals: dict[str, float] = defaultdict(float)
     for e in rep["exposure"]:
         if e["exposure_usd"] is not None:
             totals[e["destination"]] += e["exposure_usd"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache
 
 from tollwatch.core import catalogue
@@ -48,7 +49,7 @@ class Gazetteer:
     entities: list[Entity]
     ids: set[str] = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.ids = {e.id for e in self.entities}
         self.by_id = {e.id: e for e in self.entities}
         self._matcher: _Matcher | None = None
@@ -214,6 +215,13 @@ class Mention:
     note: str | None = None
     confidence: float = 0.8
 
+    @property
+    def resolved_id(self) -> str:
+        """The entity chosen for this mention: the claim rules only see resolved mentions."""
+        if self.entity_id is None:
+            raise ValueError(f"mention at {self.start}-{self.end} was never resolved")
+        return self.entity_id
+
 
 class _Matcher:
     """Token-key patterns for every name (and place anchor) of the gazetteer's entities."""
@@ -224,7 +232,7 @@ class _Matcher:
         for e in entities:
             if e.kind not in (EntityKind.FACILITY, EntityKind.ORGANIZATION, EntityKind.PRODUCT, EntityKind.PLACE):
                 continue
-            seen: set[tuple] = set()
+            seen: set[tuple[tuple[tuple[str, ...], ...], bool]] = set()
             if e.kind == EntityKind.PRODUCT:
                 self._add_extra_terms(e, seen)
             for label in e.all_names():
@@ -248,11 +256,11 @@ class _Matcher:
                         if core and len(core) <= 3:
                             self._add(e, " ".join(core), anchor=True, seen=seen)
 
-    def _add_extra_terms(self, e: Entity, seen: set) -> None:
+    def _add_extra_terms(self, e: Entity, seen: set[tuple[tuple[tuple[str, ...], ...], bool]]) -> None:
         for term in EXTRA_PRODUCT_TERMS.get(e.id, ()):
             self._add(e, term, anchor=False, seen=seen)
 
-    def _add(self, e: Entity, label: str, *, anchor: bool, seen: set) -> None:
+    def _add(self, e: Entity, label: str, *, anchor: bool, seen: set[tuple[tuple[tuple[str, ...], ...], bool]]) -> None:
         toks = [t.text for t in tokenize(label)]
         if not toks:
             return
@@ -377,7 +385,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # --- cues -----------------------------------------------------------------------------------
 
 
-def _rx(words: str) -> re.Pattern:
+def _rx(words: str) -> re.Pattern[str]:
     parts = [w.strip() for w in words.split("|") if w.strip()]
     latin = [p for p in parts if not _HANGUL.search(p)]
     korean = [p for p in parts if _HANGUL.search(p)]
@@ -558,10 +566,10 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         new_facs = _new_facilities(text, sent, sent.mentions, new_entities, source_id)
         facilities = sorted(facilities + new_facs, key=lambda m: m.start)
         # "carried over the border at Hoeryong": a crossing point, not the Hoeryong camp
-        crossings = [(sent.start + r.start(r.lastindex), sent.start + r.end(r.lastindex)) for r in _BORDER_ROUTE.finditer(sent.text)]
+        crossings = [(sent.start + r.start(r.lastindex or 0), sent.start + r.end(r.lastindex or 0)) for r in _BORDER_ROUTE.finditer(sent.text)]
         facilities = [f for f in facilities if not any(a <= f.start and f.end <= b for a, b in crossings)]
         for f in facilities:
-            named_so_far.setdefault(f.entity_id, f)
+            named_so_far.setdefault(f.resolved_id, f)
         implicit: list[Mention] = []
         same_paragraph = "\n\n" not in text[previous_end : sent.start]
         if not facilities:
@@ -577,7 +585,7 @@ def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: 
         new_orgs += _short_names(text, sent, sent.mentions + new_orgs, short_names)
         companies = sorted((o for o in orgs + new_orgs if not _is_state_body(o.entity_id, gazetteer)), key=lambda m: m.start)
         for c in companies:
-            _learn_short_name(text[c.start : c.end], c.entity_id, short_names)
+            _learn_short_name(text[c.start : c.end], c.resolved_id, short_names)
         # "Dandong Meilong Hair Products Co.": the hair in a company's name is not a product
         products = [p for p in products if not any(c.start <= p.start and p.end <= c.end for c in new_orgs)]
         if not companies:
@@ -612,7 +620,7 @@ _COREF = re.compile(
 )
 
 
-def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_entities: dict | None = None) -> list[Mention]:
+def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_entities: dict[str, Entity] | None = None) -> list[Mention]:
     """"This camp" right after a sentence naming exactly one facility means that facility."""
     ids = {m.entity_id for m in previous}
     if len(ids) != 1 or _GENERAL_CUE.search(sent.text):
@@ -625,19 +633,19 @@ def _coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_e
 
 
 def _referred(
-    ref: Mention, why: str, start: int, end: int, ceiling: float, gaz: Gazetteer, new_entities: dict | None,
+    ref: Mention, why: str, start: int, end: int, ceiling: float, gaz: Gazetteer, new_entities: dict[str, Entity] | None,
     *, kind: EntityKind = EntityKind.FACILITY, anchor: bool = False,
 ) -> Mention:
     """A mention standing for an entity named elsewhere, weaker than the original, with a note
     saying why ({name} is filled in) followed by the original's own note."""
-    entity = gaz.by_id.get(ref.entity_id) or (new_entities or {}).get(ref.entity_id)
-    note = why.replace("{name}", entity.caption if entity else ref.entity_id)  # not format(): quotes may hold braces
+    entity = gaz.by_id.get(ref.resolved_id) or (new_entities or {}).get(ref.resolved_id)
+    note = why.replace("{name}", entity.caption if entity else ref.resolved_id)  # not format(): quotes may hold braces
     if ref.note:
         note += "; " + ref.note
-    return Mention(start, end, (ref.entity_id,), kind, anchor, ref.entity_id, note, min(ref.confidence, ceiling))
+    return Mention(start, end, (ref.resolved_id,), kind, anchor, ref.resolved_id, note, min(ref.confidence, ceiling))
 
 
-def _topic(sent: _Sentence, named_so_far: dict[str, Mention], gaz: Gazetteer, new_entities: dict) -> list[Mention]:
+def _topic(sent: _Sentence, named_so_far: dict[str, Mention], gaz: Gazetteer, new_entities: dict[str, Entity]) -> list[Mention]:
     """A report that has named only one camp so far is still about it when a sentence names none:
     its work teams, routes, inspections and inputs go to that camp, at low confidence, with a note.
     Products never do (they need the camp in the sentence), nor does anything said in general."""
@@ -656,7 +664,7 @@ def _first_person(sent: _Sentence, topic: list[Mention]) -> list[Mention]:
     return topic if topic and _FIRST_PERSON.search(sent.text) else []
 
 
-def _implicit_receiver(text: str, sent: _Sentence, previous: list[Mention], products, gaz: Gazetteer, new_entities: dict) -> list[Mention]:
+def _implicit_receiver(text: str, sent: _Sentence, previous: list[Mention], products: list[Mention], gaz: Gazetteer, new_entities: dict[str, Entity]) -> list[Mention]:
     """ "Materials arrive by truck every month." right after a sentence naming exactly one camp:
     the inputs go to that camp. Only inputs carry over this way, at lower confidence; what a
     sentence without a camp says is made stays unattributed."""
@@ -670,8 +678,8 @@ def _implicit_receiver(text: str, sent: _Sentence, previous: list[Mention], prod
 
 
 def _role(p: Mention, gaz: Gazetteer) -> str:
-    product = catalogue.BY_ID.get(p.entity_id)
-    return product.role if product else (gaz.by_id[p.entity_id].attributes or {}).get("role", "output")
+    product = catalogue.BY_ID.get(p.resolved_id)
+    return product.role if product else (gaz.by_id[p.resolved_id].attributes or {}).get("role", "output")
 
 
 def _clause(text: str, sent: _Sentence, pos: int) -> str:
@@ -680,11 +688,11 @@ def _clause(text: str, sent: _Sentence, pos: int) -> str:
     return text[start:end]
 
 
-def _input_mentions(text: str, sent: _Sentence, products, gaz: Gazetteer) -> list[tuple[int, str | None, str | None]]:
+def _input_mentions(text: str, sent: _Sentence, products: list[Mention], gaz: Gazetteer) -> list[tuple[int, str | None, str | None]]:
     """(position, catalogue id, literal) for each input the sentence names. Generic words
     ("materials", "원료") count only when no specific input is named: in "원료인 머리카락"
     the raw material *is* the hair."""
-    found = [(p.start, p.entity_id, None) for p in products if _role(p, gaz) == "input"]
+    found: list[tuple[int, str | None, str | None]] = [(p.start, p.entity_id, None) for p in products if _role(p, gaz) == "input"]
     covered = [(p.start, p.end) for p in products]
     for m in _INPUT_WORD.finditer(sent.text):
         pos = sent.start + m.start()
@@ -698,14 +706,14 @@ def _input_mentions(text: str, sent: _Sentence, products, gaz: Gazetteer) -> lis
     return [f for f in found if not _NEGATION.search(_clause(text, sent, f[0])) and not _NONE_CAME.search(_clause(text, sent, f[0]))]
 
 
-def _inputs(text: str, sent: _Sentence, receivers, products, gaz: Gazetteer, out: _Claims) -> None:
+def _inputs(text: str, sent: _Sentence, receivers: list[Mention], products: list[Mention], gaz: Gazetteer, out: _Claims) -> None:
     """Inputs shipped in to a camp: named in the sentence, referred to, or the report's only camp."""
     if not receivers or not (_RECEIVE_CUE.search(sent.text) or _SUPPLY_CUE.search(sent.text)):
         return
     for _, obj, value in _input_mentions(text, sent, products, gaz):
         for f in {x.entity_id: x for x in receivers}.values():
             conf = f.confidence if obj else min(0.5, f.confidence)
-            out.add(sent, f.entity_id, Predicate.RECEIVES_INPUT, obj=obj, value=value, confidence=conf, note=f.note)
+            out.add(sent, f.resolved_id, Predicate.RECEIVES_INPUT, obj=obj, value=value, confidence=conf, note=f.note)
 
 
 class _Claims:
@@ -731,7 +739,7 @@ class _Claims:
             return
         span = (sent.start, sent.end)
         claim = Claim(
-            id=None,
+            id="",
             subject_id=subject,
             predicate=predicate,
             object_id=obj,
@@ -824,7 +832,7 @@ def _nearest_cue(text: str, s: int, e: int, m: Mention) -> tuple[str, str] | Non
 
 def _is_state_body(entity_id: str | None, gaz: Gazetteer) -> bool:
     e = gaz.by_id.get(entity_id or "")
-    return bool(e) and "state_body" in (e.attributes or {}).get("roles", [])
+    return e is not None and "state_body" in (e.attributes or {}).get("roles", [])
 
 
 def _lead_body(mentions: list[Mention], parents: set[str], gaz: Gazetteer) -> str | None:
@@ -926,7 +934,7 @@ def _clause_span(text: str, sent: _Sentence, start: int, end: int | None = None)
     return _clause_start(text, sent, start), nxt.start() if nxt else sent.end
 
 
-def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Gazetteer) -> None:
+def _products(text: str, sent: _Sentence, facilities: list[Mention], products: list[Mention], out: _Claims, gaz: Gazetteer) -> None:
     if not facilities or not products:
         return
     # "a toll-processing contract with an eyelash packager" says nothing about what is made
@@ -966,7 +974,7 @@ def _products(text, sent: _Sentence, facilities, products, out: _Claims, gaz: Ga
             note = f.note
             if not before:
                 conf -= 0.1
-            out.add(sent, f.entity_id, predicate, obj=p.entity_id, period=period, confidence=conf, note=note)
+            out.add(sent, f.resolved_id, predicate, obj=p.entity_id, period=period, confidence=conf, note=note)
 
 
 _BORDER_ROUTE = re.compile(
@@ -1014,7 +1022,7 @@ _OTHER_GOODS = re.compile(
 _NOT_GOODS = {"goods", "items", "products", "things", "tasks", "deliverables", "materials", "others", "inmates", "prisoners", "items", "numbers", "plans", "efforts"}
 
 
-def _other_goods(sent: _Sentence, facilities, products, out: _Claims) -> None:
+def _other_goods(sent: _Sentence, facilities: list[Mention], products: list[Mention], out: _Claims) -> None:
     if not facilities or _NEGATION.search(sent.text):
         return
     ids = {x.entity_id: x for x in facilities}
@@ -1026,17 +1034,17 @@ def _other_goods(sent: _Sentence, facilities, products, out: _Claims) -> None:
         if any(p.start < at + len(goods) and at < p.end for p in products):
             continue  # the catalogue knows these goods: claimed by their id, not as a literal
         for f in ids.values():
-            out.add(sent, f.entity_id, Predicate.PRODUCES, value=goods, confidence=min(0.5, f.confidence), note=f.note)
+            out.add(sent, f.resolved_id, Predicate.PRODUCES, value=goods, confidence=min(0.5, f.confidence), note=f.note)
 
 
-def _routes(text: str, sent: _Sentence, facilities, companies, out: _Claims) -> None:
+def _routes(text: str, sent: _Sentence, facilities: list[Mention], companies: list[Mention], out: _Claims) -> None:
     """A company named in the route's clause carries the goods; otherwise the camp does."""
     if not (companies or facilities) or not _EXPORT_CUE.search(sent.text):
         return
     for m in _BORDER_ROUTE.finditer(sent.text):
         cs, ce = _clause_span(text, sent, sent.start + m.start(), sent.start + m.end())
 
-        def inside(ms):
+        def inside(ms: list[Mention]) -> list[Mention]:
             return [x for x in ms if cs <= x.start and x.end <= ce]
 
         # who moves the goods: a company or camp in the route's own clause; else a company the
@@ -1049,10 +1057,10 @@ def _routes(text: str, sent: _Sentence, facilities, companies, out: _Claims) -> 
         if m.group(0).casefold().startswith("from") and place in _CHINESE_SIDE:
             continue  # goods come *from* Dandong into North Korea: an input, not an export route
         for f in {x.entity_id: x for x in carriers}.values():
-            out.add(sent, f.entity_id, Predicate.EXPORTS_VIA, value=place, confidence=min(0.6, f.confidence), note=f.note)
+            out.add(sent, f.resolved_id, Predicate.EXPORTS_VIA, value=place, confidence=min(0.6, f.confidence), note=f.note)
 
 
-def _supplies(text, sent: _Sentence, companies, products, gaz: Gazetteer, out: _Claims) -> None:
+def _supplies(text: str, sent: _Sentence, companies: list[Mention], products: list[Mention], gaz: Gazetteer, out: _Claims) -> None:
     """ "Processed hair is supplied by X", "X delivered the yarn": a company supplies an input."""
     if not companies or not _SUPPLY_CUE.search(sent.text):
         return
@@ -1062,7 +1070,7 @@ def _supplies(text, sent: _Sentence, companies, products, gaz: Gazetteer, out: _
     c = (by or companies)[0]
     for _, obj, value in _input_mentions(text, sent, products, gaz):
         conf = min(0.6 if obj else 0.5, c.confidence)
-        out.add(sent, c.entity_id, Predicate.SUPPLIES, obj=obj, value=value, confidence=conf, note=c.note)
+        out.add(sent, c.resolved_id, Predicate.SUPPLIES, obj=obj, value=value, confidence=conf, note=c.note)
 
 
 _SELL_TO = re.compile(
@@ -1086,7 +1094,7 @@ _LINKS = (
 )
 
 
-def _company_links(text, sent: _Sentence, companies, out: _Claims) -> None:
+def _company_links(text: str, sent: _Sentence, companies: list[Mention], out: _Claims) -> None:
     """The chain past the camp: "A sells the wigs to B" and "B buys them from A" say A supplies B."""
     ordered = sorted({c.entity_id: c for c in companies}.values(), key=lambda m: m.start)
     for i, a in enumerate(ordered):
@@ -1098,11 +1106,11 @@ def _company_links(text, sent: _Sentence, companies, out: _Claims) -> None:
                 if test(gap):
                     seller, buyer = (a, b) if first_supplies else (b, a)
                     conf = min(0.6, a.confidence, b.confidence)
-                    out.add(sent, seller.entity_id, Predicate.SUPPLIES, obj=buyer.entity_id, confidence=conf, note=note)
+                    out.add(sent, seller.resolved_id, Predicate.SUPPLIES, obj=buyer.entity_id, confidence=conf, note=note)
                     break
 
 
-def _company_places(text, sent: _Sentence, companies, out: _Claims) -> None:
+def _company_places(text: str, sent: _Sentence, companies: list[Mention], out: _Claims) -> None:
     for c in {x.entity_id: x for x in companies}.values():
         after = _COMPANY_PLACE_AFTER.match(text, c.end, sent.end)
         before = _COMPANY_PLACE_BEFORE.search(text, sent.start, c.start)
@@ -1112,7 +1120,7 @@ def _company_places(text, sent: _Sentence, companies, out: _Claims) -> None:
             place = before.group(1) or _PLACE_EN.get(before.group(2), before.group(2))
         else:
             continue
-        out.add(sent, c.entity_id, Predicate.LOCATED_IN, value=place, confidence=min(0.6, c.confidence), note=c.note)
+        out.add(sent, c.resolved_id, Predicate.LOCATED_IN, value=place, confidence=min(0.6, c.confidence), note=c.note)
 
 
 _NOT_SHORT = {"dandong", "hunchun", "shenyang", "yanji", "jilin", "korea", "korean", "china", "chinese", "north", "south",
@@ -1138,7 +1146,7 @@ def _learn_short_name(full: str, entity_id: str, short_names: dict[str, str]) ->
 
 
 def _short_names(text: str, sent: _Sentence, taken: list[Mention], short_names: dict[str, str]) -> list[Mention]:
-    found = []
+    found: list[Mention] = []
     for key, eid in short_names.items():
         if not eid:
             continue
@@ -1153,7 +1161,7 @@ def _short_names(text: str, sent: _Sentence, taken: list[Mention], short_names: 
 _COMPANY_COREF = re.compile(r"\b(?:the|this|that)\s+(?:trading\s+)?(?:company|firm|trader|supplier)\b(?!s)|(?:이|그|해당)\s?(?:회사|업체|무역회사)", re.I)
 
 
-def _company_coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_entities: dict) -> list[Mention]:
+def _company_coreference(sent: _Sentence, previous: list[Mention], gaz: Gazetteer, new_entities: dict[str, Entity]) -> list[Mention]:
     """ "The trading company" right after a sentence naming exactly one company means that company."""
     ids = {m.entity_id for m in previous}
     m = _COMPANY_COREF.search(sent.text)
@@ -1164,15 +1172,15 @@ def _company_coreference(sent: _Sentence, previous: list[Mention], gaz: Gazettee
                       kind=EntityKind.ORGANIZATION, anchor=True)]
 
 
-def _inspection(sent, facilities, orgs, parents, out: _Claims, gaz) -> None:
+def _inspection(sent: _Sentence, facilities: list[Mention], orgs: list[Mention], parents: set[str], out: _Claims, gaz: Gazetteer) -> None:
     if not facilities or not orgs or not _INSPECT_CUE.search(sent.text):
         return
     inspector = _first_unnested(orgs, parents)
     for f in {x.entity_id: x for x in facilities}.values():
-        out.add(sent, f.entity_id, Predicate.INSPECTED_BY, obj=inspector, confidence=min(0.75, f.confidence), note=f.note)
+        out.add(sent, f.resolved_id, Predicate.INSPECTED_BY, obj=inspector, confidence=min(0.75, f.confidence), note=f.note)
 
 
-def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities, gaz, source_id) -> None:
+def _chain(text: str, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities: dict[str, Entity], gaz: Gazetteer, source_id: str) -> None:
     """ "the X bureau of the Y ministry" and "사회안전성 교화국" say X is part of Y."""
     orgs = [
         m for m in raw if m.kind == EntityKind.ORGANIZATION and len(m.candidates) == 1 and sent.start <= m.start and m.end <= sent.end
@@ -1191,9 +1199,9 @@ def _chain(text, sent: _Sentence, raw: list[Mention], out: _Claims, new_entities
         m = _NEW_SUBUNIT.search(prefix)
         if not m or m.group(1).casefold() in _STOP_CAPS:
             continue
-        parent = gaz.by_id.get(b.candidates[0])
+        parent_entity = gaz.by_id.get(b.candidates[0])
         unit_name = f"{m.group(1).capitalize()} {m.group(2).casefold()}"
-        caption = f"{unit_name}, {parent.caption if parent else b.candidates[0]}"
+        caption = f"{unit_name}, {parent_entity.caption if parent_entity else b.candidates[0]}"
         eid = "org-new-" + _id_fragment(f"{b.candidates[0]} {unit_name}")
         if eid not in new_entities:
             new_entities[eid] = Entity(
@@ -1234,7 +1242,7 @@ def _number(written: str) -> float:
     return int(m.group(1)) * (1000 if m.group(3) else 1)
 
 
-def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz, topic=()) -> None:
+def _quantities(sent: _Sentence, facilities: list[Mention], general_subject: str | None, out: _Claims, gaz: Gazetteer, topic: Sequence[Mention] = ()) -> None:
     found = list(_QUANTITY.finditer(sent.text))
     # a work-unit word elsewhere in the sentence counts only when no other number could be its own
     lone_team = len(found) == 1 and _WORK_UNIT_CUE.search(sent.text)
@@ -1253,7 +1261,7 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz,
             if (facilities or topic) and not _GENERAL_CUE.search(sent.text):
                 for f in {x.entity_id: x for x in facilities or topic}.values():
                     conf = 0.7 if facilities else f.confidence
-                    out.add(sent, f.entity_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=conf, note=f.note)
+                    out.add(sent, f.resolved_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=conf, note=f.note)
             elif general_subject and _GENERAL_CUE.search(sent.text):
                 # only a statement about the camp system goes to the body running it; a team
                 # in a sentence that merely mentions the bureau is not the bureau's
@@ -1267,10 +1275,10 @@ def _quantities(sent: _Sentence, facilities, general_subject, out: _Claims, gaz,
                 )
         elif facilities and unit == "prisoners" and not _GENERAL_CUE.search(sent.text):
             for f in {x.entity_id: x for x in facilities}.values():
-                out.add(sent, f.entity_id, Predicate.HOLDS_PRISONERS, quantity=qty, confidence=0.6, note=f.note)
+                out.add(sent, f.resolved_id, Predicate.HOLDS_PRISONERS, quantity=qty, confidence=0.6, note=f.note)
 
 
-def _deadlines(sent, facilities, orgs, parents, general_subject, out: _Claims, reference_date, gaz) -> None:
+def _deadlines(sent: _Sentence, facilities: list[Mention], orgs: list[Mention], parents: set[str], general_subject: str | None, out: _Claims, reference_date: str | None, gaz: Gazetteer) -> None:
     if not _REVIEW_CUE.search(sent.text):
         return
     for d in _DEADLINE.finditer(sent.text):
@@ -1308,14 +1316,14 @@ def _is_partner(text: str, m: Mention) -> bool:
     return bool(re.match(r"(?:와|과|하고|이랑)\s", text[m.end : m.end + 4]))
 
 
-def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Claims, gaz, topic=()) -> None:
+def _contracts(text: str, sent: _Sentence, facilities: list[Mention], orgs: list[Mention], parents: set[str], general_subject: str | None, out: _Claims, gaz: Gazetteer, topic: Sequence[Mention] = ()) -> None:
     cue = _CONTRACT_CUE.search(sent.text)
     if not cue and facilities and _PRODUCE_CUE.search(sent.text):
         # "Kaechon makes wigs for Sinhwa Trading Company": work done on a named company's order
         for c in orgs:
             if not _is_state_body(c.entity_id, gaz) and _FOR_COMPANY.search(text[max(sent.start, c.start - 10) : c.start]):
                 for f in {x.entity_id: x for x in facilities}.values():
-                    out.add(sent, f.entity_id, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=min(0.6, f.confidence), note="work done on the company's order")
+                    out.add(sent, f.resolved_id, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=min(0.6, f.confidence), note="work done on the company's order")
     if not cue:
         # "made caps for a Chinese buyer": work done on a foreign order
         if not facilities or not _COMMISSION.search(sent.text):
@@ -1329,12 +1337,12 @@ def _contracts(text, sent, facilities, orgs, parents, general_subject, out: _Cla
     phrases = list(_COUNTERPART.finditer(sent.text))
     state = [m for m in orgs if m not in counterparts and _is_state_body(m.entity_id, gaz)]
     if facilities or state:
-        subjects = [f.entity_id for f in facilities] or [state[0].entity_id]
+        subjects = [f.resolved_id for f in facilities] or [state[0].resolved_id]
     elif topic and not (counterparts and cue and counterparts[0].start - sent.start < cue.start() and not _is_partner(text, counterparts[0])):
-        subjects = [topic[0].entity_id]
+        subjects = [topic[0].resolved_id]
     elif len(counterparts) >= 2 or (counterparts and phrases):
         # "X Trading, which signed a contract with Y": the first company is the party that contracts.
-        subjects, counterparts = [counterparts[0].entity_id], counterparts[1:]
+        subjects, counterparts = [counterparts[0].resolved_id], counterparts[1:]
     else:
         subjects = [general_subject] if general_subject else []
     if not counterparts and not phrases:
@@ -1371,7 +1379,7 @@ _NK_CITY_AFTER = re.compile(
 )
 
 
-def _locations(text, sent: _Sentence, facilities, out: _Claims) -> None:
+def _locations(text: str, sent: _Sentence, facilities: list[Mention], out: _Claims) -> None:
     """ "the camp in Hwasong, North Hamgyong Province" and "함경북도 화성": where a facility is."""
     for f in facilities:  # every mention: "Camp 25 in Chongjin" may name the camp twice
         after = _PROVINCE_AFTER.match(text, f.end, sent.end)
@@ -1385,10 +1393,10 @@ def _locations(text, sent: _Sentence, facilities, out: _Claims) -> None:
             value = city.group(1)
         else:
             continue
-        out.add(sent, f.entity_id, Predicate.LOCATED_IN, value=" ".join(value.split()), confidence=min(0.6, f.confidence), note=f.note)
+        out.add(sent, f.resolved_id, Predicate.LOCATED_IN, value=" ".join(value.split()), confidence=min(0.6, f.confidence), note=f.note)
 
 
-def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, source_id) -> list[Mention]:
+def _new_facilities(text: str, sent: _Sentence, chosen: list[Mention], new_entities: dict[str, Entity], source_id: str) -> list[Mention]:
     out = []
     for m in _NEW_FACILITY.finditer(sent.text):
         s = sent.start + m.start()
@@ -1430,7 +1438,7 @@ def _new_facilities(text, sent: _Sentence, chosen: list[Mention], new_entities, 
     return out
 
 
-def _new_companies(text, sent: _Sentence, chosen: list[Mention], new_entities, source_id) -> list[Mention]:
+def _new_companies(text: str, sent: _Sentence, chosen: list[Mention], new_entities: dict[str, Entity], source_id: str) -> list[Mention]:
     out = []
     for m in _NEW_COMPANY.finditer(sent.text):
         g = 1 if m.group(1) else 2

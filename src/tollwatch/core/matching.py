@@ -19,6 +19,7 @@ from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from tollwatch.core import names as name_intel
 from tollwatch.core.features import DEFAULT_WEIGHTS, weights_key
@@ -45,7 +46,7 @@ class Record:
     caption: str
     schema: str  # FtM schema: Person, Organization, Company, Vessel, Airplane
     names: tuple[str, ...]
-    info: dict = field(default_factory=dict)  # program, country, kind, allegation ... for risk and reports
+    info: dict[str, Any] = field(default_factory=dict)  # program, country, kind, allegation ... for risk and reports
 
 
 @dataclass
@@ -53,10 +54,10 @@ class Match:
     record: Record
     score: float
     is_match: bool
-    explanation: list[dict]
+    explanation: list[dict[str, Any]]
     matched_name: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "dataset": self.record.dataset,
             "source_id": self.record.source_id,
@@ -75,16 +76,16 @@ class MatchIndex:
 
     def __init__(self, records: list[Record]):
         self.records: list[Record] = []
-        self.name_record = array("i")
+        self.name_record: array[int] = array("i")
         self.name_label: list[str] = []  # the list's own spelling, shown in explanations
         self.name_tokens: list[tuple[str, ...]] = []
         self.vocab: dict[str, tuple[str, ...]] = {}
-        self.postings: dict[str, array] = {}
+        self.postings: dict[str, array[int]] = {}
         self.trigram_vocab: dict[str, list[str]] = {}
-        self.acronyms: dict[str, array] = {}
+        self.acronyms: dict[str, array[int]] = {}
         self.datasets: set[str] = set()
-        self._cache: OrderedDict = OrderedDict()  # token expansions and query variants (small entries)
-        self._results: OrderedDict = OrderedDict()  # whole query results (large entries: fewer kept)
+        self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()  # token expansions and query variants (small entries)
+        self._results: OrderedDict[tuple[object, ...], list[Match]] = OrderedDict()  # whole query results (large entries: fewer kept)
         # Lists, not sets, while building: a set per key costs several times the memory.
         post: dict[str, list[int]] = defaultdict(list)
         acr: dict[str, list[int]] = defaultdict(list)
@@ -109,7 +110,7 @@ class MatchIndex:
 
     # --- build ---------------------------------------------------------------------------
 
-    def add(self, rec: Record, post, acr) -> None:
+    def add(self, rec: Record, post: dict[str, list[int]], acr: dict[str, list[int]]) -> None:
         ri = len(self.records)
         self.records.append(rec)
         self.datasets.add(rec.dataset)
@@ -141,7 +142,7 @@ class MatchIndex:
                 if len(toks) == 1 and 2 <= len(toks[0]) <= 6:
                     acr[toks[0]].append(ni)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_cache"] = OrderedDict()
         state["_results"] = OrderedDict()
@@ -161,7 +162,7 @@ class MatchIndex:
     def similar_tokens(self, token: str) -> list[tuple[str, float]]:
         """Vocabulary tokens spelt like `token` (typos, doubled letters), with similarity."""
         key = ("tok", token)
-        hit = self._cache.get(key)
+        hit: list[tuple[str, float]] | None = self._cache.get(key)
         if hit is not None:
             return hit
         out: list[tuple[str, float]] = []
@@ -186,12 +187,12 @@ class MatchIndex:
         self._remember(key, out)
         return out
 
-    def _remember(self, key, value) -> None:
+    def _remember(self, key: tuple[str, str], value: object) -> None:
         self._cache[key] = value
         if len(self._cache) > CACHE_SMALL:
             self._cache.popitem(last=False)
 
-    def remember_result(self, key, value) -> None:
+    def remember_result(self, key: tuple[object, ...], value: list[Match]) -> None:
         self._results[key] = value
         if len(self._results) > CACHE_RESULTS:
             self._results.popitem(last=False)
@@ -200,7 +201,7 @@ class MatchIndex:
         self._cache.clear()
         self._results.clear()
 
-    def retrieve(self, variants: list[tuple[str, ...]], datasets: frozenset | None) -> dict[int, float]:
+    def retrieve(self, variants: list[tuple[str, ...]], datasets: frozenset[str] | None) -> dict[int, float]:
         """Record index -> retrieval weight, from token keys, fuzzy tokens and acronyms."""
         best: dict[int, float] = {}
         for ni, s in self.retrieve_names(variants, datasets).items():
@@ -209,7 +210,7 @@ class MatchIndex:
                 best[ri] = s
         return best
 
-    def retrieve_names(self, variants: list[tuple[str, ...]], datasets: frozenset | None) -> dict[int, float]:
+    def retrieve_names(self, variants: list[tuple[str, ...]], datasets: frozenset[str] | None) -> dict[int, float]:
         """Name id -> normalized retrieval score in [0, ~1] (shared weight over both names' weight)."""
         name_score: dict[int, float] = defaultdict(float)
         for toks in variants:
@@ -261,15 +262,15 @@ class Matcher:
         if k is not None:
             return k
         cache = self.index._cache
-        hit = cache.get(("keys", token))
+        hit: tuple[str, ...] | None = cache.get(("keys", token))
         if hit is None:
             hit = token_keys(token)
             self.index._remember(("keys", token), hit)
         return hit
 
-    def query_variants(self, name: str) -> list[tuple[str, str]]:
+    def query_variants(self, name: str) -> list[tuple[str, tuple[str, ...]]]:
         cache = self.index._cache
-        hit = cache.get(("var", name))
+        hit: list[tuple[str, tuple[str, ...]]] | None = cache.get(("var", name))
         if hit is None:
             hit = []
             seen = set()
@@ -281,13 +282,13 @@ class Matcher:
             self.index._remember(("var", name), hit)
         return hit
 
-    def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset | None = None, threshold: float | None = None) -> list[Match]:
+    def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset[str] | None = None, threshold: float | None = None) -> list[Match]:
         name = (name or "").strip()
         if not name:
             return []
         threshold = self.threshold if threshold is None else threshold
         key = ("q", name, schema, limit, datasets, threshold, weights_key(self.weights))
-        results = self.index.__dict__.setdefault("_results", OrderedDict())
+        results: OrderedDict[tuple[object, ...], list[Match]] = self.index.__dict__.setdefault("_results", OrderedDict())
         hit = results.get(key)
         if hit is not None:
             results.move_to_end(key)

@@ -334,7 +334,7 @@ def claim_id(subject_id: str, predicate: str, object_key: str, source_id: str, s
 
 @dataclass
 class Claim:
-    id: str | None  # None: derived from what the claim says and where (see claim_id)
+    id: str  # "" (None works too): derived in __post_init__ from what the claim says and where (see claim_id)
     subject_id: str
     predicate: Predicate
     evidence: Evidence

@@ -3,6 +3,7 @@ cross-romanization keys, and how much each word says about identity. Pure: no I/
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from tollwatch.core import names as name_intel
@@ -80,7 +81,7 @@ def base_weight(token: str) -> float:
     return legal.token_weight(token)
 
 
-def display(tokens) -> str:
+def display(tokens: Iterable[str]) -> str:
     return " ".join(t[len(KO):] if t.startswith(KO) else t for t in tokens)
 
 

@@ -82,7 +82,7 @@ def claim_from_dict(data: Any, *, default_method: str = "human") -> Claim:
         confidence=float(confidence),
     )
     return Claim(
-        id=data.get("id") or None,
+        id=data.get("id") or "",
         subject_id=subject,
         predicate=predicate,
         object_id=object_id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from tollwatch.core import catalogue
 from tollwatch.core.names import normalize
@@ -48,18 +49,18 @@ class RiskFacts:
     """Evidence the risk rules cite, prepared once from the store (picklable)."""
 
     # HS prefix -> [{"product_id", "product", "claims": [citation...]}]
-    hs_products: dict[str, list[dict]] = field(default_factory=dict)
+    hs_products: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # place name -> [citation...] (public sources that mention the place)
-    place_sources: dict[str, list[dict]] = field(default_factory=dict)
+    place_sources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # evidence-graph entity id -> [citation...] (its accepted claims)
-    entity_claims: dict[str, list[dict]] = field(default_factory=dict)
+    entity_claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def hs_digits(code) -> str:
+def hs_digits(code: object) -> str:
     return re.sub(r"\D", "", str(code or ""))
 
 
-def hs_reasons(code, facts: RiskFacts) -> list[dict]:
+def hs_reasons(code: object, facts: RiskFacts) -> list[dict[str, Any]]:
     digits = hs_digits(code)
     if len(digits) < 2:
         return []
@@ -83,7 +84,7 @@ def hs_reasons(code, facts: RiskFacts) -> list[dict]:
     return out
 
 
-def description_reasons(text: str, facts: RiskFacts) -> list[dict]:
+def description_reasons(text: str, facts: RiskFacts) -> list[dict[str, Any]]:
     low = (text or "").casefold()
     if not low.strip():
         return []
@@ -99,7 +100,7 @@ def description_reasons(text: str, facts: RiskFacts) -> list[dict]:
     return out
 
 
-def place_reasons(fields: dict[str, str], facts: RiskFacts) -> list[dict]:
+def place_reasons(fields: dict[str, Any], facts: RiskFacts) -> list[dict[str, Any]]:
     """Origin/route places in country, address and description fields."""
     out, seen = [], set()
     for fname, value in fields.items():
@@ -130,7 +131,7 @@ def place_reasons(fields: dict[str, str], facts: RiskFacts) -> list[dict]:
     return out
 
 
-def match_reasons(matches: list[dict], facts: RiskFacts) -> list[dict]:
+def match_reasons(matches: list[dict[str, Any]], facts: RiskFacts) -> list[dict[str, Any]]:
     out = []
     for m in matches:
         if not m.get("match"):
@@ -155,7 +156,7 @@ def match_reasons(matches: list[dict], facts: RiskFacts) -> list[dict]:
     return out
 
 
-def assess(row: dict, matches: list[dict], facts: RiskFacts) -> dict:
+def assess(row: dict[str, Any], matches: list[dict[str, Any]], facts: RiskFacts) -> dict[str, Any]:
     """Risk level and reasons for one screened row; `row` holds the detected fields."""
     reasons = []
     reasons += match_reasons(matches, facts)
@@ -168,7 +169,7 @@ def assess(row: dict, matches: list[dict], facts: RiskFacts) -> dict:
     return {"level": level, "reasons": reasons}
 
 
-def _level(reasons: list[dict]) -> str:
+def _level(reasons: list[dict[str, Any]]) -> str:
     kinds = {r["reason"] for r in reasons}
     strengths = [r["strength"] for r in reasons]
     if "high" in strengths:
@@ -181,7 +182,7 @@ def _level(reasons: list[dict]) -> str:
     return "none"
 
 
-def _reason(kind: str, text: str, query_value, citations: list[dict], *, strength: str, entity_id: str | None = None) -> dict:
+def _reason(kind: str, text: str, query_value: object, citations: list[dict[str, Any]], *, strength: str, entity_id: str | None = None) -> dict[str, Any]:
     r = {
         "reason": kind,
         "strength": strength,
@@ -195,7 +196,7 @@ def _reason(kind: str, text: str, query_value, citations: list[dict], *, strengt
     return r
 
 
-def _dedupe_sources(citations: list[dict]) -> list[dict]:
+def _dedupe_sources(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out, seen = [], set()
     for c in citations:
         sid = c.get("source_id")

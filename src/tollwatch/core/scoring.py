@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -59,7 +60,7 @@ def token_similarity(a: str, b: str, a_keys: tuple[str, ...], b_keys: tuple[str,
 @dataclass
 class PairScore:
     score: float
-    features: list[dict]
+    features: list[dict[str, Any]]
 
 
 @dataclass(slots=True)
@@ -105,7 +106,7 @@ def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float
     return _Alignment(q_sim, c_sim, pairs, cov_q, cov_c, joined)
 
 
-def _penalties(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, w: Mapping[str, float], features: list[dict]) -> list[float]:
+def _penalties(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, w: Mapping[str, float], features: list[dict[str, Any]]) -> list[float]:
     """The clash, thin-evidence, number and legal-form penalties, in the order they are subtracted."""
     penalty: list[float] = []
     # A strong word left unmatched on each side (AL-RAWI vs AL-TIKRITI) names someone else.
@@ -157,7 +158,7 @@ def score_tokens(
     # the shorter name is contained in the longer (a middle name, a branch, a legal form).
     conflict = min(1.0 - al.cov_q, 1.0 - al.cov_c)
     raw = w["coverage"] * full + w["tokens"] * both + w["characters"] * chars - w["conflicting_tokens"] * conflict
-    features: list[dict] = []
+    features: list[dict[str, Any]] = []
     for amount in _penalties(q, c, al, w, features):
         raw -= amount  # one at a time: the same floats as ever with the default weights
     features.append({"feature": "tokens", "query": qd, "candidate": cd, "value": round(both, 3), "pairs": [(display([a]), display([b]), v) for a, b, v in al.pairs]})
@@ -184,7 +185,7 @@ def _could_be_acronym(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(b) >= 2 and any(2 <= len(t) <= 8 and t.isalpha() and set(t) <= initials for t in a)
 
 
-def _legal_features(q, c, q_label: str, c_label: str, features: list[dict], w: Mapping[str, float]) -> float:
+def _legal_features(q: tuple[str, ...], c: tuple[str, ...], q_label: str, c_label: str, features: list[dict[str, Any]], w: Mapping[str, float]) -> float:
     """Acronyms and fixed-width truncation: a floor under the score when either holds."""
     best = 0.0
     qa, ca = "".join(q), acronym_of(c)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from statistics import median
+from typing import Any
 
 INPUT_CODES: tuple[str, ...] = ("0501", "6703")
 OUTPUT_CODES: tuple[str, ...] = ("6704",)
@@ -88,7 +89,7 @@ class TradeRecord:
     qty: float | None = None
     description: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "period", parse_period(self.period))
         for name in ("reporter", "partner"):
             code = str(getattr(self, name)).strip().upper()
@@ -142,7 +143,7 @@ def dedupe_hierarchy(records: Iterable[TradeRecord]) -> list[TradeRecord]:
     The coarsest code present is the one counted.
     """
     records = list(records)
-    codes: dict[tuple, set[str]] = defaultdict(set)
+    codes: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     for r in records:
         codes[(r.period, r.reporter, r.partner, r.flow)].add(r.hs)
     out = []
@@ -169,7 +170,7 @@ class Point:
             self.net_kg = (self.net_kg or 0.0) + kg
 
 
-def monthly_series(records: Iterable[TradeRecord], predicate) -> dict[str, Point]:
+def monthly_series(records: Iterable[TradeRecord], predicate: Callable[[TradeRecord], bool]) -> dict[str, Point]:
     out: dict[str, Point] = {}
     for r in records:
         if r.monthly and predicate(r):
@@ -177,7 +178,7 @@ def monthly_series(records: Iterable[TradeRecord], predicate) -> dict[str, Point
     return dict(sorted(out.items()))
 
 
-def yearly_series(records: Iterable[TradeRecord], predicate) -> dict[str, Point]:
+def yearly_series(records: Iterable[TradeRecord], predicate: Callable[[TradeRecord], bool]) -> dict[str, Point]:
     """Annual totals: an annual record wins over the months of the same key and year."""
     records = [r for r in records if predicate(r)]
     annual_keys = {(r.year, r.reporter, r.partner, r.flow, r.hs) for r in records if not r.monthly}
@@ -196,7 +197,7 @@ def yearly_series(records: Iterable[TradeRecord], predicate) -> dict[str, Point]
     return dict(sorted(out.items()))
 
 
-def _always(_record) -> bool:
+def _always(_record: TradeRecord) -> bool:
     return True
 
 
@@ -233,7 +234,7 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def best_lag(inputs: dict[str, float], outputs: dict[str, float], max_lag: int = 6, min_pairs: int = 6) -> dict:
+def best_lag(inputs: dict[str, float], outputs: dict[str, float], max_lag: int = 6, min_pairs: int = 6) -> dict[str, Any]:
     """Lag L (months) maximising corr(input[t], output[t+L]); inputs lead outputs by L."""
     method = (
         f"Pearson correlation of monthly input value at t with output value at t+L, L=0..{max_lag}; "
@@ -279,7 +280,7 @@ def robust_z(values: list[float], min_points: int = 5) -> list[float | None]:
     return [0.0] * len(values)
 
 
-def unit_values(records: list[TradeRecord], threshold: float = 3.5, min_change: float = 0.25) -> list[dict]:
+def unit_values(records: list[TradeRecord], threshold: float = 3.5, min_change: float = 0.25) -> list[dict[str, Any]]:
     """US$/kg per (flow, code, period), monthly and annual, with robust anomalies per series.
 
     An anomaly needs |modified z| > threshold *and* a unit value at least `min_change`
@@ -294,12 +295,12 @@ def unit_values(records: list[TradeRecord], threshold: float = 3.5, min_change: 
             ("year", yearly_series(group, _always)),
         ):
             rows = [
-                (period, p) for period, p in series.items() if p.net_kg is not None and p.net_kg > 0
+                (period, p, p.net_kg) for period, p in series.items() if p.net_kg is not None and p.net_kg > 0
             ]
-            uvs = [p.value / p.net_kg for _, p in rows]
+            uvs = [p.value / kg for _, p, kg in rows]
             zs = robust_z(uvs)
             mid = median(uvs) if uvs else 0.0
-            for (period, p), uv, z in zip(rows, uvs, zs):
+            for (period, p, _kg), uv, z in zip(rows, uvs, zs):
                 out.append(
                     {
                         "period": period,
@@ -320,15 +321,15 @@ def unit_values(records: list[TradeRecord], threshold: float = 3.5, min_change: 
 # --- seasonality ------------------------------------------------------------------------------
 
 
-def seasonality(series: dict[str, float]) -> dict:
+def seasonality(series: dict[str, float]) -> dict[str, Any]:
     """Month-of-year profile: the mean of each calendar month over the series' span, and each
     month's share of the sum of those means (so a span of 15 months does not over-weight
     the three months it holds twice). Shares sum to 1."""
     if not series:
         return {"profile": [], "peak_month": None, "early_winter_share": None, "early_winter_index": None}
     filled = fill_months(series)
-    totals = defaultdict(float)
-    counts = defaultdict(int)
+    totals: dict[int, float] = defaultdict(float)
+    counts: dict[int, int] = defaultdict(int)
     for i, v in filled.items():
         totals[i % 12 + 1] += v
         counts[i % 12 + 1] += 1
@@ -391,7 +392,7 @@ def surges(series: dict[int, float], rule: SurgeRule) -> list[tuple[int, float, 
     return out
 
 
-def find_surges(records: list[TradeRecord], monthly_rule: SurgeRule, yearly_rule: SurgeRule) -> list[dict]:
+def find_surges(records: list[TradeRecord], monthly_rule: SurgeRule, yearly_rule: SurgeRule) -> list[dict[str, Any]]:
     out = []
     for (flow, hs), group in _by_flow_and_code(records):
         months = {p: pt.value for p, pt in monthly_series(group, _always).items()}
@@ -406,7 +407,7 @@ def find_surges(records: list[TradeRecord], monthly_rule: SurgeRule, yearly_rule
     return sorted(out, key=lambda s: (s["granularity"], s["period"], s["flow"], s["hs"]))
 
 
-def _surge(period, granularity, flow, hs, value, base, rule: SurgeRule) -> dict:
+def _surge(period: str, granularity: str, flow: str, hs: str, value: float, base: float, rule: SurgeRule) -> dict[str, Any]:
     return {
         "period": period,
         "granularity": granularity,
@@ -436,7 +437,7 @@ class SanctionRule:
         return f"UNSCR {self.resolution} ({self.adopted[:4]}) bans {side} of {self.goods}"
 
 
-_CHAPTERS = lambda lo, hi: tuple(f"{c:02d}" for c in range(lo, hi + 1))  # noqa: E731
+_CHAPTERS: Callable[[int, int], tuple[str, ...]] = lambda lo, hi: tuple(f"{c:02d}" for c in range(lo, hi + 1))  # noqa: E731
 
 # The categories below come from the resolutions' texts as commonly mapped to HS by the
 # 1718 Committee's implementation notes; see docs/trade.md. Caps (oil) are not bans and are omitted.
@@ -486,7 +487,7 @@ def dprk_direction(record: TradeRecord, processor: str = PROCESSOR) -> str | Non
 
 
 def sanction_flags(records: Iterable[TradeRecord], processor: str = PROCESSOR,
-                   rules: tuple[SanctionRule, ...] = SANCTION_RULES) -> list[dict]:
+                   rules: tuple[SanctionRule, ...] = SANCTION_RULES) -> list[dict[str, Any]]:
     """Every non-zero flow in a banned category, dated on or after the ban's adoption.
 
     A monthly record counts from the month of adoption, an annual one from the year: the
@@ -525,7 +526,7 @@ def sanction_flags(records: Iterable[TradeRecord], processor: str = PROCESSOR,
 
 
 def exposure(records: list[TradeRecord], reporter: str = "CN", processor: str = PROCESSOR,
-             codes: tuple[str, ...] = OUTPUT_CODES) -> dict:
+             codes: tuple[str, ...] = OUTPUT_CODES) -> dict[str, Any]:
     """Reporter's exports of `codes` by destination, weighted by the processor's import share.
 
     share(year) = imports from processor / total imports (the W00 "World" row if present,
@@ -533,7 +534,7 @@ def exposure(records: list[TradeRecord], reporter: str = "CN", processor: str = 
     """
     recs = [r for r in records if r.reporter == reporter and hs_matches(r.hs, codes)]
 
-    def yearly(pred) -> dict[str, float]:
+    def yearly(pred: Callable[[TradeRecord], bool]) -> dict[str, float]:
         return {y: p.value for y, p in yearly_series(recs, pred).items()}
 
     from_proc = yearly(lambda r: r.flow == "M" and r.partner == processor)
@@ -556,10 +557,10 @@ def exposure(records: list[TradeRecord], reporter: str = "CN", processor: str = 
                 "share": None if share is None else round(share, 6),
             }
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
     destinations = sorted({r.partner for r in recs if r.flow == "X" and r.partner not in (WORLD, processor)})
     for dest in destinations:
-        for year, value in yearly(lambda r, d=dest: r.flow == "X" and r.partner == d).items():
+        for year, value in yearly(lambda r: r.flow == "X" and r.partner == dest).items():
             share = share_by_year.get(year)
             rows.append(
                 {
@@ -594,7 +595,7 @@ def _role_flows(partner_is_processor: bool) -> tuple[str, str]:
     return ("X", "M") if partner_is_processor else ("M", "X")
 
 
-def _code_labels(records: list[TradeRecord]) -> list[dict]:
+def _code_labels(records: list[TradeRecord]) -> list[dict[str, Any]]:
     labels: dict[str, str | None] = {}
     for r in records:
         if not labels.get(r.hs):
@@ -602,24 +603,24 @@ def _code_labels(records: list[TradeRecord]) -> list[dict]:
     return [{"hs": hs, "description": labels[hs]} for hs in sorted(labels)]
 
 
-def analyze(records: Iterable[TradeRecord], params: AnalysisParams = AnalysisParams()) -> dict:
+def analyze(records: Iterable[TradeRecord], params: AnalysisParams = AnalysisParams()) -> dict[str, Any]:
     all_records = dedupe_hierarchy(records)
     pair = [r for r in all_records if r.reporter == params.reporter and r.partner == params.partner]
     # The processor is the partner unless the reporter is the DPRK itself.
     processor = params.reporter if params.reporter == PROCESSOR else params.partner
     in_flow, out_flow = _role_flows(processor == params.partner)
 
-    def is_input(r, code=None):
+    def is_input(r: TradeRecord, code: str | None = None) -> bool:
         return r.flow == in_flow and hs_matches(r.hs, (code,) if code else params.input_codes)
 
-    def is_output(r, code=None):
+    def is_output(r: TradeRecord, code: str | None = None) -> bool:
         return r.flow == out_flow and hs_matches(r.hs, (code,) if code else params.output_codes)
 
     flows = []
     for role, codes, pred in (("input", params.input_codes, is_input), ("output", params.output_codes, is_output)):
         for code in codes:
             for gran, fn in (("month", monthly_series), ("year", yearly_series)):
-                for period, p in fn(pair, lambda r, c=code, pr=pred: pr(r, c)).items():
+                for period, p in fn(pair, lambda r: pred(r, code)).items():
                     row = {"period": period, "granularity": gran, "role": role,
                            "flow": in_flow if role == "input" else out_flow, "hs": code,
                            "value": p.value, "net_kg": p.net_kg}
@@ -708,7 +709,7 @@ def reference_months(period: str) -> tuple[str, list[str]] | None:
     return None
 
 
-def _reference_role(figure: dict) -> str | None:
+def _reference_role(figure: dict[str, Any]) -> str | None:
     """Which imported series a news figure speaks about: outputs, inputs, or neither."""
     flow = (figure.get("flow") or "").upper()
     scope = (figure.get("hs_scope") or "").lower()
@@ -720,9 +721,9 @@ def _reference_role(figure: dict) -> str | None:
     return None
 
 
-def compare_reference(figures: list[dict], result: dict) -> list[dict]:
+def compare_reference(figures: list[dict[str, Any]], result: dict[str, Any]) -> list[dict[str, Any]]:
     """Each bundled figure beside the imported total for the same period and series, if any."""
-    series = {(r["granularity"], r["period"]): r for r in result.get("ratios", [])}
+    series: dict[tuple[str, str], dict[str, Any]] = {(r["granularity"], r["period"]): r for r in result.get("ratios", [])}
     pair_ok = result.get("processor") == PROCESSOR and {result.get("reporter"), result.get("partner")} == {"CN", "KP"}
     out = []
     for fig in figures:
@@ -731,9 +732,9 @@ def compare_reference(figures: list[dict], result: dict) -> list[dict]:
         imported = None
         if role and periods and pair_ok:
             gran, keys = periods
-            rows = [series.get((gran, k)) for k in keys]
+            rows = [r for k in keys if (r := series.get((gran, k)))]
             # A year counts only when all twelve months (or an annual record) are in.
-            if all(rows) and all(r.get("months", 12) == 12 for r in rows):
+            if len(rows) == len(keys) and all(r.get("months", 12) == 12 for r in rows):
                 imported = sum(r["output_usd" if role == "output" else "input_usd"] for r in rows)
         try:
             reported = float(fig.get("value_usd") or "nan")

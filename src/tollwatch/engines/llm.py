@@ -239,7 +239,7 @@ def _claim(item, text, source_id, lookup: _Lookup, new: dict[str, Entity], used_
     confidence = float(confidence) if isinstance(confidence, int | float) and 0 <= confidence <= 1 else 0.5
     try:
         claim = Claim(
-            id=None,
+            id="",
             subject_id=subject,
             predicate=predicate,
             object_id=obj,

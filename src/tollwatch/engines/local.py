@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.risk import assess
@@ -72,6 +73,7 @@ class Columns:
         low = [h.casefold() for h in self.header]
         self.fields: dict[str, int] = {}
         self.names: list[tuple[str, int]] = []
+        self.corrupt_at: int | None = None  # where Spark puts an unparsable line (engines.spark sets it)
         for col, fld in mapping.items():
             if col not in low:
                 raise InputError(f"--map names column {col!r}, which the input does not have (columns: {', '.join(self.header)[:300]})", path=path, line=1, field="map")
@@ -109,7 +111,7 @@ class Columns:
                 raise InputError(f"cell is {len(v)} characters, over the {MAX_CELL} limit", path=path, line=lineno, field=self.header[i] if i < len(self.header) else str(i))
             return v.strip()
 
-        out = {"line": lineno, "names": [(col, get(i)) for col, i in self.names]}
+        out: dict[str, Any] = {"line": lineno, "names": [(col, get(i)) for col, i in self.names]}
         for fld, i in self.fields.items():
             out[fld] = get(i)
         for i in range(len(cells)):

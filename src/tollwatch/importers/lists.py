@@ -478,14 +478,15 @@ def read_list(fmt: str, paths: list[Path], dataset: str | None = None) -> tuple[
     if ds is not None and not re.fullmatch(r"[a-z0-9_][a-z0-9_.-]{0,60}", ds):
         raise InputError(f"dataset name {ds!r} must be lowercase letters, digits, _ . -", field="dataset")
     report = ImportReport(ds or "ftm", fmt, [str(p) for p in paths])
+    if fmt == "ftm":
+        return report, _chain(read_ftm(p, ds, report) for p in paths)
+    assert ds is not None  # every other format has a default name, or one made from the file's
     if fmt == "ofac-csv":
         it = read_ofac_csv(paths, ds, report)
     elif fmt == "ofac-xml":
         it = _chain(read_ofac_xml(p, ds, report) for p in paths)
     elif fmt == "un-xml":
         it = _chain(read_un_xml(p, ds, report) for p in paths)
-    elif fmt == "ftm":
-        it = _chain(read_ftm(p, ds, report) for p in paths)
     else:
         it = _chain(read_generic_csv(p, ds, report) for p in paths)
     return report, it

@@ -270,7 +270,7 @@ def _facility_coordinates(row: dict) -> list[Coordinates]:
         out.append(Coordinates(float(row["lat"]), float(row["lon"]), source, row.get("coord_confidence") or None))
     # A second source's point, kept beside the first (conflicts stay visible).
     for m in _COORD_PAIR.finditer(source or ""):
-        before = source[: m.start()].rsplit(";", 1)[-1].strip()
+        before = (source or "")[: m.start()].rsplit(";", 1)[-1].strip()
         out.append(Coordinates(float(m.group(1)), float(m.group(2)), f"{before} (as cited in the gazetteer)", None))
     return out
 
@@ -339,7 +339,7 @@ def _load_facility(tx: Txn, row: dict) -> None:
         span = (start, start + len(fragment))
         tx.add_claim(
             Claim(
-                id=None,
+                id="",
                 subject_id=fid,
                 predicate=predicate,
                 object_id=obj,
@@ -381,7 +381,9 @@ def _load_facility(tx: Txn, row: dict) -> None:
 
 
 def split_outside_parens(text: str, sep: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         depth += ch == "("
         depth -= ch == ")" and depth > 0
@@ -472,7 +474,7 @@ def _load_company(tx: Txn, row: dict) -> None:
     span = (start, start + len(role))
     tx.add_claim(
         Claim(
-            id=None,
+            id="",
             subject_id=eid,
             predicate=Predicate.REPORTED_ROLE,
             value=role,

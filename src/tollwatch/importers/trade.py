@@ -156,11 +156,11 @@ def parse_trade_text(text: str, path: str, layout: str = "auto") -> ParsedTrade:
         if len(cells) > len(header):
             raise InputError(f"{len(cells)} cells for {len(header)} columns", path=path, line=line, field="row")
         row = dict(zip(header, [c.strip() for c in cells]))
-        record = _comtrade_record(row, parsed) if layout == "comtrade" else _csv_record(row, parsed, path, line)
-        if record is None:
+        fields = _comtrade_record(row, parsed) if layout == "comtrade" else _csv_record(row, parsed, path, line)
+        if fields is None:
             continue
         try:
-            record = TradeRecord(**record)
+            record = TradeRecord(**fields)
         except TradeDataError as exc:
             column = _column_name(layout, exc.field)
             raise InputError(exc.message, path=path, line=line, field=column) from None

@@ -62,7 +62,9 @@ def _insert(tx: Txn, batch: list[Entity]) -> None:
             for e in batch
         ],
     )
-    names, keys, idents = [], [], []
+    names: list[dict[str, object]] = []
+    keys: list[dict[str, str]] = []
+    idents: list[dict[str, object]] = []
     for e in batch:
         for i, n in enumerate(e.names):
             names.append(dict(entity_id=e.id, position=i, value=n.value, script=n.script.value, system=n.system.value if n.system else None, lang=n.lang))

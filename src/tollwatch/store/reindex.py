@@ -48,7 +48,7 @@ def ensure_name_index(store) -> bool:
         for row in tx.conn.execute(select(schema.names.c.entity_id, schema.names.c.value)):
             names_by_entity.setdefault(row.entity_id, set()).add(row.value)
         tx.conn.execute(delete(schema.name_keys))
-        batch = []
+        batch: list[dict[str, str]] = []
         for entity_id, labels in names_by_entity.items():
             keys: set[str] = set()
             for label in labels:

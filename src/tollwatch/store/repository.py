@@ -365,7 +365,7 @@ class Txn(Reader):
             ),
         )
         if not inserted:  # another writer stored the same document between our check and insert
-            raise DuplicateSourceError(self.find_source_by_hash(source.sha256) or source.id)
+            raise DuplicateSourceError((source.sha256 and self.find_source_by_hash(source.sha256)) or source.id)
         # The audit log names the source but never copies its text or title: logs must not leak.
         self._audit("create", "source", source.id, {"sensitivity": source.sensitivity.value})
         return source
@@ -432,10 +432,10 @@ class Txn(Reader):
         kinds: dict[str, str | None] = {"subject": None, "object": None}
         for field_name, entity_id in (("subject", claim.subject_id), ("object", claim.object_id)):
             if entity_id:
-                row = self.conn.execute(select(schema.entities.c.kind).where(schema.entities.c.id == entity_id)).first()
-                if not row:
+                entity_row = self.conn.execute(select(schema.entities.c.kind).where(schema.entities.c.id == entity_id)).first()
+                if not entity_row:
                     raise ModelError(field_name, f"no entity with id {entity_id}")
-                kinds[field_name] = row.kind
+                kinds[field_name] = entity_row.kind
         check_claim(claim, kinds["subject"], kinds["object"])  # every way in passes here
         src = self.conn.execute(
             select(schema.sources.c.id, schema.sources.c.text).where(schema.sources.c.id == claim.evidence.source_id)
@@ -466,7 +466,9 @@ class Txn(Reader):
         self._audit(
             "review", "claim", claim_id, {"from": claim.review.status.value, "to": status.value, "note": note}
         )
-        return self.get_claim(claim_id)
+        reviewed = self.get_claim(claim_id)
+        assert reviewed is not None  # locked above, in this same transaction
+        return reviewed
 
     def delete_claim(self, claim_id: str) -> None:
         if not self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id)).first():

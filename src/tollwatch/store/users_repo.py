@@ -158,7 +158,9 @@ def set_role(conn: Connection, name: str, role: str | None = None, clearance: st
         values["disabled"] = int(disabled)
     if values:
         conn.execute(update(users).where(users.c.name == name).values(**values))
-    return get_user(conn, name)
+    updated = get_user(conn, name)
+    assert updated is not None  # the row was read above, in this same transaction
+    return updated
 
 
 def verify_password(db: Connection | Reader, name: str, password: str) -> User | None:

@@ -159,7 +159,7 @@ def _hangul_units(word: str, canon: list[tuple[str, str]], index: set[str]) -> N
 def _han_to_latin(text: str, index: set[str]) -> str:
     """Replace Han runs with their trade-record English; index the Han and its pinyin too."""
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         run = m.group(0)
         simp = chinese.to_simplified(run)
         index.add(normalize(run))
@@ -298,7 +298,7 @@ def _translate_hangul_terms(text: str) -> str | None:
     """Latin with Korean name terms in English: 조선광선은행 → 'Korea Kwangson Bank'."""
     found = False
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         nonlocal found
         words = []
         for han, eng in korean.segment_terms(m.group(0)):

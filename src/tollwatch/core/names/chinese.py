@@ -77,12 +77,14 @@ def _converter(config: str) -> OpenCC:
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
     """Traditional → simplified (丹東鑫達髮製品 → 丹东鑫达发制品)."""
-    return _converter("t2s").convert(text)
+    simplified: str = _converter("t2s").convert(text)  # OpenCC ships no type hints
+    return simplified
 
 
 @lru_cache(maxsize=65536)
 def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
+    traditional: str = _converter("s2t").convert(text)
+    return traditional
 
 
 def has_han(text: str) -> bool:
@@ -93,7 +95,7 @@ def has_han(text: str) -> bool:
 def pinyin(text: str, sep: str = " ") -> str:
     """Toneless pinyin of every Han character; other text passes through (丹东 → 'dan dong')."""
     out = []
-    for piece in lazy_pinyin(to_simplified(text), style=Style.NORMAL, errors=lambda s: [s]):
+    for piece in lazy_pinyin(to_simplified(text), style=Style.NORMAL, errors=lambda s: s):
         out.append(piece)
     return sep.join(p.strip() for p in out if p.strip())
 
@@ -109,7 +111,7 @@ def segment(han: str) -> tuple[tuple[str, str, str], ...]:
     pieces: list[tuple[str, str, str]] = []
     brand = ""
 
-    def flush():
+    def flush() -> None:
         nonlocal brand
         if brand:
             for chunk in _brand_chunks(brand):
@@ -152,7 +154,7 @@ def translate(text: str) -> str:
     """English rendering of a Chinese company or place name, as trade records write it:
     丹东鑫达发制品有限公司 → 'Dandong Xinda Hair Products Co., Ltd.'  Non-Han text passes through."""
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         words = [eng for _, _, eng in segment(m.group(0))]
         return " " + " ".join(words) + " "
 
@@ -166,7 +168,7 @@ def pinyin_name(text: str) -> str:
     """Word-by-word pinyin, each dictionary word and brand glued and capitalized:
     丹东鑫达发制品有限公司 → 'Dandong Xinda Fazhipin Youxiangongsi'."""
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         words = [
             eng if kind == "place" else "".join(lazy_pinyin(h, style=Style.NORMAL)).capitalize()
             for kind, h, eng in segment(m.group(0))

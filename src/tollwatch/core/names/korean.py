@@ -352,7 +352,7 @@ def romanize(text: str, system: str = "rr", person: bool | None = False) -> str:
     if system not in ("rr", "mr", "dprk"):
         raise ValueError(f"unknown romanization system {system!r}")
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         run = m.group(0)
         is_person = person if person is not None else looks_like_person(run)
         if is_person:
