@@ -23,7 +23,10 @@ MAX_SOURCE_TEXT = 5 * 1024 * 1024
 
 def _claim_dict(store: Store, clearance: Sensitivity, claim_id: str) -> dict:
     with store.read(max_sensitivity=clearance) as r:
-        return ev.claims_as_dicts(r, [r.get_claim(claim_id)])[0]
+        claim = r.get_claim(claim_id)
+        if claim is None:  # moved above the caller's clearance by this very change
+            raise NotFound()
+        return ev.claims_as_dicts(r, [claim])[0]
 
 
 def require_claim(store: Store, clearance: Sensitivity, claim_id: str):

@@ -12,19 +12,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tollwatch.core.model import Entity, Sensitivity
-from tollwatch.store.repository import Reader
+from tollwatch.store.repository import Reader, Store
 
 SOURCE_REF_ATTRIBUTES = ("proposed_from", "source_id")
 GRAPH_DATASET = "tollwatch"
 
 __all__ = [
     "Reader",
+    "Store",
     "VisibleMatcher",
     "VisiblePrepared",
     "entity_visible",
     "get_visible_entity",
     "hidden_entity_ids",
     "redact_entity",
+    "visible_prepared",
 ]
 
 
@@ -91,3 +93,10 @@ class VisiblePrepared:
 
     def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None):
         return VisibleMatcher(self._prepared.matcher(threshold, weights), self._hidden)
+
+
+def visible_prepared(store: Store, prepared, clearance: Sensitivity, also_hidden: set[str] | None = None) -> VisiblePrepared:
+    """A prepared screening index that matches only what a reader at `clearance` may see."""
+    with store.read(max_sensitivity=clearance) as r:
+        hidden = hidden_entity_ids(r)
+    return VisiblePrepared(prepared, hidden | (also_hidden or set()))

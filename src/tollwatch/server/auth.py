@@ -32,6 +32,11 @@ class Principal:
     via: str  # "anonymous", "session" or "api_key"
 
     @property
+    def actor(self) -> str:
+        """The name audit entries carry (writers are always signed in)."""
+        return self.name or "anonymous"
+
+    @property
     def ceiling(self) -> Sensitivity:
         return self.clearance
 

@@ -30,7 +30,10 @@ from tollwatch.server.templating import render
 
 log = logging.getLogger("tollwatch.server")
 
-__all__ = ["USER_ERRORS", "install", "status_and_detail", "wants_html"]
+# What a page with a form shows on the form itself rather than on the error page.
+FORM_ERRORS: tuple[type[Exception], ...] = (StarletteHTTPException, *USER_ERRORS)
+
+__all__ = ["FORM_ERRORS", "USER_ERRORS", "install", "status_and_detail", "wants_html"]
 
 
 def wants_html(request: Request) -> bool:
@@ -67,8 +70,9 @@ async def user_error(request: Request, exc: Exception) -> Response:
     return error_response(request, status, detail, getattr(exc, "headers", None))
 
 
-async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+async def validation_error(request: Request, exc: Exception) -> Response:
     # Field locations and messages only: never echo the submitted body back.
+    assert isinstance(exc, RequestValidationError)
     errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg")} for e in exc.errors()]
     return JSONResponse({"detail": errors}, status_code=422)
 

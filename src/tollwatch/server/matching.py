@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tollwatch.app import visibility
 from tollwatch.app.visibility import VisiblePrepared, hidden_entity_ids
 from tollwatch.server.auth import Principal
 from tollwatch.server.state import ServerState
@@ -16,7 +17,7 @@ def hidden_graph_ids(state: ServerState, p: Principal) -> set[str]:
 
 
 def visible_prepared(state: ServerState, p: Principal, also_hidden: set[str] | None = None) -> VisiblePrepared:
-    return VisiblePrepared(state.prepared.get(), hidden_graph_ids(state, p) | (also_hidden or set()))
+    return visibility.visible_prepared(state.store, state.prepared.get(), p.ceiling, also_hidden)
 
 
 def similar_names(state: ServerState, p: Principal, q: str, limit: int = 10) -> list[dict]:

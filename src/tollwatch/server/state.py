@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment
 
 from tollwatch.app.screen import PreparedCache
+from tollwatch.app.visibility import Store
 from tollwatch.server.auth import Principal, Sessions
 from tollwatch.server.jobs import JobManager
 from tollwatch.server.throttle import SignInThrottle
@@ -21,7 +22,7 @@ from tollwatch.server.throttle import SignInThrottle
 class ServerState:
     """The store, the templates, sessions, sign-in throttle, jobs and the screening index."""
 
-    store: object
+    store: Store
     templates: Environment
     sessions: Sessions
     tiles_url: str | None

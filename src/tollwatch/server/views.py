@@ -13,6 +13,7 @@ from tollwatch.app.evidence import entity_report, entity_to_dict, source_to_dict
 from tollwatch.app.visibility import Reader, entity_visible, get_visible_entity, redact_entity
 from tollwatch.core.model import Claim, Entity, EntityKind, Predicate, ReviewStatus, Script, Source
 from tollwatch.core.schema import predicate_label
+
 SCRIPT_LABELS = {Script.HANGUL: "Hangul", Script.HAN: "Han (Chinese characters)", Script.LATIN: "Latin", Script.OTHER: "Other"}
 
 

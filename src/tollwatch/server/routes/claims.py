@@ -54,24 +54,24 @@ def api_claim(state: State, p: CurrentPrincipal, claim_id: str):
 
 @router.post("/api/claims", status_code=201)
 def api_claim_create(state: State, p: Writer, data: dict = Body(...)):
-    return curation.save_claim(state.store, p.name, p.ceiling, data, replace=False)
+    return curation.save_claim(state.store, p.actor, p.ceiling, data, replace=False)
 
 
 @router.put("/api/claims/{claim_id}")
 def api_claim_update(state: State, p: Writer, claim_id: str, data: dict = Body(...)):
-    return curation.update_claim(state.store, p.name, p.ceiling, claim_id, data)
+    return curation.update_claim(state.store, p.actor, p.ceiling, claim_id, data)
 
 
 @router.delete("/api/claims/{claim_id}", status_code=204)
 def api_claim_delete(state: State, p: Writer, claim_id: str):
-    curation.delete_claim(state.store, p.name, p.ceiling, claim_id)
+    curation.delete_claim(state.store, p.actor, p.ceiling, claim_id)
     return Response(status_code=204)
 
 
 @router.post("/api/claims/{claim_id}/review")
 def api_claim_review(state: State, p: Writer, claim_id: str, body: ReviewIn):
     status = parse_enum(ReviewStatus, body.status, "status")
-    return curation.review_claim(state.store, p.name, p.ceiling, claim_id, status, body.note)
+    return curation.review_claim(state.store, p.actor, p.ceiling, claim_id, status, body.note)
 
 
 @router.post("/api/claims/{claim_id}/edit")
@@ -80,7 +80,7 @@ def api_claim_edit(
     body: dict = Body(..., examples=[{"predicate": "produces", "value": "wigs", "note": "checked"}]),
 ):
     return curation.edit_claim(
-        state.store, p.name, p.ceiling, claim_id, body.get("predicate"), body.get("object"), body.get("value"), body.get("note")
+        state.store, p.actor, p.ceiling, claim_id, body.get("predicate"), body.get("object"), body.get("value"), body.get("note")
     )
 
 
@@ -89,7 +89,7 @@ def api_entity_merge(state: State, p: Writer, entity_id: str, body: dict = Body(
     into = body.get("into")
     if not isinstance(into, str) or not into.strip():
         raise ModelError("into", "the id or exact name of the entity to merge into")
-    return curation.merge_entity(state.store, p.name, p.ceiling, entity_id, into)
+    return curation.merge_entity(state.store, p.actor, p.ceiling, entity_id, into)
 
 
 @router.get("/api/review")

@@ -12,7 +12,7 @@ from tollwatch.app import curation
 from tollwatch.core.model import ModelError, Sensitivity
 from tollwatch.server import auth
 from tollwatch.server.deps import CurrentPrincipal, State
-from tollwatch.server.errors import USER_ERRORS, status_and_detail
+from tollwatch.server.errors import FORM_ERRORS, status_and_detail
 from tollwatch.server.state import ServerState
 from tollwatch.server.templating import no_store, redirect, render
 from tollwatch.server.uploads import check_suffix, display_name
@@ -66,7 +66,7 @@ async def ingest_upload(state: ServerState, p: auth.Principal, file: UploadFile 
             default_title = "Pasted text"
         else:
             raise ModelError("file", "upload a document or paste its text")
-        return curation.ingest_document(state.store, p.name, p.ceiling, path, display, meta, default_title)
+        return curation.ingest_document(state.store, p.actor, p.ceiling, path, display, meta, default_title)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -109,7 +109,7 @@ async def ingest_submit(
     auth.check_csrf(request, csrf_token)
     try:
         out = await ingest_upload(state, p, file, text, source_meta(form))
-    except (HTTPException, *USER_ERRORS) as exc:
+    except FORM_ERRORS as exc:
         status, detail = status_and_detail(exc)
         return render(request, "ingest.html", {"error": detail, "form": form, "levels": levels(p)}, status=status)
     return redirect(f"/review?source={out['source_id']}")

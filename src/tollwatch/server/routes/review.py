@@ -50,7 +50,7 @@ def review_edit(
 ):
     p = form_writer(request, csrf_token)
     curation.edit_claim(
-        state.store, p.name, p.ceiling, claim_id,
+        state.store, p.actor, p.ceiling, claim_id,
         predicate.strip() or None, target.strip() or None, value.strip() or None, note.strip() or None,
     )
     return redirect("/review")
@@ -59,7 +59,7 @@ def review_edit(
 @router.post("/review/entities/{entity_id}/merge")
 def review_merge(request: Request, state: State, entity_id: str, into: str = Form(...), csrf_token: str = Form("")):
     p = form_writer(request, csrf_token)
-    merged = curation.merge_entity(state.store, p.name, p.ceiling, entity_id, into)
+    merged = curation.merge_entity(state.store, p.actor, p.ceiling, entity_id, into)
     return redirect(f"/entities/{merged['id']}")
 
 
@@ -77,5 +77,5 @@ def review_decide(
     status = DECISIONS.get(decision)
     if status is None:
         raise ModelError("decision", "accept, reject or reopen")
-    curation.review_claim(state.store, p.name, p.ceiling, claim_id, status, note.strip() or None)
+    curation.review_claim(state.store, p.actor, p.ceiling, claim_id, status, note.strip() or None)
     return redirect(local_url(next, "/review"))

@@ -13,7 +13,7 @@ import tempfile
 from functools import partial
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
@@ -22,7 +22,7 @@ from tollwatch.app.visibility import VisiblePrepared
 from tollwatch.core.errors import Conflict, NotFound
 from tollwatch.server import auth
 from tollwatch.server.deps import State
-from tollwatch.server.errors import USER_ERRORS, status_and_detail
+from tollwatch.server.errors import FORM_ERRORS, status_and_detail
 from tollwatch.server.matching import hidden_graph_ids
 from tollwatch.server.state import ServerState
 from tollwatch.server.templating import no_store, redirect, render
@@ -155,7 +155,7 @@ async def screen_submit(request: Request, state: State, file: UploadFile = File(
         return render(request, "screen.html", {"error": "threshold: a number between 0 and 1"}, status=400)
     try:
         job_id = await start_screen_job(request, state, file, th, 5)
-    except (HTTPException, *USER_ERRORS) as exc:
+    except FORM_ERRORS as exc:
         status, detail = status_and_detail(exc)
         return render(request, "screen.html", {"error": detail}, status=status)
     return redirect(f"/screen/jobs/{job_id}")

@@ -46,16 +46,16 @@ def api_source(state: State, p: CurrentPrincipal, source_id: str, text: bool = T
 
 @router.post("/api/sources", status_code=201)
 def api_source_create(state: State, p: Writer, body: SourceIn):
-    return curation.create_source(state.store, p.name, p.ceiling, body.text, body.model_dump(exclude={"text"}))
+    return curation.create_source(state.store, p.actor, p.ceiling, body.text, body.model_dump(exclude={"text"}))
 
 
 @router.patch("/api/sources/{source_id}")
 def api_source_update(state: State, p: Writer, source_id: str, changes: dict = Body(...)):
-    s = sources.edit_source(state.store, p.name, source_id, changes, p.ceiling)
+    s = sources.edit_source(state.store, p.actor, source_id, changes, p.ceiling)
     return ev.source_to_dict(s) if s else {"id": source_id, "moved_above_your_clearance": True}
 
 
 @router.delete("/api/sources/{source_id}", status_code=204)
 def api_source_delete(state: State, p: Writer, source_id: str):
-    sources.delete_source(state.store, p.name, source_id, p.ceiling)
+    sources.delete_source(state.store, p.actor, source_id, p.ceiling)
     return Response(status_code=204)

@@ -72,7 +72,7 @@ def api_users(state: State, p: Admin):
 
 @router.post("/api/users", status_code=201)
 def api_user_create(state: State, p: Admin, body: UserIn):
-    user = users.add_user(state.store, p.name, body.name, body.role, password=body.password or None,
+    user = users.add_user(state.store, p.actor, body.name, body.role, password=body.password or None,
                           clearance=_clearance(body.clearance))
     return user_dict(user)
 
@@ -84,9 +84,9 @@ def api_user_update(state: State, p: Admin, name: str, body: UserChange):
         raise users.UserError(f"role: unknown role {body.role!r} (allowed: {', '.join(users.ROLES)})")
     clearance = _clearance(body.clearance)
     if body.password:
-        users.set_password(state.store, p.name, name, body.password)
+        users.set_password(state.store, p.actor, name, body.password)
     if body.role is not None or body.clearance is not None or body.disabled is not None:
-        users.set_account(state.store, p.name, name, role=body.role, clearance=clearance,
+        users.set_account(state.store, p.actor, name, role=body.role, clearance=clearance,
                           disabled=body.disabled)
     return user_dict(_existing(state, name))
 
@@ -100,11 +100,11 @@ def api_user_keys(state: State, p: Admin, name: str):
 @router.post("/api/users/{name}/keys", status_code=201)
 def api_user_key_create(state: State, p: Admin, name: str, body: KeyIn | None = None):
     _existing(state, name)
-    new = users.create_api_key(state.store, p.name, name, body.label if body else None)
+    new = users.create_api_key(state.store, p.actor, name, body.label if body else None)
     return {"user": new.user, "key_id": new.key_id, "key": new.key}
 
 
 @router.delete("/api/keys/{key_id}", status_code=204)
 def api_key_revoke(state: State, p: Admin, key_id: str):
-    users.revoke_api_key(state.store, p.name, key_id)
+    users.revoke_api_key(state.store, p.actor, key_id)
     return Response(status_code=204)
