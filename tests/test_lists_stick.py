@@ -144,14 +144,16 @@ def test_imported_list_survives_serve(cli, tmp_path):
     assert_import_kept(cli.db_url)
 
 
-def test_bundle_reload_never_replaces_an_import(cli, tmp_path):
-    """A new bundle (another loader version) reloads bundled lists only, never an imported one."""
+def test_bundle_reload_never_replaces_an_import(cli, tmp_path, monkeypatch):
+    """A new bundle or reference loader version reloads bundled data only, never an imported list."""
     from tollwatch.app.evidence import open_store
     from tollwatch.app.screening import BUNDLE_META_KEY, ensure_default_lists
+    from tollwatch.importers import reference
 
     import_newer_ofac(cli, tmp_path)
     cli("lists")
-    store = open_store(cli.db_url)
+    monkeypatch.setattr(reference, "LOADER_VERSION", reference.LOADER_VERSION + "-next")
+    store = open_store(cli.db_url)  # re-reads the reference data for the "new" loader version
     try:
         with store.begin("tester") as tx:
             tx.set_meta(BUNDLE_META_KEY, "an-older-bundle")
