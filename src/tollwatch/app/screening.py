@@ -16,6 +16,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +25,12 @@ from sqlalchemy import func, select
 from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
 from tollwatch.core.errors import InputError
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
-from tollwatch.core.model import EntityKind, ReviewStatus, Sensitivity
+from tollwatch.core.model import Entity, EntityKind, ReviewStatus, Sensitivity
 from tollwatch.core.risk import PLACES, RiskFacts
 from tollwatch.importers.lists import OFAC_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
 from tollwatch.store import schema
-from tollwatch.store.repository import Store
+from tollwatch.store.repository import Store, Txn
 
 BUNDLE_META_KEY = "lists_bundle_sha256"
 BUNDLED = {
@@ -71,7 +72,7 @@ def import_list(store: Store, fmt: str, paths: list[Path], dataset: str | None =
     return report
 
 
-def _open_list(fmt: str, paths: list[Path], dataset: str | None, snapshot_date: str | None, default_date: str | None):
+def _open_list(fmt: str, paths: list[Path], dataset: str | None, snapshot_date: str | None, default_date: str | None) -> tuple[ImportReport, Iterator[Entity]]:
     """The report and the records; the first record is read, so the report knows its dataset and date."""
     report, entities = read_list(fmt, paths, dataset)
     first = next(entities, None)  # an FtM file names its dataset in its first entity
@@ -88,7 +89,7 @@ def _refuse_older(report: ImportReport, previous: dict | None, force: bool) -> N
         raise error
 
 
-def _replace_list(tx, report: ImportReport, entities, paths: list[Path], snapshot_date: str | None, default_date: str | None, extra_meta: dict | None) -> None:
+def _replace_list(tx: Txn, report: ImportReport, entities: Iterator[Entity], paths: list[Path], snapshot_date: str | None, default_date: str | None, extra_meta: dict | None) -> None:
     store_lists.replace_dataset(tx, report.dataset, entities, None)
     report.snapshot_date = snapshot_date or report.snapshot_date or default_date
     if report.count == 0:
