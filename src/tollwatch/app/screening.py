@@ -16,24 +16,29 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
+from tollwatch.core.errors import InputError
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
-from tollwatch.core.model import EntityKind, ReviewStatus, Sensitivity
+from tollwatch.core.model import Entity, EntityKind, ReviewStatus, Sensitivity
 from tollwatch.core.risk import PLACES, RiskFacts
 from tollwatch.importers.lists import OFAC_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
 from tollwatch.store import schema
-from tollwatch.store.repository import Store
+from tollwatch.store.repository import Store, Txn
 
 BUNDLE_META_KEY = "lists_bundle_sha256"
 BUNDLED = {
     OFAC_DATASET: ("ofac-csv", ["ofac_sdn.csv.gz", "ofac_alt.csv.gz", "ofac_add.csv.gz"]),
     UN_DATASET: ("un-xml", ["un_sc.xml.gz"]),
 }
+# The manifest inputs each bundled dataset is made of; the first one dates the list.
+_BUNDLED_INPUTS = {OFAC_DATASET: ("ofac_sdn", "ofac_alt", "ofac_add"), UN_DATASET: ("un_sc",)}
 # Where `tollwatch lists update` fetches current lists; overridable per dataset.
 OFFICIAL_URLS = {
     OFAC_DATASET: (
@@ -53,62 +58,91 @@ _KIND_SCHEMA = {"facility": "Organization", "organization": "Organization", "per
 # --- lists in the store -------------------------------------------------------------------
 
 
-def import_list(store: Store, fmt: str, paths: list[Path], dataset: str | None = None, actor: str = "cli", snapshot_date: str | None = None, extra_meta: dict | None = None) -> ImportReport:
-    """One transaction: a bad record anywhere and the previous snapshot stays as it was."""
+def import_list(store: Store, fmt: str, paths: list[Path], dataset: str | None = None, actor: str = "cli", snapshot_date: str | None = None, extra_meta: dict | None = None, *, force: bool = False, default_date: str | None = None) -> ImportReport:
+    """One transaction: a bad record anywhere, or an older snapshot over a newer one (unless
+    `force`), and the previous snapshot stays as it was. `default_date` dates a file that
+    does not date itself (a download's Last-Modified); `snapshot_date` overrides the file's."""
+    report, entities = _open_list(fmt, paths, dataset, snapshot_date, default_date)
+    with store.begin(actor) as tx:
+        tx.lock(store_lists.META_PREFIX + report.dataset)
+        previous = store_lists.dataset_metadata(tx, report.dataset)
+        _refuse_older(report, previous, force)
+        _replace_list(tx, report, entities, paths, snapshot_date, default_date, extra_meta)
+        _refuse_older(report, previous, force)
+    return report
+
+
+def _open_list(fmt: str, paths: list[Path], dataset: str | None, snapshot_date: str | None, default_date: str | None) -> tuple[ImportReport, Iterator[Entity]]:
+    """The report and the records; the first record is read, so the report knows its dataset and date."""
     report, entities = read_list(fmt, paths, dataset)
     first = next(entities, None)  # an FtM file names its dataset in its first entity
     if first is not None:
         report.dataset = first.dataset
         entities = itertools.chain([first], entities)
-    with store.begin(actor) as tx:
-        store_lists.replace_dataset(tx, report.dataset, entities, None)
-        if snapshot_date:
-            report.snapshot_date = snapshot_date
-        if report.count == 0:
-            from tollwatch.core.errors import InputError
-
-            raise InputError("no records found", path=str(paths[0]))
-        meta = {**report.meta(), **(extra_meta or {})}
-        tx.set_meta(store_lists.META_PREFIX + report.dataset, json.dumps(meta, ensure_ascii=False))
-    return report
+    report.snapshot_date = snapshot_date or report.snapshot_date or default_date
+    return report, entities
 
 
-def bundled_digest() -> str:
+def _refuse_older(report: ImportReport, previous: dict | None, force: bool) -> None:
+    error = None if force else older_snapshot_error(report.dataset, report.snapshot_date, previous)
+    if error is not None:
+        raise error
+
+
+def _replace_list(tx: Txn, report: ImportReport, entities: Iterator[Entity], paths: list[Path], snapshot_date: str | None, default_date: str | None, extra_meta: dict | None) -> None:
+    store_lists.replace_dataset(tx, report.dataset, entities, None)
+    report.snapshot_date = snapshot_date or report.snapshot_date or default_date
+    if report.count == 0:
+        raise InputError("no records found", path=str(paths[0]))
+    meta = {**report.meta(), **(extra_meta or {})}
+    tx.set_meta(store_lists.META_PREFIX + report.dataset, json.dumps(meta, ensure_ascii=False))
+
+
+def bundled_digest(datasets: list[str] | None = None) -> str:
+    """What the bundled list files are (per dataset when named): a new bundle reloads bundled lists."""
     from tollwatch.importers.reference import manifest
 
     files = manifest()["files"]
     h = hashlib.sha256()
-    for _, (_, names) in sorted(BUNDLED.items()):
+    for ds, (_, names) in sorted(BUNDLED.items()):
+        if datasets is not None and ds not in datasets:
+            continue
         for n in names:
             h.update(f"{n}={files.get(n)}\n".encode())
     return h.hexdigest()
 
 
 def ensure_default_lists(store: Store, actor: str = "tollwatch-lists") -> bool:
-    """Import the bundled OFAC and UN snapshots unless this bundle is already loaded."""
-    from tollwatch.importers.reference import data_path, manifest
-
+    """Load each bundled snapshot where its dataset has no list (or an earlier bundle); never over an import."""
     digest = bundled_digest()
     if store.get_meta(BUNDLE_META_KEY) == digest:
         return False
-    inputs = manifest()["inputs"]
-    dates = {
-        OFAC_DATASET: inputs["ofac_sdn"]["snapshot_date"],
-        UN_DATASET: inputs["un_sc"]["snapshot_date"],
-    }
-    notes = {
-        OFAC_DATASET: {
-            "snapshot_dates": {k: inputs[k]["snapshot_date"] for k in ("ofac_sdn", "ofac_alt", "ofac_add")},
-            "origin": inputs["ofac_sdn"]["origin"],
-            "bundled": True,
-        },
-        UN_DATASET: {"origin": inputs["un_sc"]["origin"], "bundled": True},
-    }
-    for dataset, (fmt, names) in BUNDLED.items():
-        paths = [Path(str(data_path(n))) for n in names]
-        import_list(store, fmt, paths, dataset, actor, snapshot_date=dates[dataset], extra_meta=notes[dataset])
+    loaded = [_load_bundled(store, dataset, actor) for dataset in BUNDLED]
     with store.begin(actor) as tx:
         tx.set_meta(BUNDLE_META_KEY, digest)
+    return any(loaded)
+
+
+def _load_bundled(store: Store, dataset: str, actor: str) -> bool:
+    """One bundled snapshot, decided and loaded in one transaction (an import meanwhile wins)."""
+    from tollwatch.importers.reference import data_path, manifest
+
+    digest = bundled_digest([dataset])
+    if not needs_bundle(loaded_lists(store).get(dataset), digest):
+        return False
+    fmt, names = BUNDLED[dataset]
+    paths = [Path(str(data_path(n))) for n in names]
+    inputs = manifest()["inputs"]
+    keys = _BUNDLED_INPUTS[dataset]
+    extra = {"origin": inputs[keys[0]]["origin"], "bundled": True, "bundle_sha256": digest}
+    if len(keys) > 1:
+        extra["snapshot_dates"] = {k: inputs[k]["snapshot_date"] for k in keys}
+    report, entities = _open_list(fmt, paths, dataset, inputs[keys[0]]["snapshot_date"], None)
+    with store.begin(actor) as tx:
+        tx.lock(store_lists.META_PREFIX + dataset)
+        if not needs_bundle(store_lists.dataset_metadata(tx, dataset), digest):
+            return False
+        _replace_list(tx, report, entities, paths, report.snapshot_date, None, extra)
     return True
 
 
@@ -117,8 +151,10 @@ def loaded_lists(store: Store) -> dict[str, dict]:
         return store_lists.list_metadata(r)
 
 
-def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = None, actor: str = "cli", timeout: float = 120.0) -> list[ImportReport]:
-    """Download each list's files, then import; a failed download leaves the store as it was."""
+def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = None, actor: str = "cli", timeout: float = 120.0, *, force: bool = False) -> list[ImportReport]:
+    """Download each list's files, then import; a failed download leaves the store as it was.
+
+    A file that dates itself keeps its date; the server's Last-Modified dates the others."""
     import httpx
 
     urls = urls or OFFICIAL_URLS
@@ -133,8 +169,6 @@ def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = No
                 target = tmp / name
                 with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as resp:
                     if resp.status_code != 200:
-                        from tollwatch.core.errors import InputError
-
                         raise InputError(f"HTTP {resp.status_code}", path=url, field="url")
                     last_modified = last_modified or resp.headers.get("last-modified")
                     with open(target, "wb") as fh:
@@ -142,7 +176,7 @@ def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = No
                             fh.write(chunk)
                 paths.append(target)
             snapshot = _http_date(last_modified)
-            report = import_list(store, fmt, paths, dataset, actor, snapshot_date=snapshot, extra_meta={"fetched_from": links})
+            report = import_list(store, fmt, paths, dataset, actor, default_date=snapshot, extra_meta={"fetched_from": links}, force=force)
             reports.append(report)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

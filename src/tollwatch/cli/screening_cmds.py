@@ -21,30 +21,47 @@ def _open(app):
     return app.store
 
 
+def _max_age_option():
+    return click.option("--max-list-age", "max_list_age", type=click.IntRange(0), metavar="DAYS", default=None,
+                        help="Warn about lists whose snapshot is older than this (default: $TOLLWATCH_MAX_LIST_AGE or 30).")
+
+
+def _warn_stale(lists: dict[str, dict], max_list_age: int | None) -> None:
+    """One stderr line per list older than the allowed age."""
+    from tollwatch.app.lists import stale_warnings
+
+    for line in stale_warnings(lists, max_list_age):
+        click.echo(line, err=True)
+
+
 @click.group("lists", invoke_without_command=True)
 @format_option()
+@_max_age_option()
 @pass_app
 @click.pass_context
-def lists_group(ctx: click.Context, app, fmt: str) -> None:
-    """Sanctions lists loaded for screening, with their snapshot dates."""
+def lists_group(ctx: click.Context, app, fmt: str, max_list_age: int | None) -> None:
+    """Sanctions lists loaded for screening: source (a file, a URL or "bundled"), snapshot date, records."""
     if ctx.invoked_subcommand is not None:
         return
     from tollwatch.app.lists import SHOWN, show_lists
 
-    emit(show_lists(_open(app)), fmt, list(SHOWN))
+    rows = show_lists(_open(app))
+    emit(rows, fmt, list(SHOWN))
+    _warn_stale({r["dataset"]: r for r in rows}, max_list_age)
 
 
 @lists_group.command("import")
 @click.option("--format", "list_format", type=click.Choice(["ofac-csv", "ofac-xml", "un-xml", "ftm", "csv"]), required=True, help="Format of the list files.")
 @click.option("--dataset", help="Dataset name (default: us_ofac_sdn, un_sc_sanctions, the FtM dataset, or the CSV file name).")
 @click.option("--snapshot-date", help="Publication date of the list (YYYY-MM-DD), when the file does not say.")
+@click.option("--force", is_flag=True, help="Replace the dataset even with an older snapshot than the one in the store.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_app
-def lists_import(app, list_format: str, dataset: str | None, snapshot_date: str | None, files: tuple[Path, ...]) -> None:
+def lists_import(app, list_format: str, dataset: str | None, snapshot_date: str | None, force: bool, files: tuple[Path, ...]) -> None:
     """Import a list (replacing that dataset's previous snapshot in one transaction)."""
     from tollwatch.app.lists import import_files
 
-    report = import_files(_open(app), app.actor, list_format, list(files), dataset, snapshot_date)
+    report = import_files(_open(app), app.actor, list_format, list(files), dataset, snapshot_date, force=force)
     click.echo(f"imported {report.count} records into {report.dataset} (snapshot {report.snapshot_date or 'undated'})")
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)} lines:", err=True)
@@ -57,15 +74,16 @@ def lists_import(app, list_format: str, dataset: str | None, snapshot_date: str 
 @lists_group.command("update")
 @click.option("--url", "urls", multiple=True, metavar="DATASET=URL[,URL...]", help="Fetch a dataset from these URLs instead of the official ones (repeatable).")
 @click.option("--only", "only", multiple=True, help="Update only these datasets.")
+@click.option("--force", is_flag=True, help="Replace a dataset even with an older snapshot than the one in the store.")
 @pass_app
-def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...]) -> None:
+def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...], force: bool) -> None:
     """Fetch the current official lists (or configured URLs) and import them."""
     from tollwatch.app.lists import update_config, update_lists
 
     env = os.environ.get("TOLLWATCH_LIST_URLS")
     if env:
         urls = tuple(x for x in env.split(";") if x.strip()) + urls
-    reports = update_lists(_open(app), app.actor, update_config(list(urls), list(only)))
+    reports = update_lists(_open(app), app.actor, update_config(list(urls), list(only)), force=force)
     for r in reports:
         click.echo(f"updated {r.dataset}: {r.count} records (snapshot {r.snapshot_date})")
 
@@ -81,11 +99,14 @@ def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...]) -> None:
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Rebuild the prepared index instead of using the on-disk cache.")
 @click.option("--spark-master", metavar="URL", help="With --engine spark: the cluster (spark://host:7077, yarn, local[4]); default local[*].")
+@_max_age_option()
 @pass_app
-def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps, engine, no_cache, spark_master) -> None:
+def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps, engine, no_cache, spark_master, max_list_age) -> None:
     """Screen suppliers or shipments (CSV, TSV, XLSX, Parquet, JSONL) against lists and the evidence graph."""
+    from tollwatch.app.lists import max_list_age as list_age_limit
     from tollwatch.app.screen import parse_mapping, screen_file
 
+    max_list_age = list_age_limit(max_list_age)  # a bad TOLLWATCH_MAX_LIST_AGE fails before the work
     done = screen_file(_open(app), input_file, output, fmt, mapping=parse_mapping(maps), threshold=threshold, limit=limit, datasets=list(lists) or None, engine=engine, use_cache=not no_cache, spark_master=spark_master)
     counts = done.counts
     dates = ", ".join(f"{ds} {m.get('snapshot_date') or 'undated'}" for ds, m in done.lists.items())
@@ -93,6 +114,7 @@ def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps,
         f"screened {done.total} rows: {counts['high']} high, {counts['medium']} medium, {counts['low']} low risk; lists: {dates}",
         err=True,
     )
+    _warn_stale(done.lists, max_list_age)
 
 
 __all__ = ["register"]

@@ -94,6 +94,15 @@ def list_metadata(reader: Reader) -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
+def dataset_metadata(reader: Reader, dataset: str) -> dict | None:
+    """One list's metadata (None when the dataset has none), read inside the caller's transaction."""
+    value = reader.conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == META_PREFIX + dataset)).scalar()
+    try:
+        return json.loads(value) if value else None
+    except ValueError:
+        return None
+
+
 def list_entities(reader: Reader, datasets: list[str] | None = None) -> list[Entity]:
     """Entities of the given list datasets (all lists when None), hydrated in bulk."""
     q = select(schema.entities).where(schema.entities.c.dataset != "tollwatch").order_by(schema.entities.c.id)
