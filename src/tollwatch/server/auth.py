@@ -119,7 +119,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     """Unsafe requests carried by the session cookie must echo the session's token."""
     if request.state.principal.via in ("api_key", "anonymous"):
         # No ambient authority to abuse: keys are sent deliberately, and an anonymous
-        # caller holds nothing (sign-in checks its own token, see routes_pages.login).
+        # caller holds nothing (sign-in checks its own token, see server/routes/signin.py).
         return
     expected = request.state.session.get("csrf", "")
     token = submitted or request.headers.get(CSRF_HEADER) or ""
