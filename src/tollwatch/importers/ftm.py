@@ -250,7 +250,7 @@ def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
                         tx.upsert_entity(entity)
                         counts["entities"] += 1
                     elif kind == "claim":
-                        pending_claims.append((lineno, claim_from_dict(native)))
+                        pending_claims.append((lineno, claim_from_dict(native, with_review=True)))
                     else:
                         raise ModelError("tollwatch.record", f"unknown record type {kind!r}")
                 else:

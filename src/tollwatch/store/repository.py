@@ -449,7 +449,10 @@ class Txn(Reader):
             return claim  # content-addressed ids: the same claim from the same passage is already here
         if exists:
             self.conn.execute(update(schema.claims).where(schema.claims.c.id == claim.id).values(**row))
-        self._audit("update" if exists else "create", "claim", claim.id, {"predicate": str(claim.predicate)})
+        detail: dict = {"predicate": str(claim.predicate)}
+        if claim.review.status != ReviewStatus.PROPOSED:  # an imported, already reviewed record says so
+            detail["review"] = {"status": claim.review.status.value, "by": claim.review.by, "at": claim.review.at}
+        self._audit("update" if exists else "create", "claim", claim.id, detail)
         return claim
 
     def review_claim(self, claim_id: str, status: ReviewStatus, note: str | None = None) -> Claim:
