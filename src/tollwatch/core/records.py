@@ -104,7 +104,7 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
     )
 
 
-def _refuse_review_fields(data: dict) -> Review:
+def _refuse_review_fields(data: dict[str, Any]) -> Review:
     for name in REVIEW_FIELDS:
         value = data.get(name)
         if value is None or value == "" or (name == "status" and value == ReviewStatus.PROPOSED.value):
@@ -113,7 +113,7 @@ def _refuse_review_fields(data: dict) -> Review:
     return Review()
 
 
-def _review_of(data: dict) -> Review:
+def _review_of(data: dict[str, Any]) -> Review:
     """The review of an exported record, checked for shape (strings or nothing)."""
     status = data.get("status") or ReviewStatus.PROPOSED.value
     if not isinstance(status, str):

@@ -335,6 +335,11 @@ class Txn(Reader):
         # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT through SQLAlchemy.
         return self.conn.execute(stmt).first() is not None
 
+    def ensure_meta(self, key: str, value: str) -> str:
+        """The stored value of `key`, storing `value` first when there is none (the first writer wins)."""
+        self._insert_if_absent(schema.meta, dict(key=key, value=value))
+        return self.conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar_one()
+
     def set_meta(self, key: str, value: str) -> None:
         t = schema.meta
         if not self._insert_if_absent(t, dict(key=key, value=value)):
