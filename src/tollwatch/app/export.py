@@ -30,7 +30,11 @@ def export_graph(store: Store, path: Path, fmt: str = "ftm", *, include_restrict
 
 
 def export_lines(store: Store, fmt: str, clearance: Sensitivity) -> list[str]:
-    """The export's lines for a reader at `clearance` (FtM or native JSON lines)."""
+    """The export's lines for a reader at `clearance` (FtM or native JSON lines).
+
+    `export_graph` never reads above restricted; a confidential clearance here is for a
+    trusted local caller (and the leak tests' positive control) only.
+    """
     with store.read(clearance) as r:
         return ftm.export_lines(*graph_records(r), fmt)
 
