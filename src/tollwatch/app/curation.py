@@ -74,6 +74,10 @@ def save_claim(store: Store, actor: str, clearance: Sensitivity, data: dict, *, 
         if not r.get_source(claim.evidence.source_id):
             # The same words as for a source that does not exist.
             raise ModelError("source_id", f"no source with id {claim.evidence.source_id}")
+        for field, entity_id in (("subject", claim.subject_id), ("object", claim.object_id)):
+            if entity_id and get_visible_entity(r, entity_id) is None:
+                # The store's words for an entity that does not exist: a hidden one answers the same.
+                raise ModelError(field, f"no entity with id {entity_id}")
     with store.begin(actor) as tx:
         tx.add_claim(claim, replace=replace)
     return _claim_dict(store, clearance, claim.id)

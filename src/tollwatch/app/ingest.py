@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tollwatch.app.opaque_ids import hide_ids
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
 from tollwatch.core.model import Claim, Entity, ModelError, Source
@@ -296,6 +297,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
         results.append(IngestResult(source, claims, extraction.new_entities, doc.language, doc.path, dropped))
     with store.begin(actor) as tx:
         for res in results:
+            res.new_entities, res.claims = hide_ids(tx, res.source, res.new_entities, res.claims)
             tx.add_source(res.source)
             for entity in res.new_entities:
                 if tx.get_entity(entity.id) is None:

@@ -25,10 +25,20 @@ from tollwatch.core.model import (
 )
 
 
-def claim_from_dict(data: Any, *, default_method: str = "human") -> Claim:
-    """Parse one claim record (the `claims list --format jsonl` shape, or a simpler one)."""
+REVIEW_FIELDS = ("status", "reviewed_by", "reviewed_at")
+
+
+def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bool = False) -> Claim:
+    """Parse one claim record (the `claims list --format jsonl` shape, or a simpler one).
+
+    A new claim is always proposed: review is earned through the review use case, so the
+    review fields are refused as input (a default "proposed" with no reviewer is let through,
+    so listed proposals re-add). Only an import of an exported, already reviewed record
+    (`with_review`, the FtM/JSONL import) keeps them.
+    """
     if not isinstance(data, dict):
         raise ModelError("claim", "each line must be a JSON object")
+    review = _review_of(data) if with_review else _refuse_review_fields(data)
 
     def ref(key: str) -> Any:
         v = data.get(key)
@@ -73,7 +83,6 @@ def claim_from_dict(data: Any, *, default_method: str = "human") -> Claim:
     confidence = data.get("confidence", 1.0)
     if not isinstance(confidence, int | float):
         raise ModelError("confidence", "must be a number")
-    status = parse_enum(ReviewStatus, data.get("status") or "proposed", "status")
     evidence = Evidence(
         source_id=source_id,
         quote=data.get("quote"),
@@ -90,9 +99,29 @@ def claim_from_dict(data: Any, *, default_method: str = "human") -> Claim:
         quantity=qty,
         period=period,
         evidence=evidence,
-        review=Review(status, data.get("reviewed_by"), data.get("reviewed_at")),
+        review=review,
         note=data.get("note"),
     )
+
+
+def _refuse_review_fields(data: dict[str, Any]) -> Review:
+    for name in REVIEW_FIELDS:
+        value = data.get(name)
+        if value is None or value == "" or (name == "status" and value == ReviewStatus.PROPOSED.value):
+            continue
+        raise ModelError(name, "set only by review (claims accept/reject, or POST /api/claims/{id}/review), never on input")
+    return Review()
+
+
+def _review_of(data: dict[str, Any]) -> Review:
+    """The review of an exported record, checked for shape (strings or nothing)."""
+    status = data.get("status") or ReviewStatus.PROPOSED.value
+    if not isinstance(status, str):
+        raise ModelError("status", "must be accepted, rejected or proposed")
+    for name in REVIEW_FIELDS[1:]:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise ModelError(name, "must be a string")
+    return Review(parse_enum(ReviewStatus, status, "status"), data.get("reviewed_by"), data.get("reviewed_at"))
 
 
 def _num(v: Any) -> float | None:

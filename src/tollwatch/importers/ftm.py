@@ -4,7 +4,8 @@ Each line is a valid FtM entity (id, schema, properties, datasets). What FtM has
 property for (a name's script and romanization system, a coordinate's source, a
 claim's span and review) travels in an extra top-level `tollwatch` object that FtM
 tools ignore and our importer reads, so export → import → export is lossless.
-Confidential sources, and every claim quoting them, are never exported.
+What is exported is chosen for the export's reader by app/export.py (the visibility rule);
+this module only writes what it is given.
 """
 
 from __future__ import annotations
@@ -28,36 +29,11 @@ from tollwatch.core.model import (
     SourceKind,
     parse_enum,
 )
-from tollwatch.core.records import claim_from_dict, claim_to_dict, entity_to_dict, source_to_dict
+from tollwatch.core.records import claim_from_dict, entity_to_dict, source_to_dict
 from tollwatch.importers.files import read_jsonl
 from tollwatch.store.repository import Store
 from tollwatch.writers.cells import atomic_text
 from tollwatch.writers.claims import write_claims_csv
-
-
-def _allowed(sensitivity: Sensitivity, include_restricted: bool) -> bool:
-    if sensitivity == Sensitivity.CONFIDENTIAL:
-        return False
-    return sensitivity == Sensitivity.PUBLIC or include_restricted
-
-
-def collect(store: Store, include_restricted: bool = False) -> tuple[list[Source], list[Entity], list[dict]]:
-    ceiling = Sensitivity.RESTRICTED if include_restricted else Sensitivity.PUBLIC
-    with store.read(max_sensitivity=ceiling) as r:
-        sources = [s for s in r.list_sources() if _allowed(s.sensitivity, include_restricted)]
-        # The evidence graph, plus any list entity a claim points at; whole sanctions lists
-        # are not ours to re-publish and are re-imported from their official files instead.
-        entities = r.list_entities(dataset="tollwatch")
-        claims = r.list_claims()
-        ents = {e.id: e for e in entities}
-        referenced = {c.subject_id for c in claims} | {c.object_id for c in claims if c.object_id}
-        missing = referenced - set(ents)
-        if missing:
-            extra = r.entities(missing)
-            ents.update(extra)
-            entities = sorted(ents.values(), key=lambda e: e.id)
-        claim_dicts = [claim_to_dict(c, ents) for c in sorted(claims, key=lambda c: c.id)]
-    return sources, entities, claim_dicts
 
 
 def source_to_ftm(s: Source) -> dict:
@@ -141,8 +117,8 @@ def claim_to_ftm(c: dict) -> dict:
     }
 
 
-def export_lines(store: Store, fmt: str, include_restricted: bool = False) -> list[str]:
-    sources, entities, claims = collect(store, include_restricted)
+def export_lines(sources: list[Source], entities: list[Entity], claims: list[dict], fmt: str) -> list[str]:
+    """The records the caller chose for its reader (app/export.py), one JSON line each."""
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, sort_keys=True)  # noqa: E731
     if fmt == "ftm":
         return (
@@ -159,12 +135,12 @@ def export_lines(store: Store, fmt: str, include_restricted: bool = False) -> li
     raise ValueError(fmt)
 
 
-def export_file(store: Store, path: Path, fmt: str, include_restricted: bool = False) -> int:
+def export_file(path: Path, fmt: str, sources: list[Source], entities: list[Entity], claims: list[dict]) -> int:
     """Written to a temporary file and renamed: a failed export leaves no partial file."""
     with atomic_text(Path(path), prefix=".tollwatch-export-") as fh:
         if fmt == "csv":
-            return write_claims_csv(fh, collect(store, include_restricted)[2])
-        lines = export_lines(store, fmt, include_restricted)
+            return write_claims_csv(fh, claims)
+        lines = export_lines(sources, entities, claims, fmt)
         for line in lines:
             fh.write(line + "\n")
         return len(lines)
@@ -274,7 +250,7 @@ def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
                         tx.upsert_entity(entity)
                         counts["entities"] += 1
                     elif kind == "claim":
-                        pending_claims.append((lineno, claim_from_dict(native)))
+                        pending_claims.append((lineno, claim_from_dict(native, with_review=True)))
                     else:
                         raise ModelError("tollwatch.record", f"unknown record type {kind!r}")
                 else:

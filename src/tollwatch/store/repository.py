@@ -335,6 +335,11 @@ class Txn(Reader):
         # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT through SQLAlchemy.
         return self.conn.execute(stmt).first() is not None
 
+    def ensure_meta(self, key: str, value: str) -> str:
+        """The stored value of `key`, storing `value` first when there is none (the first writer wins)."""
+        self._insert_if_absent(schema.meta, dict(key=key, value=value))
+        return self.conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar_one()
+
     def set_meta(self, key: str, value: str) -> None:
         t = schema.meta
         if not self._insert_if_absent(t, dict(key=key, value=value)):
@@ -449,7 +454,10 @@ class Txn(Reader):
             return claim  # content-addressed ids: the same claim from the same passage is already here
         if exists:
             self.conn.execute(update(schema.claims).where(schema.claims.c.id == claim.id).values(**row))
-        self._audit("update" if exists else "create", "claim", claim.id, {"predicate": str(claim.predicate)})
+        detail: dict = {"predicate": str(claim.predicate)}
+        if claim.review.status != ReviewStatus.PROPOSED:  # an imported, already reviewed record says so
+            detail["review"] = {"status": claim.review.status.value, "by": claim.review.by, "at": claim.review.at}
+        self._audit("update" if exists else "create", "claim", claim.id, detail)
         return claim
 
     def review_claim(self, claim_id: str, status: ReviewStatus, note: str | None = None) -> Claim:
