@@ -117,9 +117,16 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
 
 
+def require_text(value: object, field_name: str) -> str:
+    """User input arrives as JSON or form values: a field that must be text says so, not a traceback."""
+    if not isinstance(value, str):
+        raise ModelError(field_name, f"must be text, got {type(value).__name__}")
+    return value
+
+
 def parse_enum(enum_type: type[E], value: str, field_name: str) -> E:
     """Parse a user-supplied enum value, naming the field and the allowed values on failure."""
-    text = (value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    text = require_text(value or "", field_name).strip().lower().replace("-", "_").replace(" ", "_")
     try:
         return enum_type(text)
     except ValueError:
@@ -130,7 +137,7 @@ def parse_enum(enum_type: type[E], value: str, field_name: str) -> E:
 def parse_grade(value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    grade = value.strip().upper()
+    grade = require_text(value, "grade").strip().upper()
     if grade not in GRADE_WEIGHT:
         raise ModelError("grade", f"unknown Admiralty grade {value!r} (allowed: A–F)")
     return grade
@@ -146,7 +153,7 @@ def parse_date(value: str | None, field_name: str = "date") -> str | None:
     """
     if value is None or value == "":
         return None
-    text = value.strip()
+    text = require_text(value, field_name).strip()
     m = _ISO_DATE.match(text)
     if not m:
         raise ModelError(field_name, f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")

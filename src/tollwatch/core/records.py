@@ -6,6 +6,7 @@ server share one shape without importing each other.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from tollwatch.core.model import (
@@ -22,6 +23,7 @@ from tollwatch.core.model import (
     Source,
     parse_date,
     parse_enum,
+    require_text,
 )
 
 
@@ -46,7 +48,10 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
             return v.get("id")
         return v
 
+    _optional_text(data, "id", "subject_id", "object_id", "source_id", "quote", "note", "method")
     subject = ref("subject") or data.get("subject_id")
+    if subject is not None:
+        require_text(subject, "subject")
     if not subject:
         raise ModelError("subject", "missing")
     if not data.get("predicate"):
@@ -54,6 +59,8 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
     predicate = parse_enum(Predicate, str(data["predicate"]), "predicate")
     obj = data.get("object")
     object_id = obj.get("id") if isinstance(obj, dict) else (obj or data.get("object_id"))
+    if object_id is not None:
+        require_text(object_id, "object")
     value = data.get("value")
     if value is not None and not isinstance(value, str):
         value = str(value)
@@ -65,7 +72,7 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
         try:
             qty = Quantity(_num(q.get("low")), _num(q.get("high")), str(q["unit"]))
         except (TypeError, ValueError):
-            raise ModelError("quantity", "low and high must be numbers") from None
+            raise ModelError("quantity", "low and high must be finite numbers") from None
     period: Period | None = None
     if data.get("period"):
         p = data["period"]
@@ -125,7 +132,21 @@ def _review_of(data: dict[str, Any]) -> Review:
 
 
 def _num(v: Any) -> float | None:
-    return None if v is None else float(v)
+    """A finite number or nothing: "nan", 1e999 and true are not quantities."""
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        raise ValueError(v)
+    number = float(v)
+    if not math.isfinite(number):
+        raise ValueError(v)
+    return number
+
+
+def _optional_text(data: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        if data.get(key) is not None:
+            require_text(data[key], key)
 
 
 def entity_ref(entity: Entity | None, entity_id: str | None) -> dict[str, Any] | None:
