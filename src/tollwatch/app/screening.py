@@ -26,7 +26,8 @@ from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
 from tollwatch.core.errors import InputError
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
 from tollwatch.core.model import Entity, EntityKind, ReviewStatus, Sensitivity
-from tollwatch.core.risk import PLACES, RiskFacts
+from tollwatch.app.risk_facts import risk_facts
+from tollwatch.core.risk import RiskFacts
 from tollwatch.importers.lists import OFAC_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
 from tollwatch.store import schema
@@ -270,6 +271,9 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+_risk_facts = risk_facts  # the name tests and older callers use
+
+
 def build_prepared(store: Store) -> Prepared:
     lists_meta = loaded_lists(store)
     records: list[Record] = []
@@ -294,8 +298,9 @@ def build_prepared(store: Store) -> Prepared:
                     },
                 )
             )
-        # Entities proposed by extraction and not yet reviewed are not screened against.
-        graph = [e for e in r.list_entities(dataset="tollwatch") if e.kind in SCREENABLE_KINDS and not e.is_new]
+        facts = risk_facts(r)
+        # An entity proposed by extraction is screened against once an accepted claim uses it.
+        graph = [e for e in r.list_entities(dataset="tollwatch") if e.kind in SCREENABLE_KINDS and (not e.is_new or e.id in facts.entity_claims)]
         for e in graph:
             records.append(
                 Record(
@@ -313,60 +318,7 @@ def build_prepared(store: Store) -> Prepared:
                     },
                 )
             )
-        facts = _risk_facts(r)
     return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta)
-
-
-_TRADE_TERMS = ("wig", "eyelash", "hair", "toll", "processing", "made in china")
-
-
-def _risk_facts(r) -> RiskFacts:
-    """Only ACCEPTED claims from sources this reader may see (public) feed risk."""
-    from tollwatch.core import catalogue
-
-    claims = r.list_claims(status=ReviewStatus.ACCEPTED)
-    sources = r.sources_by_id({c.evidence.source_id for c in claims})
-    ents = {e.id: e for e in r.list_entities()}
-
-    def cite(c) -> dict:
-        s = sources.get(c.evidence.source_id)
-        subj = ents.get(c.subject_id)
-        obj = ents.get(c.object_id) if c.object_id else None
-        return {
-            "claim_id": c.id,
-            "source_id": c.evidence.source_id,
-            "title": s.title if s else None,
-            "url": s.url if s else None,
-            "statement": f"{subj.caption if subj else c.subject_id} {c.predicate.value.replace('_', ' ')} {obj.caption if obj else (c.value or '')}".strip(),
-        }
-
-    facts = RiskFacts()
-    for code, pids in catalogue.hs_risk_codes().items():
-        entries = []
-        for pid in pids:
-            cl = [cite(c) for c in claims if c.object_id == pid]
-            entries.append({"product_id": pid, "product": catalogue.BY_ID[pid].name, "claims": cl[:20]})
-        facts.hs_products[code] = entries
-    for c in claims:
-        if c.subject_id in ents and ents[c.subject_id].dataset == "tollwatch":
-            facts.entity_claims.setdefault(c.subject_id, []).append(cite(c))
-        if c.object_id and c.object_id in ents and ents[c.object_id].dataset == "tollwatch" and ents[c.object_id].kind != EntityKind.PRODUCT:
-            facts.entity_claims.setdefault(c.object_id, []).append(cite(c))
-    all_sources = r.list_sources()
-    for place in PLACES:
-        ranked = []
-        for s in all_sources:
-            hay = f"{s.title}\n{s.text or ''}"
-            low = hay.casefold()
-            if not any((a in low) if a.isascii() else (a in hay) for a in place.aliases if len(a) >= 4 or not a.isascii()):
-                continue
-            # Cite what supports the reason: the CAATSA presumption for an origin, the hair and
-            # toll-processing trade for a route; a mere mention of the place comes last.
-            legal = place.role == "origin" and ("caatsa" in low or "321(b)" in low)
-            trade = any(t in low for t in _TRADE_TERMS)
-            ranked.append((-(2 * legal + trade), s.id, {"source_id": s.id, "title": s.title, "url": s.url}))
-        facts.place_sources[place.name] = [c for *_, c in sorted(ranked)[:5]]
-    return facts
 
 
 # --- one-off queries (Python API) ---------------------------------------------------------

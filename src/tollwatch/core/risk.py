@@ -50,10 +50,12 @@ class RiskFacts:
 
     # HS prefix -> [{"product_id", "product", "claims": [citation...]}]
     hs_products: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    # place name -> [citation...] (public sources that mention the place)
+    # place name -> [citation...] (accepted claims from sources that mention the place)
     place_sources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # evidence-graph entity id -> [citation...] (its accepted claims)
     entity_claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # graph entity id -> [{"claim_id", "facility_id", "facility"}]: accepted claims tying it to a camp
+    facility_links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def hs_digits(code: object) -> str:
@@ -142,6 +144,8 @@ def match_reasons(matches: list[dict[str, Any]], facts: RiskFacts) -> list[dict[
             if info.get("kind") == "facility":
                 text = f"name matches {m['name']}, a North Korean detention facility in the evidence graph (score {m['score']:.2f})"
                 out.append(_reason("camp_match", text, m.get("query_name"), claims, strength="high", entity_id=m["entity_id"]))
+            elif m["entity_id"] in facts.facility_links:
+                out.append(_facility_link_reason(m, facts))
             elif info.get("allegation"):
                 text = f"name matches {m['name']}, a company named in reporting (an allegation, not a sanctions listing; score {m['score']:.2f})"
                 out.append(_reason("reported_company_match", text, m.get("query_name"), claims, strength="medium", entity_id=m["entity_id"]))
@@ -154,6 +158,17 @@ def match_reasons(matches: list[dict[str, Any]], facts: RiskFacts) -> list[dict[
             cite = [{"source_id": f"{m['dataset']}:{m['source_id']}", "title": f"{m['dataset']} entry {m['source_id']}", "snapshot_date": info.get("snapshot_date")}]
             out.append(_reason("sanctions_match", text, m.get("query_name"), cite, strength="high", entity_id=m["entity_id"]))
     return out
+
+
+def _facility_link_reason(m: dict[str, Any], facts: RiskFacts) -> dict[str, Any]:
+    """A graph entity that accepted claims tie to a North Korean detention facility: high risk."""
+    links = facts.facility_links[m["entity_id"]]
+    camps = ", ".join(dict.fromkeys(link["facility"] for link in links))
+    linked = {link["claim_id"] for link in links}
+    cited = [c for c in facts.entity_claims.get(m["entity_id"], []) if c.get("claim_id") in linked]
+    text = (f"name matches {m['name']} in the evidence graph (score {m['score']:.2f}), which accepted claims "
+            f"({', '.join(sorted(linked))}) tie to {camps}, a North Korean detention facility; an allegation, not a sanctions listing")
+    return _reason("facility_link_match", text, m.get("query_name"), cited, strength="high", entity_id=m["entity_id"])
 
 
 def assess(row: dict[str, Any], matches: list[dict[str, Any]], facts: RiskFacts) -> dict[str, Any]:
