@@ -93,6 +93,12 @@ def test_ingest_then_review_leaves_no_orphans(client, env):
     new = [e for e in out["new_entities"] if "hongxiang" in e]
     assert new, out
     assert client.get(f"/api/entities/{new[0]}", headers=bearer(env, "junior")).status_code == 200
+    # A company that buys the camp's goods gets a proposal linking it to the camp.
+    text = "The source said Qzbuyer Trading Company buys wigs made at the Kaechon labor camp."
+    out2 = client.post("/api/ingest", data={"text": text, "title": "Buyer test"}, headers=bearer(env, "junior")).json()
+    assert out2["new_entities"] == ["org-new-qzbuyer-trading-company"], out2
+    links = client.get("/api/claims", params={"entity_id": "org-new-qzbuyer-trading-company"}, headers=bearer(env, "junior")).json()
+    assert any(c["predicate"] == "contracts_with" and c["subject"]["id"] == "KP-KHS-001" for c in links), links
     # Review everything from both reports in bulk: still no orphan.
     csrf = sign_in(client, "junior")
     queue = client.get("/api/review", headers=bearer(env, "junior")).json()
