@@ -60,7 +60,7 @@ def test_viewer_page_shows_accepted_facts_and_folds_proposals(client, env):
     assert "check before accepting" in proposed and "status-proposed" in proposed
     # The same subject, predicate and object appear once among the facts.
     assert facts.count('href="/entities/product-wigs"') == 1  # three claims, one fact, its sources listed
-    assert "accepted by tollwatch-reference" in facts
+    assert "Accepted by tollwatch-reference" in facts
 
 
 def test_incoming_claims_read_from_the_objects_side(client, env):
@@ -131,7 +131,7 @@ def test_review_queue_note_context_filters_bulk_undo_and_audit(client, env):
     assert r.status_code == 303
     assert all(client.get(f"/api/claims/{i}", headers=h).json()["status"] == "accepted" for i in ids)
     kaechon = client.get("/entities/KP-KHS-001").text
-    assert f'id="claim-{wigs[0]["id"]}"' in facts_part(kaechon) and "accepted by analyst" in facts_part(kaechon)
+    assert f'id="claim-{wigs[0]["id"]}"' in facts_part(kaechon) and "Accepted by analyst" in facts_part(kaechon)
     # Undo takes back the whole bulk decision, and is audited too.
     r = client.post("/review/undo", data={"csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303 and f"undid+{len(ids)}" in r.headers["location"].replace("%20", "+")

@@ -104,6 +104,10 @@ def entity_page(reader: Reader, entity: Entity) -> dict:
     report["names_by_script"] = _names_by_script(report, entity)
     report["claim_groups"] = group_facts(accepted, entity.id)
     report["proposed_groups"] = group_facts(proposed, entity.id)
+    reviewed = {(f["incoming"], *fact_key(f["supports"][0])) for g in report["claim_groups"] for f in g["facts"]}
+    for g in report["proposed_groups"]:
+        for f in g["facts"]:
+            f["also_reviewed"] = (f["incoming"], *fact_key(f["supports"][0])) in reviewed
     report["fact_count"] = sum(len(g["facts"]) for g in report["claim_groups"])
     report["proposed_count"] = len(proposed)
     report["rejected_count"] = sum(1 for c in report["claims"] if c["status"] == "rejected")

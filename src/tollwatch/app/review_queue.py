@@ -108,7 +108,7 @@ def review_queue(reader: Reader, filters: QueueFilter | None = None, limit: int 
             "sources": sorted(((sid, s.title) for sid, s in sources.items()), key=lambda x: x[1].casefold()),
             "entities": sorted(((eid, e.caption) for eid, e in ents.items() if entity_visible(reader, e)), key=lambda x: x[1].casefold()),
             "predicates": sorted({(c.predicate.value, predicate_label(c.predicate.value)) for c in everything}, key=lambda x: x[1]),
-            "confidence": list(CONFIDENCE_BANDS),
+            "confidence": [(k, f"{k} ({lo:.1f}–{hi:.1f})") for k, (lo, hi) in CONFIDENCE_BANDS.items()],
         },
     }
 

@@ -39,7 +39,7 @@ def review_page(
         src = r.get_source(source) if source else None
         proposed = views.proposed_entities(r)
     predicates = [(pr.value, views.label(pr.value)) for pr in Predicate]
-    context = {"queue": queue["items"], "q": queue, "source": src, "proposed": proposed, "predicates": predicates, "done": done if DONE.fullmatch(done) else ""}
+    context = {"queue": queue["items"], "rq": queue, "source": src, "proposed": proposed, "predicates": predicates, "done": done if DONE.fullmatch(done) else ""}
     return no_store(render(request, "review.html", context))
 
 
