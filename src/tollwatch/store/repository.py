@@ -475,9 +475,10 @@ class Txn(Reader):
         if note is not None:
             values["note"] = note
         self.conn.execute(update(schema.claims).where(schema.claims.c.id == claim_id).values(**values))
-        # What was there before travels with the entry, so the decision can be undone exactly.
+        # Who reviewed it before travels with the entry, so the decision can be undone. The prior
+        # note's text does not: an extractor's note may echo a restricted report, and the log is read widely.
         detail = {"from": claim.review.status.value, "to": status.value, "note": note,
-                  "prior": {"by": claim.review.by, "at": claim.review.at, "note": claim.note}}
+                  "prior": {"by": claim.review.by, "at": claim.review.at}}
         if batch:
             detail["batch"] = batch
         self._audit("review", "claim", claim_id, detail)
@@ -486,7 +487,8 @@ class Txn(Reader):
         return reviewed
 
     def revert_review(self, claim_id: str, entry: dict, undoes: str) -> Claim | None:
-        """Put a claim back as the audit `entry` found it (status, reviewer, note); audited as an undo."""
+        """Put a claim back as the audit `entry` found it (status and reviewer; a note the decision
+        replaced stays, since the log keeps no note text); audited as an undo."""
         self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id).with_for_update())
         claim = self.get_claim(claim_id)
         detail = entry.get("detail") or {}
@@ -495,7 +497,7 @@ class Txn(Reader):
         prior = detail["prior"]
         self.conn.execute(
             update(schema.claims).where(schema.claims.c.id == claim_id).values(
-                status=detail["from"], reviewed_by=prior.get("by"), reviewed_at=prior.get("at"), note=prior.get("note"),
+                status=detail["from"], reviewed_by=prior.get("by"), reviewed_at=prior.get("at"),
             )
         )
         self._audit("review", "claim", claim_id, {"from": claim.review.status.value, "to": detail["from"], "undo": undoes})
