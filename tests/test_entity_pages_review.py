@@ -119,6 +119,8 @@ def test_review_queue_note_context_filters_bulk_undo_and_audit(client, env):
     assert "Alternatives considered" in page and 'href="/entities/KP-KLS-014"' in page  # Kaechon is ambiguous
     assert "check before accepting" in page and 'class="review-context"' in page
     assert "An earlier paragraph" in page and "<mark>" in page
+    forged = client.get("/review", params={"done": "Your account is locked, call +1 555"}).text
+    assert "call +1 555" not in forged  # only the queue's own outcome messages are shown
     mine = [c for c in client.get("/api/review", headers=h).json() if c["source_id"] == sid]
     wigs = [c for c in mine if (c.get("object") or {}).get("id") == "product-wigs"]
     assert wigs
