@@ -63,6 +63,13 @@ def test_viewer_page_shows_accepted_facts_and_folds_proposals(client, env):
     assert "Accepted by tollwatch-reference" in facts
 
 
+def test_contradictions_among_reviewed_facts_keep_ids_unique(client, env):
+    page = client.get("/entities/KP-KLS-015").text
+    assert "sources disagree" in facts_part(page)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+
 def test_incoming_claims_read_from_the_objects_side(client, env):
     wigs = client.get("/entities/product-wigs").text
     facts = facts_part(wigs)
