@@ -190,3 +190,53 @@ def test_api_docs_render_offline(tab):
     page.goto("/docs")
     page.get_by_text("Match entities (yente-compatible)").wait_for(timeout=30_000)
     shot(page, "docs")
+
+
+def test_viewer_entity_page_folds_proposals_and_links_producers(tab, live):
+    page = tab
+    sign_in(page, "viewer")
+    page.goto("/entities/KP-KHS-001")
+    details = page.locator("details.proposed")
+    assert details.count() == 1 and details.get_attribute("open") is None
+    # Folded: no proposed claim and no extractor note is visible until the viewer opens it.
+    assert page.locator(".status-proposed").first.is_visible() is False
+    assert "check before accepting" not in page.inner_text("main")
+    assert page.locator(".facts-section .status-proposed").count() == 0
+    assert page.locator(".facts-section a[href='/entities/product-wigs']").count() == 1
+    shot(page, "entity-facts")
+    page.click("details.proposed > summary")
+    assert page.locator(".proposed-section .status-proposed").first.is_visible()
+    assert "check before accepting" in page.inner_text(".proposed-section")
+    shot(page, "entity-proposed-open")
+    page.goto("/entities/product-wigs")
+    producers = page.locator("#in-produces a[href^='/entities/KP-']")
+    assert producers.count() >= 2 and "Produced by" in page.inner_text("#in-produces h3")
+    shot(page, "wigs")
+    producers.first.click()
+    page.wait_for_url(re.compile(r".*/entities/KP-"))
+
+
+def test_review_queue_filters_bulk_and_undo(tab, live):
+    page = tab
+    sign_in(page, "analyst")
+    page.goto("/ingest")
+    text = ("An earlier paragraph sets the scene. Sources said prisoners at the Kaechon camp produced wigs and false "
+            "eyelashes for Chinese buyers in 2023. A later paragraph adds more.")
+    page.fill("textarea[name=text]", text)
+    page.fill("input[name=title]", "Browser review queue test")
+    page.click("form[action='/ingest'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/review\?source="))
+    first = page.locator(".review-item").first
+    assert "Why" in first.inner_text() and first.locator(".review-context mark").count() == 1
+    assert page.locator(".review-item .alternatives a").count() >= 1
+    shot(page, "review-queue")
+    n = page.locator(".review-item").count()
+    page.check("#pick-all")
+    page.click("#bulk button.accept")
+    page.wait_for_load_state()
+    assert f"Accepted {n}" in page.inner_text("main")
+    assert page.locator(".review-item").count() == 0
+    page.click("#undo button")
+    page.wait_for_load_state()
+    assert f"Undid {n}" in page.inner_text("main") and page.locator(".review-item").count() == n
+    shot(page, "review-undone")

@@ -216,7 +216,8 @@ def test_every_write_is_audited_with_its_actor(store):
         ]
     )
     review = next(e for e in entries if e["action"] == "review")
-    assert review["detail"] == {"from": "proposed", "to": "accepted", "note": "checked"}
+    # the prior reviewer travels with the entry, so the web queue can undo the decision
+    assert review["detail"] == {"from": "proposed", "to": "accepted", "note": "checked", "prior": {"by": None, "at": None}}
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"])

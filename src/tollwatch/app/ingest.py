@@ -294,7 +294,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
     for doc, source in _progress(sources, "extracting"):
         extraction = run_backend(doc.text, source, gazetteer, options)
         claims, dropped = fit_schema(extraction.claims, gazetteer.by_id, extraction.new_entities)
-        results.append(IngestResult(source, claims, extraction.new_entities, doc.language, doc.path, dropped))
+        results.append(IngestResult(source, claims, used_entities(extraction.new_entities, claims), doc.language, doc.path, dropped))
     with store.begin(actor) as tx:
         for res in results:
             res.new_entities, res.claims = hide_ids(tx, res.source, res.new_entities, res.claims)
@@ -308,6 +308,13 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
                 except ModelError as exc:
                     raise InputError(f"claim {claim.id}: {exc.message}", path=res.path, field=exc.field) from None
     return results
+
+
+def used_entities(entities: list[Entity], claims: list[Claim]) -> list[Entity]:
+    """Only the proposed entities a kept claim uses: a name with no claim would be an orphan
+    (no page shows why it is there, and a reader below the source's level could not see it)."""
+    used = {c.subject_id for c in claims} | {c.object_id for c in claims if c.object_id}
+    return [e for e in entities if e.id in used]
 
 
 def fit_schema(claims: list[Claim], known: dict[str, Entity], new_entities: list[Entity]) -> tuple[list[Claim], list[tuple[Claim, str]]]:

@@ -1309,11 +1309,26 @@ def _deadlines(sent: _Sentence, facilities: list[Mention], orgs: list[Mention], 
 
 
 _FOR_COMPANY = re.compile(r"\bfor\s+(?:the\s+)?$", re.I)
+# "X buys wigs made at the Kaechon camp": the company right before a buying verb, the camp later in the clause
+_BUYS_GOODS = re.compile(r"\s*,?\s*(?:which\s+|that\s+)?(?:buys?|bought|purchas(?:es|ed)|imports?|imported|orders?|ordered|takes?|took)\s+[^.;]{0,60}?\b(?:made|produced|manufactured|sewn|knitted)\s+(?:at|in|by)\b", re.I)
 
 
 def _is_partner(text: str, m: Mention) -> bool:
     """ "대성무역회사와 … 계약": a company joined by 와/과 to the contract is its other party."""
     return bool(re.match(r"(?:와|과|하고|이랑)\s", text[m.end : m.end + 4]))
+
+
+def _buyers(text: str, sent: _Sentence, facilities: list[Mention], orgs: list[Mention], out: _Claims, gaz: Gazetteer) -> None:
+    """A company that buys goods made at a named camp: a proposal linking the two, for a reviewer to weigh."""
+    for c in orgs:
+        if _is_state_body(c.entity_id, gaz):
+            continue
+        m = _BUYS_GOODS.match(text, c.end, sent.end)
+        after = [f for f in facilities if m and m.end() <= f.start]
+        if m and after:
+            f = after[0]
+            out.add(sent, f.resolved_id, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=min(0.5, f.confidence),
+                    note="; ".join(filter(None, ["the company buys goods made at the camp: an order placed with it, or bought on from a trader", f.note])))
 
 
 def _contracts(text: str, sent: _Sentence, facilities: list[Mention], orgs: list[Mention], parents: set[str], general_subject: str | None, out: _Claims, gaz: Gazetteer, topic: Sequence[Mention] = ()) -> None:
@@ -1324,6 +1339,8 @@ def _contracts(text: str, sent: _Sentence, facilities: list[Mention], orgs: list
             if not _is_state_body(c.entity_id, gaz) and _FOR_COMPANY.search(text[max(sent.start, c.start - 10) : c.start]):
                 for f in {x.entity_id: x for x in facilities}.values():
                     out.add(sent, f.resolved_id, Predicate.CONTRACTS_WITH, obj=c.entity_id, confidence=min(0.6, f.confidence), note="work done on the company's order")
+    if not cue and facilities:
+        _buyers(text, sent, facilities, orgs, out, gaz)
     if not cue:
         # "made caps for a Chinese buyer": work done on a foreign order
         if not facilities or not _COMMISSION.search(sent.text):

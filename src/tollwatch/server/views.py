@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tollwatch.app.evidence import entity_report, entity_to_dict, source_to_dict
+from tollwatch.app.entity_page import SCRIPT_LABELS, entity_page as entity_page_view  # noqa: F401
+from tollwatch.app.evidence import entity_to_dict, source_to_dict
 from tollwatch.app.visibility import Reader, entity_visible, get_visible_entity, redact_entity
-from tollwatch.core.model import Claim, Entity, EntityKind, Predicate, ReviewStatus, Script, Source
+from tollwatch.core.model import Claim, Entity, EntityKind, Predicate, ReviewStatus, Source
 from tollwatch.core.schema import predicate_label
 
-SCRIPT_LABELS = {Script.HANGUL: "Hangul", Script.HAN: "Han (Chinese characters)", Script.LATIN: "Latin", Script.OTHER: "Other"}
 
 
 def entity_summary(entity: Entity) -> dict:
@@ -47,29 +47,7 @@ def search(reader: Reader, q: str, limit: int = 50) -> dict:
 
 
 def entity_page(reader: Reader, entity: Entity) -> dict:
-    """entity_report plus the groupings a page needs (names by script, claims by predicate)."""
-    report = entity_report(reader, entity)
-    names_by_script: dict[str, list[dict]] = defaultdict(list)
-    for n in report["names"]:
-        names_by_script[SCRIPT_LABELS.get(Script(n["script"]), n["script"])].append(n)
-    if not any(entity.caption == n["value"] for n in report["names"]):
-        names_by_script.setdefault("Latin", []).insert(0, {"value": entity.caption, "script": "latin", "system": None, "lang": None})
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for c in report["claims"]:
-        groups[c["predicate"]].append(c)
-    claim_by_id = {c["id"]: c for c in report["claims"]}
-    contradictions = []
-    for x in report["contradictions"]:
-        sides = []
-        for key, ids in x["sides"].items():
-            sides.append({"value": key.split(":", 1)[-1], "claims": [claim_by_id[i] for i in ids if i in claim_by_id]})
-        contradictions.append({"predicate": x["predicate"], "label": label(x["predicate"]), "sides": sides})
-    report["names_by_script"] = dict(names_by_script)
-    report["claim_groups"] = [
-        {"predicate": p, "label": label(p), "claims": cs} for p, cs in sorted(groups.items(), key=lambda kv: label(kv[0]))
-    ]
-    report["contradiction_views"] = contradictions
-    return report
+    return entity_page_view(reader, entity)
 
 
 def label(predicate: str) -> str:
@@ -143,17 +121,9 @@ def source_view(reader: Reader, source: Source) -> dict:
 
 
 def review_queue(reader: Reader, limit: int = 500) -> list[dict]:
-    from tollwatch.app.evidence import claims_as_dicts
+    from tollwatch.app.review_queue import review_queue as queue
 
-    claims = reader.list_claims(status=ReviewStatus.PROPOSED)[:limit]
-    out = claims_as_dicts(reader, claims)
-    sources = reader.sources_by_id(c.evidence.source_id for c in claims)
-    for d in out:
-        s = sources.get(d["source_id"])
-        d["source_title"] = s.title if s else None
-        d["source_sensitivity"] = s.sensitivity.value if s else None
-        d["label"] = label(d["predicate"])
-    return out
+    return queue(reader, limit=limit)["items"]
 
 
 def proposed_entities(reader: Reader) -> list[dict]:

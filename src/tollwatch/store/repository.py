@@ -288,10 +288,14 @@ class Reader:
         q = select(c).join(s, s.c.id == c.c.source_id).where(cond, s.c.sensitivity.in_(self._allowed_sensitivities()))
         return [_claim_from_row(r) for r in self.conn.execute(q).mappings()]
 
-    def audit(self, target_id: str | None = None, limit: int = 1000) -> list[dict]:
+    def audit(self, target_id: str | None = None, limit: int = 1000, *, actor: str | None = None, action: str | None = None) -> list[dict]:
         q = select(schema.audit_log).order_by(schema.audit_log.c.id.desc()).limit(limit)
         if target_id:
             q = q.where(schema.audit_log.c.target_id == target_id)
+        if actor:
+            q = q.where(schema.audit_log.c.actor == actor)
+        if action:
+            q = q.where(schema.audit_log.c.action == action)
         return [dict(r) for r in self.conn.execute(q).mappings()]
 
     def counts(self) -> dict[str, int]:
@@ -460,7 +464,7 @@ class Txn(Reader):
         self._audit("update" if exists else "create", "claim", claim.id, detail)
         return claim
 
-    def review_claim(self, claim_id: str, status: ReviewStatus, note: str | None = None) -> Claim:
+    def review_claim(self, claim_id: str, status: ReviewStatus, note: str | None = None, *, batch: str | None = None) -> Claim:
         # Lock the row first: two reviewers at once queue, and the audit's "from" is the true prior status.
         self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id).with_for_update())
         claim = self.get_claim(claim_id)
@@ -471,12 +475,33 @@ class Txn(Reader):
         if note is not None:
             values["note"] = note
         self.conn.execute(update(schema.claims).where(schema.claims.c.id == claim_id).values(**values))
-        self._audit(
-            "review", "claim", claim_id, {"from": claim.review.status.value, "to": status.value, "note": note}
-        )
+        # Who reviewed it before travels with the entry, so the decision can be undone. The prior
+        # note's text does not: an extractor's note may echo a restricted report, and the log is read widely.
+        detail = {"from": claim.review.status.value, "to": status.value, "note": note,
+                  "prior": {"by": claim.review.by, "at": claim.review.at}}
+        if batch:
+            detail["batch"] = batch
+        self._audit("review", "claim", claim_id, detail)
         reviewed = self.get_claim(claim_id)
         assert reviewed is not None  # locked above, in this same transaction
         return reviewed
+
+    def revert_review(self, claim_id: str, entry: dict, undoes: str) -> Claim | None:
+        """Put a claim back as the audit `entry` found it (status and reviewer; a note the decision
+        replaced stays, since the log keeps no note text); audited as an undo."""
+        self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id).with_for_update())
+        claim = self.get_claim(claim_id)
+        detail = entry.get("detail") or {}
+        if not claim or "prior" not in detail:
+            return None
+        prior = detail["prior"]
+        self.conn.execute(
+            update(schema.claims).where(schema.claims.c.id == claim_id).values(
+                status=detail["from"], reviewed_by=prior.get("by"), reviewed_at=prior.get("at"),
+            )
+        )
+        self._audit("review", "claim", claim_id, {"from": claim.review.status.value, "to": detail["from"], "undo": undoes})
+        return self.get_claim(claim_id)
 
     def delete_claim(self, claim_id: str) -> None:
         if not self.conn.execute(select(schema.claims.c.id).where(schema.claims.c.id == claim_id)).first():

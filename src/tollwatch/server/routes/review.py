@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Form, Request
 
-from tollwatch.app import curation
+from tollwatch.app import curation, review_queue
 from tollwatch.core.model import ModelError, Predicate, ReviewStatus
 from tollwatch.server import auth, views
 from tollwatch.server.deps import CurrentPrincipal, State
@@ -12,6 +14,7 @@ from tollwatch.server.templating import local_url, no_store, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
+DONE = re.compile(r"(?:accepted|rejected|undid) \d+|nothing to undo")
 DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED, "reopen": ReviewStatus.PROPOSED}
 
 
@@ -23,18 +26,52 @@ def form_writer(request: Request, csrf_token: str) -> auth.Principal:
 
 
 @router.get("/review")
-def review_page(request: Request, state: State, p: CurrentPrincipal, source: str = ""):
+def review_page(
+    request: Request, state: State, p: CurrentPrincipal,
+    source: str = "", entity: str = "", predicate: str = "", confidence: str = "", done: str = "",
+):
     if p.anonymous:
         return redirect("/login?next=/review")
     auth.require_writer(request)
+    filters = review_queue.QueueFilter(source=source[:200], entity=entity[:200], predicate=predicate[:80], confidence=confidence[:10])
     with state.read(p) as r:
-        queue = views.review_queue(r)
+        queue = review_queue.review_queue(r, filters)
         src = r.get_source(source) if source else None
         proposed = views.proposed_entities(r)
-    if src:
-        queue = [c for c in queue if c["source_id"] == src.id]
     predicates = [(pr.value, views.label(pr.value)) for pr in Predicate]
-    return no_store(render(request, "review.html", {"queue": queue, "source": src, "proposed": proposed, "predicates": predicates}))
+    context = {"queue": queue["items"], "rq": queue, "source": src, "proposed": proposed, "predicates": predicates, "done": done if DONE.fullmatch(done) else ""}
+    return no_store(render(request, "review.html", context))
+
+
+@router.post("/review/bulk")
+def review_bulk(
+    request: Request,
+    state: State,
+    claim: list[str] = Form([]),
+    decision: str = Form(...),
+    note: str = Form(""),
+    csrf_token: str = Form(""),
+    next: str = Form("/review"),  # noqa: A002
+):
+    p = form_writer(request, csrf_token)
+    status = DECISIONS.get(decision)
+    if status is None or status == ReviewStatus.PROPOSED:
+        raise ModelError("decision", "accept or reject")
+    n = review_queue.decide_many(state.store, p.actor, p.ceiling, claim, status, note.strip() or None)
+    return redirect(with_done(local_url(next, "/review"), f"{decision}ed {n}"))
+
+
+@router.post("/review/undo")
+def review_undo(request: Request, state: State, csrf_token: str = Form(""), next: str = Form("/review")):  # noqa: A002
+    p = form_writer(request, csrf_token)
+    n = review_queue.undo_last(state.store, p.actor, p.ceiling)
+    return redirect(with_done(local_url(next, "/review"), f"undid {n}" if n else "nothing to undo"))
+
+
+def with_done(url: str, message: str) -> str:
+    from urllib.parse import quote
+
+    return f"{url}{'&' if '?' in url else '?'}done={quote(message)}"
 
 
 @router.post("/review/{claim_id}/edit")

@@ -8,6 +8,13 @@ document.addEventListener("DOMContentLoaded", () => {
     filters.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => filters.submit()));
   }
 
+  // Review queue: one box ticks every claim shown for a bulk decision.
+  const all = document.getElementById("pick-all");
+  if (all) {
+    all.addEventListener("change", () =>
+      document.querySelectorAll("input.pick").forEach((b) => { b.checked = all.checked; }));
+  }
+
   // Source page: following a link to #claim-ID highlights that claim's passage.
   const focusClaim = () => {
     document.querySelectorAll("mark.focus").forEach((m) => m.classList.remove("focus"));
