@@ -50,4 +50,6 @@ def test_api_entity_claims_flag_mirror_citations(store, monkeypatch, tmp_path):
     para = next(c for c in kaechon["claims"] if c["source_id"].startswith("article-"))
     assert para["evidence_kind"] == "paraphrase" and para["source"]["text_kind"] == "paraphrase"
     src = client.get("/api/sources/article-dailynk-kaechon-works-inmates-death").json()
-    assert src["text_kind"] == "paraphrase"
+    assert src["text_kind"] == "paraphrase" and src["url_mirror"] is False
+    listed = {s["id"]: s for s in client.get("/api/sources", params={"limit": 5000}).json()}
+    assert listed["article-dailynk-kaechon-works-inmates-death"]["url_mirror"] is False
