@@ -53,3 +53,13 @@ def test_api_entity_claims_flag_mirror_citations(store, monkeypatch, tmp_path):
     assert src["text_kind"] == "paraphrase" and src["url_mirror"] is False
     listed = {s["id"]: s for s in client.get("/api/sources", params={"limit": 5000}).json()}
     assert listed["article-dailynk-kaechon-works-inmates-death"]["url_mirror"] is False
+
+
+def test_trade_reference_figures_flag_a_scrape_site(cli):
+    from tollwatch.app.trade import reference_figures
+
+    figures = reference_figures()
+    flagged = [f["source_url"] for f in figures if f["source_mirror"]]
+    assert flagged and all("zzzogryeb.bond" in u for u in flagged)
+    out = cli("trade", "figures").output
+    assert out.count("[mirror") == len(flagged)
