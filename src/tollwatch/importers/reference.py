@@ -421,7 +421,7 @@ def split_outside_parens(text: str, sep: str) -> list[str]:
 
 def split_items(cell: str) -> list[tuple[str, str]]:
     """Each item of a products cell, with the ;-group it came from (which carries its attribution)."""
-    items = []
+    items: list[tuple[str, str]] = []
     for part in split_outside_parens(cell, ";"):
         # "knitwear, wigs, false eyelashes (Daily NK)": commas separate items too,
         # but a parenthesis at the end belongs to the whole group; keep it off the items.
