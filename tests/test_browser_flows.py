@@ -108,7 +108,7 @@ def test_search_entity_map(tab):
     names = page.inner_text("table.names")
     assert "개천 제1호교화소" in names and "Hangul" in names and "Kaechŏn" in names
     assert page.locator(".claim-group").count() >= 1
-    assert page.locator(".claim blockquote").count() >= 1
+    assert page.locator(".claim .evidence-box").count() >= 1  # compiled rows and paraphrases: labelled boxes, not quotes
     shot(page, "entity")
     page.click("text=Show on map")
     page.wait_for_url(re.compile(r".*/map"))

@@ -72,3 +72,20 @@ def test_quantities_have_no_spurious_decimals():
     assert quantity_text({"low": 2.5, "high": None, "unit": "tonnes"}) == "2.5 tonnes"
     assert quantity_text({"low": 1500000.0, "high": None, "unit": "wigs"}) == "1500000 wigs"
     assert quantity_text(None) is None
+
+
+def test_csv_says_each_claims_evidence_kind_citations_and_mirrors(cli, tmp_path, seeded):
+    out = tmp_path / "claims.csv"
+    cli("export", "--format", "csv", "-o", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    by = {(r["subject_id"], r["predicate"], r["quote"]): r for r in rows}
+    status = by[("KP-KHS-001", "has_status", "active (production reported 2021-2023)")]
+    assert status["evidence_kind"] == "compiled"
+    assert status["citations"] == "https://www.dailynk.com/english/kaechon-prison-camp-works-inmates-death/"
+    assert status["mirror_citations"] == ""
+    hrnk = by[("KP-KHS-004", "has_status", "operational (HRNK 2019)")]
+    assert "dokumen.tips" in hrnk["mirror_citations"]
+    held = [r for r in rows if r["predicate"] == "holds_prisoners" and r["source_id"].startswith("gazetteer-")]
+    assert held and {r["citations"] for r in held} == {"source not given"}
+    assert {r["evidence_kind"] for r in rows if r["source_id"].startswith("article-")} == {"paraphrase"}
+    assert {r["evidence_kind"] for r in rows if r["source_id"].startswith("src-") and r["quote"] == "wigs"} == {"verbatim"}

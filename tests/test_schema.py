@@ -14,6 +14,7 @@ from tollwatch.core import schema
 from tollwatch.core.model import (
     Claim,
     EntityKind,
+    EvidenceKind,
     Evidence,
     FacilityType,
     ModelError,
@@ -43,6 +44,7 @@ def test_schema_declares_exactly_the_model_enums():
     assert set(s.kinds) == {k.value for k in EntityKind}
     assert set(s.types["facility_type"].values) == {t.value for t in FacilityType}
     assert set(s.types["source_kind"].values) == {k.value for k in SourceKind}
+    assert set(s.types["evidence_kind"].values) == {k.value for k in EvidenceKind}
     assert schema.functional_predicates() == {"has_status", "located_in"}
 
 

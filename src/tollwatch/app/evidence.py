@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tollwatch.app.citations import add_citations, url_is_mirror
 from tollwatch.core.corroboration import contradictions, corroborate
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import (
@@ -101,7 +102,7 @@ def add_claims_from_jsonl(store: Store, path: Path, actor: str) -> list[Claim]:
 def claims_as_dicts(reader: Reader, claims: list[Claim]) -> list[dict]:
     ids = {c.subject_id for c in claims} | {c.object_id for c in claims if c.object_id}
     ents = reader.entities(ids)
-    return [claim_to_dict(c, ents) for c in claims]
+    return add_citations(reader, claims, [claim_to_dict(c, ents) for c in claims])
 
 
 def entity_report(reader: Reader, entity: Entity) -> dict:
@@ -115,7 +116,8 @@ def entity_report(reader: Reader, entity: Entity) -> dict:
         cd["corroboration"] = {"independent_sources": group.independent_sources, "strength": group.strength}
         src = sources.get(c.evidence.source_id)
         cd["source"] = (
-            {"id": src.id, "title": src.title, "publisher": src.publisher, "url": src.url, "date": src.date, "grade": src.grade}
+            {"id": src.id, "title": src.title, "publisher": src.publisher, "url": src.url, "date": src.date,
+             "grade": src.grade, "text_kind": src.text_kind.value, "url_mirror": url_is_mirror(src.url)}
             if src
             else None
         )

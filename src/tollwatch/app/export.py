@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tollwatch.app.citations import add_citations
 from tollwatch.app.visibility import GRAPH_DATASET, visible_entities
 from tollwatch.core.model import Entity, Sensitivity, Source
 from tollwatch.core.records import claim_to_dict
@@ -52,7 +53,8 @@ def graph_records(reader: Reader) -> tuple[list[Source], list[Entity], list[dict
     ents.update(reader.entities(referenced - set(ents)))
     entities = visible_entities(reader, sorted(ents.values(), key=lambda e: e.id), claims)
     by_id = {e.id: e for e in entities}
-    claim_dicts = [claim_to_dict(c, by_id) for c in sorted(claims, key=lambda c: c.id)]
+    ordered = sorted(claims, key=lambda c: c.id)
+    claim_dicts = add_citations(reader, ordered, [claim_to_dict(c, by_id) for c in ordered])
     return sources, entities, claim_dicts
 
 

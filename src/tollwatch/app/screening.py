@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
 from tollwatch.core.errors import InputError
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
-from tollwatch.core.model import Entity, EntityKind, ReviewStatus, Sensitivity
 from tollwatch.app.risk_facts import risk_facts
+from tollwatch.core.model import Entity, EntityKind, ModelError, ReviewStatus, Sensitivity, parse_date
 from tollwatch.core.risk import RiskFacts
 from tollwatch.importers.lists import OFAC_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
@@ -80,8 +80,16 @@ def _open_list(fmt: str, paths: list[Path], dataset: str | None, snapshot_date: 
     if first is not None:
         report.dataset = first.dataset
         entities = itertools.chain([first], entities)
-    report.snapshot_date = snapshot_date or report.snapshot_date or default_date
+    report.snapshot_date = _real_snapshot_date(snapshot_date or report.snapshot_date or default_date, paths)
     return report, entities
+
+
+def _real_snapshot_date(value: str | None, paths: list[Path]) -> str | None:
+    """A list's date, given or read from its file, must be on the calendar (2024-02-30 is refused)."""
+    try:
+        return parse_date(value, "snapshot_date")
+    except ModelError as exc:
+        raise InputError(exc.message, path=str(paths[0]) if paths else None, field="snapshot_date") from None
 
 
 def _refuse_older(report: ImportReport, previous: dict | None, force: bool) -> None:
@@ -92,7 +100,8 @@ def _refuse_older(report: ImportReport, previous: dict | None, force: bool) -> N
 
 def _replace_list(tx: Txn, report: ImportReport, entities: Iterator[Entity], paths: list[Path], snapshot_date: str | None, default_date: str | None, extra_meta: dict | None) -> None:
     store_lists.replace_dataset(tx, report.dataset, entities, None)
-    report.snapshot_date = snapshot_date or report.snapshot_date or default_date
+    # An OFAC XML file may date itself after its records: check the date it ends with too.
+    report.snapshot_date = _real_snapshot_date(snapshot_date or report.snapshot_date or default_date, paths)
     if report.count == 0:
         raise InputError("no records found", path=str(paths[0]))
     meta = {**report.meta(), **(extra_meta or {})}

@@ -53,7 +53,7 @@ def report(store, reporter: str = "CN", partner: str = "KP", params: AnalysisPar
     params = params or params_from(reporter, partner)
     with store.read(Sensitivity.PUBLIC) as r:  # trade statistics carry no sensitivity
         records = trade_repo.load(r.conn, {params.reporter, params.partner})
-    return report_from_records(records, params, trade_figures())
+    return report_from_records(records, params, reference_figures())
 
 
 def import_file(store, actor: str, path: Path, layout: str = "auto"):
@@ -72,9 +72,11 @@ def country(raw: str) -> str:
 
 def reference_figures() -> list[dict]:
     """The bundled China-DPRK hair-trade figures as reported in the news, with citations."""
+    from tollwatch.app.citations import url_is_mirror
     from tollwatch.importers.reference import trade_figures
 
-    return trade_figures()
+    # Copies: the bundled rows are cached and shared. Each says whether its page is a mirror.
+    return [{**f, "source_mirror": url_is_mirror(f.get("source_url"))} for f in trade_figures()]
 
 
 def report_from_records(records, params: AnalysisParams, figures: list[dict]) -> dict:
@@ -369,7 +371,7 @@ def html_report(rep: dict, images: dict[str, bytes], fmt: str = "svg") -> str:
         "<h2>All bundled reference figures</h2>",
         _table(rep.get("reference_figures", []),
                ["period", "flow", "reporter", "partner", "hs_scope", "quantity_t", "value_usd", "share_note",
-                "source_publisher", "source_url"], links=("source_url",)),
+                "source_publisher", "source_url", "source_mirror"], links=("source_url",)),
         "</body></html>",
     ]
     return "\n".join(parts)

@@ -270,10 +270,13 @@ def _print_entity(rep: dict) -> None:
             if c["subject"]["id"] != rep["id"]:
                 target = f"(object of) {c['subject']['name']}"
             src = c["source"] or {}
-            cite = src.get("url") or src.get("title") or c["source_id"]
+            cites = [u["url"] + (" [mirror]" if u["mirror"] else "") for u in c.get("citations") or []]
+            cite = "source not given" if c.get("source_not_given") else (" | ".join(cites) or src.get("title") or c["source_id"])
             echo(f"    - {target}  [{c['status']}, {c['corroboration']['independent_sources']} independent source(s), strength {c['corroboration']['strength']}]")
             if c["quote"]:
-                echo(f"      “{c['quote']}”")
+                kind = c.get("evidence_kind") or "verbatim"
+                # only the document's own words are shown as a quotation
+                echo(f"      “{c['quote']}”" if kind == "verbatim" else f"      {kind} (tollwatch's wording, not the publisher's): {c['quote']}")
             echo(f"      source: {src.get('title') or c['source_id']} — {cite}")
     for x in rep["contradictions"]:
         sides = "  vs  ".join(f"{k.split(':', 1)[1]} ({len(v)} claim(s))" for k, v in x["sides"].items())

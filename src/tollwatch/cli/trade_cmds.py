@@ -87,7 +87,8 @@ def trade_figures_cmd(fmt):
                          "source_publisher"])
     click.echo("")
     for i, f in enumerate(figures, 1):
-        click.echo(f"[{i}] {f.get('source_publisher')}: {f.get('source_url')}")
+        flag = "  [mirror: a copy, not the publisher's page]" if f.get("source_mirror") else ""
+        click.echo(f"[{i}] {f.get('source_publisher')}: {f.get('source_url')}{flag}")
 
 
 def _print_tables(rep: dict) -> None:

@@ -35,6 +35,14 @@ class SourceKind(StrEnum):
     REFERENCE = "reference"  # a compiled gazetteer row that cites its own sources
 
 
+class EvidenceKind(StrEnum):
+    """What the evidence is: the publisher's words, ours, or a row of a compiled reference."""
+
+    VERBATIM = "verbatim"  # an exact span of the stored text, which is the document's own
+    PARAPHRASE = "paraphrase"  # our wording of a source whose text we do not store
+    COMPILED = "compiled"  # a row of a compiled reference that cites its own pages
+
+
 class Sensitivity(StrEnum):
     PUBLIC = "public"
     RESTRICTED = "restricted"
@@ -267,6 +275,9 @@ class Source:
     # Who the source ultimately rests on (an informant, a wire story): sources sharing
     # an origin are not independent even when publishers differ.
     origin: str | None = None
+    # What the stored text is: the document's own words (verbatim), our paraphrase of it,
+    # or a compiled reference row. Only verbatim text may be shown as the publisher's.
+    text_kind: EvidenceKind = EvidenceKind.VERBATIM
 
     def __post_init__(self) -> None:
         if self.text is not None and self.sha256 is None:
@@ -308,6 +319,10 @@ class Evidence:
     span: tuple[int, int] | None = None
     method: Method = Method.HUMAN
     confidence: float = 1.0
+    kind: EvidenceKind = EvidenceKind.VERBATIM
+    # The pages this very fact is cited to. None: the source's own URL is the citation;
+    # an empty tuple: the compiled row gives no source for this fact ("source not given").
+    cites: tuple[str, ...] | None = None
 
     def check_against(self, source_text: str | None) -> None:
         """A quote with a span must be exactly the source text at that span."""

@@ -13,6 +13,7 @@ from tollwatch.core.model import (
     Claim,
     Entity,
     Evidence,
+    EvidenceKind,
     Method,
     ModelError,
     Period,
@@ -48,7 +49,7 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
             return v.get("id")
         return v
 
-    _optional_text(data, "id", "subject_id", "object_id", "source_id", "quote", "note", "method")
+    _optional_text(data, "id", "subject_id", "object_id", "source_id", "quote", "note", "method", "evidence_kind")
     subject = ref("subject") or data.get("subject_id")
     if subject is not None:
         require_text(subject, "subject")
@@ -96,6 +97,8 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
         span=span,
         method=parse_enum(Method, data.get("method") or default_method, "method"),
         confidence=float(confidence),
+        kind=parse_enum(EvidenceKind, data.get("evidence_kind") or "verbatim", "evidence_kind"),
+        cites=_cites_of(data.get("cites")),
     )
     return Claim(
         id=data.get("id") or "",
@@ -109,6 +112,14 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
         review=review,
         note=data.get("note"),
     )
+
+
+def _cites_of(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in value):
+        raise ModelError("cites", "must be a list of http(s) URLs")
+    return tuple(value)
 
 
 def _refuse_review_fields(data: dict[str, Any]) -> Review:
@@ -184,6 +195,8 @@ def claim_to_dict(claim: Claim, entities: dict[str, Entity]) -> dict[str, Any]:
             "source_id": claim.evidence.source_id,
             "method": claim.evidence.method.value,
             "confidence": claim.evidence.confidence,
+            "evidence_kind": claim.evidence.kind.value,
+            "cites": list(claim.evidence.cites) if claim.evidence.cites is not None else None,
             "status": claim.review.status.value,
             "reviewed_by": claim.review.by,
             "reviewed_at": claim.review.at,
@@ -205,6 +218,7 @@ def source_to_dict(source: Source, *, with_text: bool = False) -> dict[str, Any]
         "sensitivity": source.sensitivity.value,
         "origin": source.origin,
         "sha256": source.sha256,
+        "text_kind": source.text_kind.value,
     }
     if with_text:
         out["text"] = source.text

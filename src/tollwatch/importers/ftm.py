@@ -19,6 +19,7 @@ from tollwatch.core.model import (
     Coordinates,
     Entity,
     EntityKind,
+    EvidenceKind,
     Identifier,
     ModelError,
     Name,
@@ -28,6 +29,8 @@ from tollwatch.core.model import (
     Source,
     SourceKind,
     parse_enum,
+    parse_date,
+    parse_grade,
 )
 from tollwatch.core.records import claim_from_dict, entity_to_dict, source_to_dict
 from tollwatch.importers.files import read_jsonl
@@ -156,12 +159,13 @@ def _source_from_native(d: dict) -> Source:
         kind=parse_enum(SourceKind, d.get("kind") or "news", "kind"),
         publisher=d.get("publisher"),
         url=d.get("url"),
-        date=d.get("date"),
-        grade=d.get("grade"),
+        date=parse_date(d.get("date")),
+        grade=parse_grade(d.get("grade")),
         sensitivity=parse_enum(Sensitivity, d.get("sensitivity") or "public", "sensitivity"),
         text=d.get("text"),
         sha256=d.get("sha256"),
         origin=d.get("origin"),
+        text_kind=parse_enum(EvidenceKind, d.get("text_kind") or "verbatim", "text_kind"),
     )
 
 

@@ -1,8 +1,9 @@
 """Load the bundled reference data into a store, once, on first use.
 
 The gazetteer rows and our article paraphrases become Sources whose stored text is
-our own compiled wording (never an article's text), so each claim quotes an exact
-span of it while the Source's URL points to the page the fact comes from.
+our own compiled wording (never an article's text), marked compiled or paraphrase so
+no page shows it as the publisher's words. Each gazetteer claim cites the pages its row
+gives for that very fact (Evidence.cites), or says the row gives none.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tollwatch.core.model import (
     Entity,
     EntityKind,
     Evidence,
+    EvidenceKind,
     FacilityType,
     Identifier,
     Method,
@@ -57,7 +59,7 @@ def manifest() -> dict:
 
 
 # Bump when the way bundled data becomes entities and claims changes, so stores reload it.
-LOADER_VERSION = "7"  # 7: 교정국 names the corrections bureau; the article index is re-read by the newest extractor
+LOADER_VERSION = "8"  # 8: evidence kinds, and each gazetteer claim cites its own fact's pages
 
 
 def manifest_digest() -> str:
@@ -118,7 +120,23 @@ def _put_source(tx: Txn, source: Source) -> None:
         update(schema.sources)
         .where(schema.sources.c.id == source.id)
         .values(title=source.title, kind=source.kind.value, publisher=source.publisher, url=source.url,
-                date=source.date, text=source.text, sha256=source.sha256, origin=source.origin)
+                date=source.date, text=source.text, sha256=source.sha256, origin=source.origin,
+                text_kind=source.text_kind.value)
+    )
+
+
+def _put_claim(tx: Txn, claim: Claim) -> None:
+    """A reference claim already stored keeps its review; its evidence kind and citations follow the bundle."""
+    from sqlalchemy import update
+
+    from tollwatch.store import schema
+
+    stored = tx.add_claim(claim)
+    ev = stored.evidence
+    tx.conn.execute(
+        update(schema.claims)
+        .where(schema.claims.c.id == stored.id)
+        .values(evidence_kind=ev.kind.value, cites=list(ev.cites) if ev.cites is not None else None)
     )
 
 
@@ -308,9 +326,10 @@ def _load_facility(tx: Txn, row: dict) -> None:
         title=f"Facilities gazetteer: {row['name_en']}",
         kind=SourceKind.REFERENCE,
         publisher="tollwatch facilities gazetteer",
-        url=(urls[0] if urls else None),
+        url=None,  # the row cites many pages; each claim cites the ones its fact rests on
         text=text,
         origin="gazetteer:" + fid,  # each row rests on its own cited pages
+        text_kind=EvidenceKind.COMPILED,
     )
     _put_source(tx, source)
     entity = Entity(
@@ -334,10 +353,13 @@ def _load_facility(tx: Txn, row: dict) -> None:
     )
     tx.upsert_entity(entity)
 
-    def claim(predicate: Predicate, field_name: str, fragment: str, *, obj: str | None = None, value: str | None = None, qty: Quantity | None = None):
+    def claim(predicate: Predicate, field_name: str, fragment: str, *, obj: str | None = None, value: str | None = None,
+              qty: Quantity | None = None, attribution: str = ""):
         start = text.index(fragment, offsets[field_name])
         span = (start, start + len(fragment))
-        tx.add_claim(
+        cites = fact_citations(row, field_name, attribution or fragment)
+        _put_claim(
+            tx,
             Claim(
                 id="",
                 subject_id=fid,
@@ -345,9 +367,9 @@ def _load_facility(tx: Txn, row: dict) -> None:
                 object_id=obj,
                 value=value,
                 quantity=qty,
-                evidence=Evidence(source.id, fragment, span, Method.HUMAN, 1.0),
+                evidence=Evidence(source.id, fragment, span, Method.HUMAN, 1.0, EvidenceKind.COMPILED, cites),
                 review=Review(ReviewStatus.ACCEPTED, REFERENCE_ACTOR, now()),
-            )
+            ),
         )
 
     for part in split_outside_parens(row.get("status") or "", ";"):
@@ -358,26 +380,27 @@ def _load_facility(tx: Txn, row: dict) -> None:
 
     products_cell = row.get("reported_products_or_labor") or ""
     if "generalisation" not in products_cell and "generalization" not in products_cell:
-        for item in _split_items(products_cell):
+        for item, group in split_items(products_cell):
             matched = _match_products(item)
+            field_name = "reported_products_or_labor"
             if "received" in item.casefold():
                 inputs = [p for p in matched if p.role == "input"]
                 for p in inputs:
-                    claim(Predicate.RECEIVES_INPUT, "reported_products_or_labor", item, obj=p.id)
+                    claim(Predicate.RECEIVES_INPUT, field_name, item, obj=p.id, attribution=group)
                 continue
             if matched:
                 for p in matched:
-                    claim(Predicate.PRODUCES, "reported_products_or_labor", item, obj=p.id)
+                    claim(Predicate.PRODUCES, field_name, item, obj=p.id, attribution=group)
             else:
                 label = re.sub(r"\s*\([^)]*\)\s*$", "", item).strip()
                 if label:
-                    claim(Predicate.PRODUCES, "reported_products_or_labor", item, value=label)
+                    claim(Predicate.PRODUCES, field_name, item, value=label, attribution=group)
 
     notes = row.get("notes") or ""
     for m in _PRISONERS.finditer(notes):
         low = float(m.group(1).replace(",", ""))
         high = float(m.group(2).replace(",", "")) if m.group(2) else low
-        claim(Predicate.HOLDS_PRISONERS, "notes", m.group(0), qty=Quantity(low, high, "prisoners"))
+        claim(Predicate.HOLDS_PRISONERS, "notes", m.group(0), qty=Quantity(low, high, "prisoners"))  # no source column
 
 
 def split_outside_parens(text: str, sep: str) -> list[str]:
@@ -396,8 +419,9 @@ def split_outside_parens(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _split_items(cell: str) -> list[str]:
-    items = []
+def split_items(cell: str) -> list[tuple[str, str]]:
+    """Each item of a products cell, with the ;-group it came from (which carries its attribution)."""
+    items: list[tuple[str, str]] = []
     for part in split_outside_parens(cell, ";"):
         # "knitwear, wigs, false eyelashes (Daily NK)": commas separate items too,
         # but a parenthesis at the end belongs to the whole group; keep it off the items.
@@ -406,10 +430,48 @@ def _split_items(cell: str) -> list[str]:
         core = part[: paren.start()] if paren else part
         pieces = [p.strip() for p in core.split(",") if p.strip()]
         if len(pieces) > 1:
-            items.extend(pieces)
+            items.extend((p, part) for p in pieces)
         elif part:
-            items.append(part)
+            items.append((part, part))
     return items
+
+
+# Which field of a gazetteer row cites the pages for a fact in another field. The notes
+# have no source column: a figure there is cited to nothing unless the row says where.
+CITING_FIELD = {"status": "status_source", "reported_products_or_labor": "product_sources", "notes": None}
+# The names a row's parentheses use for a publisher, and the hosts of that publisher's pages.
+_ATTRIBUTION_HOSTS = (
+    ("daily nk", ("dailynk.com",)),
+    ("wikipedia", ("wikipedia.org",)),
+    ("nkeconwatch", ("nkeconwatch.com",)),
+    ("state dept", ("state.gov",)),
+    ("hrnk", ("hrnk.org",)),
+    ("nk pro", ("nknews.org",)),
+    ("korea times", ("koreatimes.co.kr",)),
+)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").casefold()
+
+
+def fact_citations(row: dict, field_name: str, fragment: str) -> tuple[str, ...]:
+    """The pages the row cites for this very fact: never another field's pages.
+
+    A fact whose text names its publisher ("… (Daily NK)") cites that publisher's pages in
+    the citing field when it has some; otherwise it cites every page of the citing field. Empty: the row
+    gives no source for it, and the claim says so rather than borrowing one.
+    """
+    citing = CITING_FIELD.get(field_name)
+    urls = list(dict.fromkeys(_URL.findall(row.get(citing) or ""))) if citing else []
+    named = [hosts for word, hosts in _ATTRIBUTION_HOSTS if word in fragment.casefold()]
+    if named:
+        wanted = {h for hosts in named for h in hosts}
+        # A publisher's own pages when the column has them; else the column's copies of its work.
+        urls = [u for u in urls if any(_host(u) == h or _host(u).endswith("." + h) for h in wanted)] or urls
+    return tuple(urls)
 
 
 def _match_products(item: str) -> list[catalogue.Product]:
@@ -451,6 +513,7 @@ def _load_company(tx: Txn, row: dict) -> None:
         url=url,
         text=text,
         origin="companies:" + (url or row["source_url"]),
+        text_kind=EvidenceKind.COMPILED,
     )
     _put_source(tx, source)
     tx.upsert_entity(
@@ -472,16 +535,17 @@ def _load_company(tx: Txn, row: dict) -> None:
     role = row["role_in_chain"]
     start = text.index(role, len("Company: ") + len(row["name"]))
     span = (start, start + len(role))
-    tx.add_claim(
+    _put_claim(
+        tx,
         Claim(
             id="",
             subject_id=eid,
             predicate=Predicate.REPORTED_ROLE,
             value=role,
-            evidence=Evidence(source.id, role, span, Method.HUMAN, 1.0),
+            evidence=Evidence(source.id, role, span, Method.HUMAN, 1.0, EvidenceKind.COMPILED, (url,) if url else ()),
             review=Review(ReviewStatus.ACCEPTED, REFERENCE_ACTOR, now()),
             note=row["caveat"],
-        )
+        ),
     )
 
 
@@ -516,6 +580,7 @@ def article_sources() -> list[Source]:
                 # Our own paraphrases of the page opening, not the article's words.
                 text="\n".join(paraphrases) if paraphrases else None,
                 origin=_publisher_origin(a.get("publisher") or ""),
+                text_kind=EvidenceKind.PARAPHRASE if paraphrases else EvidenceKind.VERBATIM,
             )
         )
     return out

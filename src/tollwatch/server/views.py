@@ -112,7 +112,10 @@ def source_view(reader: Reader, source: Source) -> dict:
     claims = reader.list_claims(source_id=source.id)
     from tollwatch.app.evidence import claims_as_dicts
 
+    from tollwatch.app.citations import url_is_mirror
+
     data = source_to_dict(source, with_text=True)
+    data["url_mirror"] = url_is_mirror(source.url)
     data["claims"] = claims_as_dicts(reader, claims)
     for d in data["claims"]:
         d["label"] = label(d["predicate"])

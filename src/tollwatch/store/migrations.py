@@ -79,12 +79,45 @@ def _v5_sessions_and_sign_in_attempts(conn: Connection) -> None:
     throttle_repo.create_tables(conn)
 
 
+def _v6_evidence_kind(conn: Connection) -> None:
+    """Evidence says what it is (verbatim, paraphrase, compiled) and which pages its fact cites.
+
+    Existing rows get a derived kind: the bundled gazetteer and company rows are compiled,
+    the bundled article index is our paraphrase, everything else is the document's own text.
+    """
+    have = {
+        table: {c["name"] for c in inspect(conn).get_columns(table)} for table in ("sources", "claims")
+    }
+    if "text_kind" not in have["sources"]:
+        conn.execute(text("ALTER TABLE sources ADD COLUMN text_kind VARCHAR(12) NOT NULL DEFAULT 'verbatim'"))
+    if "evidence_kind" not in have["claims"]:
+        conn.execute(text("ALTER TABLE claims ADD COLUMN evidence_kind VARCHAR(12) NOT NULL DEFAULT 'verbatim'"))
+    if "cites" not in have["claims"]:
+        conn.execute(text("ALTER TABLE claims ADD COLUMN cites JSON"))
+    conn.execute(
+        text(
+            "UPDATE sources SET text_kind = 'compiled' WHERE kind = 'reference' "
+            "AND (id LIKE 'gazetteer-%' OR id LIKE 'companies-%')"
+        )
+    )
+    conn.execute(
+        text("UPDATE sources SET text_kind = 'paraphrase' WHERE id LIKE 'article-%' AND text IS NOT NULL")
+    )
+    conn.execute(
+        text(
+            "UPDATE claims SET evidence_kind = (SELECT s.text_kind FROM sources s WHERE s.id = claims.source_id) "
+            "WHERE source_id IN (SELECT id FROM sources WHERE text_kind <> 'verbatim')"
+        )
+    )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial evidence graph", _v1_initial),
     (2, "append-only audit log", _v2_append_only_audit),
     (3, "users and api keys", _v3_users_and_api_keys),
     (4, "trade records", _v4_trade_records),
     (5, "sessions and sign-in attempts", _v5_sessions_and_sign_in_attempts),
+    (6, "evidence kind and per-fact citations", _v6_evidence_kind),
 ]
 
 LATEST = MIGRATIONS[-1][0]

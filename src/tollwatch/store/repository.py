@@ -26,6 +26,7 @@ from tollwatch.core.model import (
     Entity,
     EntityKind,
     Evidence,
+    EvidenceKind,
     Identifier,
     Method,
     ModelError,
@@ -370,6 +371,7 @@ class Txn(Reader):
                 origin=source.origin,
                 sha256=source.sha256,
                 text=source.text,
+                text_kind=source.text_kind.value,
                 created_at=now(),
             ),
         )
@@ -447,11 +449,16 @@ class Txn(Reader):
                 kinds[field_name] = entity_row.kind
         check_claim(claim, kinds["subject"], kinds["object"])  # every way in passes here
         src = self.conn.execute(
-            select(schema.sources.c.id, schema.sources.c.text).where(schema.sources.c.id == claim.evidence.source_id)
+            select(schema.sources.c.id, schema.sources.c.text, schema.sources.c.text_kind).where(
+                schema.sources.c.id == claim.evidence.source_id
+            )
         ).first()
         if not src:
             raise ModelError("source_id", f"no source with id {claim.evidence.source_id}")
         claim.evidence.check_against(src.text)
+        if src.text_kind != EvidenceKind.VERBATIM.value:
+            # A passage of our paraphrase or of a compiled row is that, whatever the claim said.
+            claim.evidence.kind = EvidenceKind(src.text_kind)
         row = _claim_to_row(claim)
         exists = not self._insert_if_absent(schema.claims, dict(id=claim.id, created_at=now(), **row))
         if exists and not replace:
@@ -546,6 +553,7 @@ def _source_from_row(r) -> Source:
         text=r["text"],
         sha256=r["sha256"],
         origin=r["origin"],
+        text_kind=EvidenceKind(r["text_kind"]),
     )
 
 
@@ -566,6 +574,8 @@ def _claim_to_row(c: Claim) -> dict:
         span_end=c.evidence.span[1] if c.evidence.span else None,
         method=c.evidence.method.value,
         confidence=c.evidence.confidence,
+        evidence_kind=c.evidence.kind.value,
+        cites=list(c.evidence.cites) if c.evidence.cites is not None else None,
         status=c.review.status.value,
         reviewed_by=c.review.by,
         reviewed_at=c.review.at,
@@ -595,6 +605,8 @@ def _claim_from_row(r) -> Claim:
             span=span,
             method=Method(r["method"]),
             confidence=r["confidence"],
+            kind=EvidenceKind(r["evidence_kind"]),
+            cites=tuple(r["cites"]) if r["cites"] is not None else None,
         ),
         review=Review(ReviewStatus(r["status"]), r["reviewed_by"], r["reviewed_at"]),
         note=r["note"],

@@ -39,6 +39,7 @@ sources = Table(
     Column("origin", Text),
     Column("sha256", String(64), unique=True),
     Column("text", Text),
+    Column("text_kind", String(12), nullable=False, server_default="verbatim"),
     Column("created_at", String(40), nullable=False),
 )
 
@@ -119,6 +120,8 @@ claims = Table(
     Column("span_end", Integer),
     Column("method", String(10), nullable=False),
     Column("confidence", Float, nullable=False),
+    Column("evidence_kind", String(12), nullable=False, server_default="verbatim"),
+    Column("cites", JSON),
     Column("status", String(10), nullable=False),
     Column("reviewed_by", String(120)),
     Column("reviewed_at", String(40)),

@@ -17,7 +17,16 @@ from tollwatch.writers.cells import number_text, safe_cell
 CLAIM_COLUMNS = [
     "id", "subject_id", "subject_name", "predicate", "object_id", "object_name", "value", "quantity",
     "period", "quote", "span", "source_id", "method", "confidence", "status", "reviewed_by", "note",
+    "evidence_kind", "citations", "mirror_citations",
 ]
+
+
+def citations_text(d: dict) -> str | None:
+    """The cited pages, " | " between them; "source not given" where the row gives none."""
+    if d.get("source_not_given"):
+        return "source not given"
+    urls = [c["url"] for c in d.get("citations") or []]
+    return " | ".join(urls) if urls else None
 
 
 def quantity_text(q: dict | None) -> str | None:
@@ -50,6 +59,9 @@ def claim_row(d: dict) -> dict:
         "status": d.get("status"),
         "reviewed_by": d.get("reviewed_by"),
         "note": d.get("note"),
+        "evidence_kind": d.get("evidence_kind"),
+        "citations": citations_text(d),
+        "mirror_citations": " | ".join(c["url"] for c in d.get("citations") or [] if c.get("mirror")) or None,
     }
 
 

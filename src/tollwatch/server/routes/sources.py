@@ -30,7 +30,7 @@ class SourceIn(BaseModel):
 @router.get("/api/sources")
 def api_sources(state: State, p: CurrentPrincipal, limit: int = Query(500, ge=1, le=5000), offset: int = Query(0, ge=0)):
     with state.read(p) as r:
-        return [ev.source_to_dict(s) for s in r.list_sources()[offset : offset + limit]]
+        return [{**ev.source_to_dict(s), "url_mirror": ev.url_is_mirror(s.url)} for s in r.list_sources()[offset : offset + limit]]
 
 
 @router.get("/api/sources/{source_id}")
@@ -40,6 +40,7 @@ def api_source(state: State, p: CurrentPrincipal, source_id: str, text: bool = T
         if not s:
             raise NotFound()
         out = ev.source_to_dict(s, with_text=text)
+        out["url_mirror"] = ev.url_is_mirror(s.url)
         out["claims"] = ev.claims_as_dicts(r, r.list_claims(source_id=s.id))
         return out
 
