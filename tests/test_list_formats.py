@@ -286,3 +286,16 @@ def test_gz_uk_csv(tmp_path):
     gz = tmp_path / "ConList.csv.gz"
     gz.write_bytes(gzip.compress(path.read_bytes()))
     assert _read("uk-ofsi", gz)[1]["9"].caption == "Ann ROE"
+
+
+def test_imported_uk_list_sticks(tmp_path):
+    """A UK import over the bundled UK list survives `lists` and `screen` (the bundle is decided per dataset)."""
+    db = fresh_db(tmp_path)
+    path = _uk_csv(tmp_path, [["ZEBRA-TEST TRADING", "", "", "", "Entity", "Primary name", "Test", "77"]])
+    assert "imported 1 records into gb_hmt_sanctions (snapshot 2026-11-01)" in invoke(db, "lists", "import", "--format", "uk-ofsi", path).output
+    src = tmp_path / "in.csv"
+    src.write_text("name\nZebra-Test Trading\n", encoding="utf-8")
+    invoke(db, "screen", src, "--list", "gb_hmt_sanctions", "-o", tmp_path / "o.jsonl")
+    rows = {r["dataset"]: r for r in json.loads(invoke(db, "lists", "--format", "json").stdout)}
+    assert rows["gb_hmt_sanctions"]["count"] == 1 and rows["gb_hmt_sanctions"]["source"] == "ConList.csv"
+    assert rows["un_sc_sanctions"]["source"] == "bundled"
