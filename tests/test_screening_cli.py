@@ -73,8 +73,9 @@ def test_screen_each_input_format(tmp_path, db, fmt):
     assert set(first) >= {"query_id", "query", "matches", "risk"}
     m = first["matches"][0]
     assert set(m) >= {"dataset", "source_id", "entity_id", "name", "schema", "score", "match", "explanation"}
-    top2 = {(x["dataset"], x["source_id"], x["match"]) for x in first["matches"][:2]}
-    assert top2 == {("us_ofac_sdn", "11581", True), ("un_sc_sanctions", "KPe.025", True)}
+    top3 = {(x["dataset"], x["source_id"], x["match"]) for x in first["matches"][:3]}
+    # The same bank on the three bundled lists (UK OFSI's Group ID 12452 is KKBC).
+    assert top3 == {("us_ofac_sdn", "11581", True), ("un_sc_sanctions", "KPe.025", True), ("gb_hmt_sanctions", "12452", True)}
     assert first["risk"]["level"] == "high"
     assert [s["score"] for s in first["matches"]] == sorted((s["score"] for s in first["matches"]), reverse=True)
     assert any(x["source_id"] in ("18556", "KPi.016") and x["match"] for x in results[1]["matches"])
@@ -271,7 +272,7 @@ def test_python_api(tmp_path, monkeypatch):
 
     db = f"sqlite:///{template_db()}"
     ms = tollwatch.match("Korea Kwangson Banking Corp", db=db)
-    assert {m["source_id"] for m in ms[:2]} == {"11581", "KPe.025"} and ms[0]["match"]
+    assert {m["source_id"] for m in ms[:3]} == {"11581", "KPe.025", "12452"} and ms[0]["match"]  # OFAC, UN, UK
     src = write_input(tmp_path / "in.csv")
     results = tollwatch.screen(src, db=db)
     assert results[0]["risk"]["level"] == "high"
