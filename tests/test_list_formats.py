@@ -28,8 +28,12 @@ needs_shared = pytest.mark.skipif(not UK_XLSX.exists(), reason="../shared not pr
 
 
 def _read(fmt: str, path: Path):
+    from tollwatch.core.schema import check_entity
+
     report, it = read_list(fmt, [path])
     ents = {e.identifiers[0].value: e for e in it}
+    for e in ents.values():
+        check_entity(e)  # every attribute kept is one core/schema/entities.yaml declares for lists
     return report, ents
 
 

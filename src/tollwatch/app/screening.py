@@ -166,7 +166,7 @@ def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = No
     for dataset, (fmt, links) in urls.items():
         tmp = Path(tempfile.mkdtemp(prefix="tollwatch-lists-"))
         try:
-            paths = []
+            paths: list[Path] = []
             last_modified = None
             for url in links:
                 name = _file_name(url, [p.name for p in paths])
