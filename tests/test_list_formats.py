@@ -212,6 +212,12 @@ def test_eu_bad_input(tmp_path):
     bomb = tmp_path / "d.xml"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><export><sanctionEntity logicalId="1">&a;</sanctionEntity></export>')
     assert "refused" in _error("eu-fsf", bomb)
+    codec = tmp_path / "e.xml"
+    codec.write_text('<?xml version="1.0" encoding="UTm-8"?><export/>', encoding="utf-8")
+    assert "encoding: the XML declares an unknown encoding" in _error("eu-fsf", codec)
+    dates = tmp_path / "f.xml"
+    dates.write_text(text.replace('birthdate="" dayOfMonth="" monthOfYear=""', 'birthdate="" dayOfMonth="" monthOfYear="\u00b2"'), encoding="utf-8")
+    assert _read("eu-fsf", dates)[1]["900101"].attributes["birthDate"] == ["1961-07-04", "1962"]
 
 
 # --- the CLI and `lists update` ----------------------------------------------------------

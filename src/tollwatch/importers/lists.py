@@ -228,6 +228,8 @@ def _iter_xml(path: Path, record_tags: set[str]):
         raise InputError(f"malformed XML: {exc.msg if hasattr(exc, 'msg') else exc}", path=str(path), line=line, field="xml") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"undecodable bytes in XML (byte {exc.start})", path=str(path), field="encoding") from None
+    except LookupError as exc:  # <?xml encoding="..."?> naming no codec
+        raise InputError(f"the XML declares an unknown encoding ({exc})", path=str(path), field="encoding") from None
     finally:
         fh.close()
 

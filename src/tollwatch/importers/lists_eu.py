@@ -34,8 +34,8 @@ def _eu_date(elem) -> str:
     if full:
         return full[:10]
     year, month, day = _attr(elem, "year"), _attr(elem, "monthOfYear"), _attr(elem, "dayOfMonth")
-    if year and month.isdigit():
-        return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day.isdigit() else "")
+    if year and month.isascii() and month.isdigit():
+        return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day.isascii() and day.isdigit() else "")
     return year
 
 
