@@ -59,7 +59,11 @@ class LiveServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"))
+        from tollwatch.server.app import UVICORN_OPTIONS
+
+        # The same proxy settings as `tollwatch serve`: uvicorn never rewrites the peer address.
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+                                                    **UVICORN_OPTIONS))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):

@@ -1,13 +1,16 @@
-"""What the server needs to know who is asking: password and API-key checks, account lookup.
+"""What the server needs to know who is asking: password and API-key checks, account lookup,
+server-side sessions and the sign-in throttle (both kept in the store, shared by every worker).
 
-The server turns the `User` returned here into its Principal (and its read ceiling);
-these functions only read, so none of them is audited.
+The server turns the `User` returned here into its Principal (and its read ceiling).
+Signing in and out is not audited (the audit log records changes to evidence and
+accounts); ending a user's sessions by an admin is, in app.users.
 """
 
 from __future__ import annotations
 
 from tollwatch.core.model import Sensitivity
-from tollwatch.store import users_repo
+from tollwatch.store import sessions_repo, throttle_repo, users_repo
+from tollwatch.store.throttle_repo import Limits
 from tollwatch.store.repository import Store
 from tollwatch.store.users_repo import User
 
@@ -30,4 +33,43 @@ def get_user(store: Store, name: str) -> User | None:
         return users_repo.get_user(r, name)
 
 
-__all__ = ["User", "get_user", "user_for_api_key", "verify_password"]
+def reserve_sign_in(store: Store, name: str, address: str | None, now: float, limits: Limits) -> tuple[int | None, int]:
+    """Atomically claim one password check for this name and address: (attempt id, 0), or
+    (None, seconds to wait) when a limit is reached. See store/throttle_repo.py for the rules."""
+    return throttle_repo.reserve(store, name, address, now, limits)
+
+
+def sign_in_outcome(store: Store, attempt_id: int, ok: bool) -> None:
+    throttle_repo.resolve(store, attempt_id, ok)
+
+
+def open_session(store: Store, name: str, now: float, max_age_s: float) -> str:
+    """A new session id for the cookie; only its digest is stored."""
+    with store.begin(name) as tx:
+        return sessions_repo.open_session(tx.conn, name, now, max_age_s)
+
+
+def session_user(store: Store, session_id: str, now: float) -> User | None:
+    """The enabled user of this live session, or None once it ended or expired."""
+    with store.read(Sensitivity.PUBLIC) as r:
+        return sessions_repo.session_user(r, session_id, now)
+
+
+def end_session(store: Store, session_id: str) -> None:
+    """Sign-out: this session ends at once, wherever its cookie was saved."""
+    with store.begin("sign-out") as tx:
+        sessions_repo.end_session(tx.conn, session_id)
+
+
+__all__ = [
+    "Limits",
+    "User",
+    "end_session",
+    "get_user",
+    "open_session",
+    "reserve_sign_in",
+    "session_user",
+    "sign_in_outcome",
+    "user_for_api_key",
+    "verify_password",
+]

@@ -92,6 +92,23 @@ def stale_list_warnings(lists: Mapping[str, Mapping], today: date, max_age_days:
     return out
 
 
+def freshness_now(lists: Mapping[str, Mapping], max_age_days: int | None = None) -> dict[str, dict]:
+    """`with_freshness` as of today (UTC), the age limit resolved as `max_list_age` does."""
+    from datetime import UTC, datetime
+
+    return with_freshness(lists, datetime.now(UTC).date(), max_list_age(max_age_days))
+
+
+def with_freshness(lists: Mapping[str, Mapping], today: date, max_age_days: int) -> dict[str, dict]:
+    """Each list's metadata plus `age_days`, `max_age_days` and `stale`, for outputs to name
+    (an undated list counts as stale: nobody can tell how current it is)."""
+    out = {}
+    for dataset, meta in lists.items():
+        age = list_age_days(meta, today)
+        out[dataset] = {**meta, "age_days": age, "max_age_days": max_age_days, "stale": age is None or age > max_age_days}
+    return out
+
+
 __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
     "MAX_AGE_ENV",
@@ -102,4 +119,6 @@ __all__ = [
     "older_snapshot_error",
     "source_label",
     "stale_list_warnings",
+    "freshness_now",
+    "with_freshness",
 ]

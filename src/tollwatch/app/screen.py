@@ -11,12 +11,14 @@ The lists and the prepared index itself are `app.screening`'s; the per-row logic
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tollwatch.app.list_freshness import freshness_now
 from tollwatch.app.screening import Prepared, _fingerprint, prepare
 from tollwatch.core.errors import InputError
 from tollwatch.engines.local import FIELDS, parse_mapping, read_rows, run, screen_rows
@@ -26,7 +28,7 @@ from tollwatch.writers.screening import OUTPUT_FORMATS, explanation_text, write_
 ENGINES = ("local", "spark")
 
 __all__ = [
-    "ENGINES", "FIELDS", "OUTPUT_FORMATS", "PreparedCache", "Screened", "explanation_text", "parse_mapping",
+    "ENGINES", "FIELDS", "OUTPUT_FORMATS", "PreparedCache", "Screened", "dated", "explanation_text", "parse_mapping",
     "read_upload", "screen_file", "screen_rows_of", "screen_upload", "write_results",
 ]
 
@@ -80,16 +82,19 @@ def screen_file(
     use_cache: bool = True,
     spark_master: str | None = None,
     prepared: Prepared | None = None,
+    max_list_age: int | None = None,
 ) -> Screened:
     """Screen INPUT into OUT (stdout for jsonl/csv when None; a directory of part files on Spark).
 
-    `prepared` skips building the index (a caller that holds one already, e.g. a PreparedCache)."""
+    `prepared` skips building the index (a caller that holds one already, e.g. a PreparedCache).
+    Every output names each list's snapshot date and whether it is older than `max_list_age` days."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})", field="engine")
     if prepared is None:
         if store is None:
             raise ValueError("screen_file needs a store or a prepared index")
         prepared = prepare(store, use_cache=use_cache)
+    prepared = dated(prepared, max_list_age)
     if engine == "spark":
         try:
             from tollwatch.engines import spark as spark_engine
@@ -103,9 +108,14 @@ def screen_file(
     return Screened(counts, lists)
 
 
+def dated(prepared: Prepared, max_list_age: int | None = None) -> Prepared:
+    """The index with each list's age and staleness as of today, for every output to name."""
+    return dataclasses.replace(prepared, lists=freshness_now(prepared.lists, max_list_age))
+
+
 def screen_rows_of(prepared, input_path: str | Path, *, mapping: dict[str, str] | None = None, threshold: float | None = None, limit: int = 5, datasets: list[str] | None = None) -> Iterator[dict]:
     """A file's screening results as a stream, for a caller that keeps them (the Python API)."""
-    return screen_rows(prepared, read_rows(Path(input_path), mapping), threshold=threshold, limit=limit, datasets=datasets)
+    return screen_rows(dated(prepared), read_rows(Path(input_path), mapping), threshold=threshold, limit=limit, datasets=datasets)
 
 
 def read_upload(path: Path, display: str, max_rows: int) -> list[dict]:

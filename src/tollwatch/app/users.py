@@ -2,7 +2,8 @@
 
 Every change runs in one store transaction with its audit entry (who, what, which
 fields; never a password or a key's secret). Errors are `UserError` with a
-`field: message` text.
+`field: message` text. A new password or disabling an account ends the user's
+sessions in the same transaction; `end_sessions` is "sign out everywhere".
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tollwatch.core.model import Sensitivity
-from tollwatch.store import users_repo
+from tollwatch.store import sessions_repo, users_repo
 from tollwatch.store.repository import Store
 from tollwatch.store.users_repo import DEFAULT_CLEARANCE, ROLES, User, UserError
 
@@ -34,13 +35,28 @@ def add_user(store: Store, actor: str, name: str, role: str, *, password: str | 
 def set_password(store: Store, actor: str, name: str, password: str) -> None:
     with store.begin(actor) as tx:
         users_repo.change_password(tx, name, password)
+        sessions_repo.end_user_sessions(tx.conn, name)
 
 
 def set_account(store: Store, actor: str, name: str, *, role: str | None = None, clearance: str | None = None,
                 disabled: bool | None = None) -> User:
     """Change role, clearance or the disabled flag; a new role without a clearance takes that role's default."""
     with store.begin(actor) as tx:
-        return users_repo.change_account(tx, name, role=role, clearance=clearance, disabled=disabled)
+        user = users_repo.change_account(tx, name, role=role, clearance=clearance, disabled=disabled)
+        if disabled:
+            sessions_repo.end_user_sessions(tx.conn, name)
+        return user
+
+
+def end_sessions(store: Store, actor: str, name: str) -> int:
+    """Sign NAME out everywhere: every session ends at once (API keys are revoked separately).
+    Returns how many sessions ended; audited even when there were none."""
+    with store.begin(actor) as tx:
+        if not users_repo.get_user(tx.conn, name):
+            raise UserError(f"name: no user named {name}")
+        ended = sessions_repo.end_user_sessions(tx.conn, name)
+        tx.record_audit("revoke", "sessions", name, {"ended": ended})
+    return ended
 
 
 def list_users(store: Store) -> list[User]:
@@ -80,6 +96,7 @@ __all__ = [
     "UserError",
     "add_user",
     "create_api_key",
+    "end_sessions",
     "has_users",
     "list_api_keys",
     "list_users",

@@ -112,7 +112,7 @@ def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps,
     from tollwatch.app.screen import parse_mapping, screen_file
 
     max_list_age = list_age_limit(max_list_age)  # a bad TOLLWATCH_MAX_LIST_AGE fails before the work
-    done = screen_file(_open(app), input_file, output, fmt, mapping=parse_mapping(maps), threshold=threshold, limit=limit, datasets=list(lists) or None, engine=engine, use_cache=not no_cache, spark_master=spark_master)
+    done = screen_file(_open(app), input_file, output, fmt, mapping=parse_mapping(maps), threshold=threshold, limit=limit, datasets=list(lists) or None, engine=engine, use_cache=not no_cache, spark_master=spark_master, max_list_age=max_list_age)
     counts = done.counts
     dates = ", ".join(f"{ds} {m.get('snapshot_date') or 'undated'}" for ds, m in done.lists.items())
     click.echo(

@@ -21,19 +21,25 @@ def register(cli: click.Group) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--tiles-url", envvar="TOLLWATCH_TILES_URL", help="XYZ tile URL template for online map tiles (off by default).")
 @click.option("--log-level", default="info", show_default=True, type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR",
+              help="A reverse proxy's address or network (repeatable): only from it is X-Forwarded-For "
+                   "read for the client address. Without it the peer address is used.")
 @pass_app
-def serve(app, host, port, tiles_url, log_level):
+def serve(app, host, port, tiles_url, log_level, trusted_proxies):
     """Run the web app and API (yente-compatible /match, docs at /docs)."""
     import uvicorn
 
-    from tollwatch.server.app import create_app
+    from tollwatch.server.app import UVICORN_OPTIONS, create_app
 
-    web = create_app(store=app.store, tiles_url=tiles_url, warm_screening=True)
+    try:
+        web = create_app(store=app.store, tiles_url=tiles_url, warm_screening=True, trusted_proxies=trusted_proxies)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--trusted-proxy") from None
     if not accounts.has_users(app.store):
         click.echo("no accounts yet: everyone reads public material only. "
                    "Add one with `tollwatch users add NAME --role admin`.", err=True)
     click.echo(f"tollwatch serving on http://{host}:{port}/ (API docs at /docs)", err=True)
-    uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=log_level == "debug")
+    uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=log_level == "debug", **UVICORN_OPTIONS)
 
 
 @click.group()
@@ -103,6 +109,18 @@ def users_set(app, name, role, clearance, disable):
     except accounts.UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{u.name}: {u.role}, reads up to {u.clearance.value}{', disabled' if u.disabled else ''}")
+
+
+@users.command("sign-out")
+@click.argument("name")
+@pass_app
+def users_sign_out(app, name):
+    """Sign NAME out everywhere: every web session ends at once (API keys stay; see `users revoke`)."""
+    try:
+        ended = accounts.end_sessions(app.store, app.actor, name)
+    except accounts.UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"signed {name} out: {ended} session{'' if ended == 1 else 's'} ended")
 
 
 @users.command("key")

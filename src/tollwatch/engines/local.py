@@ -248,6 +248,7 @@ def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = Non
     floor = (prepared.threshold if threshold is None else threshold) * REPORT_FLOOR
     ds = frozenset(datasets) if datasets else None
     lists = prepared.lists
+    screened_against = list_dates(lists, ds)
     for row in rows:
         matches = []
         for col, name in row["names"]:
@@ -274,7 +275,19 @@ def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = Non
         for fld in ("address", "country", "hs_code", "description", "schema"):
             if row.get(fld):
                 query[fld] = row[fld]
-        yield {"query_id": row["query_id"], "query": query, "matches": matches, "risk": risk}
+        yield {"query_id": row["query_id"], "query": query, "matches": matches, "risk": risk, "lists": screened_against}
+
+
+def list_dates(lists: dict[str, dict], datasets: frozenset[str] | None = None) -> dict[str, dict]:
+    """What every result names: each list screened, its snapshot date and, where known, whether it is stale."""
+    out = {}
+    for name, meta in sorted(lists.items()):
+        if datasets is None or name in datasets:
+            entry = {"snapshot_date": meta.get("snapshot_date")}
+            if "stale" in meta:
+                entry |= {"stale": meta["stale"], "age_days": meta.get("age_days")}
+            out[name] = entry
+    return out
 
 
 def _dedupe(matches: list[dict]) -> list[dict]:

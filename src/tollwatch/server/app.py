@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 import tollwatch
-from tollwatch.server import auth, errors
+from tollwatch.server import auth, errors, proxies
 from tollwatch.server.routes import ROUTERS
 from tollwatch.server.routes.meta import swagger_ui_dir
 from tollwatch.server.state import ServerState
@@ -28,6 +28,8 @@ from tollwatch.server.templating import PKG_DIR, make_templates
 from tollwatch.server.throttle import SignInThrottle
 
 log = logging.getLogger("tollwatch.server")
+
+UVICORN_OPTIONS = proxies.UVICORN_OPTIONS  # for `tollwatch serve`: the peer address is never rewritten
 
 SECRET_META_KEY = "server_secret_key"
 DESCRIPTION = (
@@ -65,8 +67,10 @@ def create_app(
     max_upload_bytes: int = 20 * 1024 * 1024,
     warm_screening: bool = False,
     sign_in_throttle: SignInThrottle | None = None,
+    trusted_proxies: list[str] | tuple[str, ...] | None = None,
 ) -> FastAPI:
-    """The app. `tiles_url` (or TOLLWATCH_TILES_URL), e.g. an XYZ template, turns on online map tiles."""
+    """The app. `tiles_url` (or TOLLWATCH_TILES_URL), e.g. an XYZ template, turns on online map tiles.
+    `trusted_proxies` (addresses or networks) are the only peers whose `X-Forwarded-For` is read."""
     if store is None:
         from tollwatch.app.evidence import open_store
 
@@ -78,6 +82,7 @@ def create_app(
         tiles_url=tiles_url if tiles_url is not None else (os.environ.get("TOLLWATCH_TILES_URL") or None),
         max_upload_bytes=max_upload_bytes,
         sign_in_throttle=sign_in_throttle or SignInThrottle(),
+        trusted_proxies=proxies.parse_trusted(trusted_proxies),
     )
     app = FastAPI(title="tollwatch", version=tollwatch.__version__, description=DESCRIPTION, docs_url=None, redoc_url=None)
     app.state.tw = state
@@ -100,6 +105,11 @@ async def session_and_principal(request: Request, call_next):
     state: ServerState = request.app.state.tw
     request.state.session = state.sessions.load(request)
     request.state.session_dirty = auth.SESSION_COOKIE not in request.cookies
+    request.state.client_address = proxies.client_address(
+        request.client.host if request.client else None,
+        request.headers.getlist("x-forwarded-for"),
+        state.trusted_proxies,
+    )
     try:
         request.state.principal = auth.resolve_principal(request, state.store)
     except HTTPException as exc:

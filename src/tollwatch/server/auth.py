@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
@@ -63,7 +64,11 @@ def principal_from_user(user: User, via: str) -> Principal:
 
 
 class Sessions:
-    """Signed-cookie sessions: {'u': user name or absent, 'csrf': token}."""
+    """Signed cookies: {'sid': a server-side session id or absent, 'csrf': token}.
+
+    The cookie alone signs no one in: 'sid' must name a live session in the store
+    (app.auth.session_user), which sign-out, a password change, disabling the account
+    and "sign out everywhere" end at once."""
 
     def __init__(self, secret_key: str):
         self.serializer = URLSafeTimedSerializer(secret_key, salt="tollwatch-session")
@@ -105,12 +110,16 @@ def resolve_principal(request: Request, store) -> Principal:
         if not user:
             raise HTTPException(status_code=401, detail="invalid API key")
         return principal_from_user(user, "api_key")
-    name = request.state.session.get("u")
-    if name:
-        user = accounts.get_user(store, name)
-        if user and not user.disabled:
+    session = request.state.session
+    session_id = session.get("sid")
+    if isinstance(session_id, str) and session_id:
+        user = accounts.session_user(store, session_id, time.time())
+        if user:
             return principal_from_user(user, "session")
-        request.state.session.pop("u", None)
+    if "sid" in session or "u" in session:
+        # Ended, expired, or a cookie from before sessions were kept in the store.
+        session.pop("sid", None)
+        session.pop("u", None)
         request.state.session_dirty = True
     return ANONYMOUS
 

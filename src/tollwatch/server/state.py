@@ -28,6 +28,7 @@ class ServerState:
     tiles_url: str | None
     max_upload_bytes: int
     sign_in_throttle: SignInThrottle = field(default_factory=SignInThrottle)
+    trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is honoured (server/proxies.py)
     jobs: JobManager = field(default_factory=JobManager)
     prepared: PreparedCache = field(init=False)
 

@@ -1,73 +1,60 @@
-"""Slow down password guessing at the sign-in form.
+"""Slow down password guessing at the sign-in form, with counts shared through the store.
 
 The server guards confidential testimony behind passwords, so repeated wrong guesses must
-cost the guesser time. Failures are counted per account name and per client address in a
-sliding window; once a key reaches its limit, sign-in is refused with 429 *before* the
-password is checked, so a locked-out guesser learns nothing from further tries. Counts live
-in this process only: a deployment with several workers gets one budget per worker.
+cost the guesser time. Before a password is checked, the sign-in atomically reserves an
+attempt in the store (app.auth.reserve_sign_in; the rules are in store/throttle_repo.py):
+
+- per account: `per_account` (5) wrong passwords in `window_s` (5 minutes), from anywhere;
+- per (address, account): `per_pair` (5) — the same by default, the one that still
+  holds when a deployment raises `per_account`;
+- per address: `per_address` (50) failures across all accounts, except for an account
+  that signed in successfully from that address within `known_s` (30 days): a busy
+  shared address does not lock out its regular users, whose own limits still apply.
+
+A refused sign-in answers 429 *before* the password is checked, so a locked-out guesser
+learns nothing from further tries, and a refusal adds nothing to any count. Because the
+reservation is one transaction and a pending check counts as a failure, concurrent
+guesses cannot overrun a limit, and every worker and restart sees the same counts.
+The address is the peer's, or the client named by `X-Forwarded-For` only when the
+peer is a trusted proxy (server/proxies.py).
 """
 
 from __future__ import annotations
 
-import math
-import threading
 import time
-from collections import deque
 from typing import Callable
+
+from tollwatch.app import auth as accounts
 
 
 class SignInThrottle:
     def __init__(
         self,
         per_account: int = 5,
-        per_address: int = 20,
+        per_address: int = 50,
         window_s: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
+        *,
+        per_pair: int | None = None,
+        known_s: float = 30 * 24 * 3600.0,
     ) -> None:
-        self.limits = {"account": per_account, "address": per_address}
-        self.window_s = window_s
+        # Wall-clock time, not monotonic: the counts are shared with other processes.
+        self.limits = accounts.Limits(
+            per_account=per_account,
+            per_pair=per_account if per_pair is None else per_pair,
+            per_address=per_address,
+            window_s=window_s,
+            known_s=known_s,
+        )
         self.clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
 
-    @staticmethod
-    def _keys(name: str, address: str | None) -> list[tuple[str, str]]:
-        keys = [("account", (name or "").strip().casefold())]
-        if address:
-            keys.append(("address", address))
-        return keys
+    def reserve(self, store, name: str, address: str | None) -> tuple[int | None, int]:
+        """(attempt id, 0) when the password may be checked now; (None, seconds) when refused."""
+        return accounts.reserve_sign_in(store, name, address, self.clock(), self.limits)
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and times[0] <= now - self.window_s:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
+    def failed(self, store, attempt_id: int) -> None:
+        accounts.sign_in_outcome(store, attempt_id, ok=False)
 
-    def retry_after(self, name: str, address: str | None) -> int:
-        """Seconds until this name and address may try again; 0 when they may try now."""
-        now = self.clock()
-        wait = 0.0
-        with self._lock:
-            for key in self._keys(name, address):
-                times = self._recent(key, now)
-                if len(times) >= self.limits[key[0]]:
-                    # Free again when the oldest failure that still counts leaves the window.
-                    oldest = times[len(times) - self.limits[key[0]]]
-                    wait = max(wait, oldest + self.window_s - now)
-        return math.ceil(wait) if wait > 0 else 0
-
-    def failed(self, name: str, address: str | None) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in self._keys(name, address):
-                self._recent(key, now)
-                self._failures.setdefault(key, deque()).append(now)
-
-    def succeeded(self, name: str) -> None:
-        """The right password clears the account's count; the address keeps its record."""
-        with self._lock:
-            self._failures.pop(self._keys(name, None)[0], None)
+    def succeeded(self, store, attempt_id: int) -> None:
+        """The right password clears the account's failures; the address keeps its record."""
+        accounts.sign_in_outcome(store, attempt_id, ok=True)

@@ -71,11 +71,20 @@ def _v4_trade_records(conn: Connection) -> None:
     create_tables(conn)
 
 
+def _v5_sessions_and_sign_in_attempts(conn: Connection) -> None:
+    """Server-side sessions (revocable at once) and sign-in attempts shared by every worker."""
+    from tollwatch.store import sessions_repo, throttle_repo
+
+    sessions_repo.create_tables(conn)
+    throttle_repo.create_tables(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial evidence graph", _v1_initial),
     (2, "append-only audit log", _v2_append_only_audit),
     (3, "users and api keys", _v3_users_and_api_keys),
     (4, "trade records", _v4_trade_records),
+    (5, "sessions and sign-in attempts", _v5_sessions_and_sign_in_attempts),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -21,7 +21,7 @@ from tollwatch.writers.screening_html import HTML_TAIL, html_head, html_row
 
 OUTPUT_FORMATS = ("jsonl", "csv", "xlsx", "html", "parquet")
 FILE_ONLY = ("xlsx", "html", "parquet")
-TABLE_COLUMNS = ["query_id", "query_field", "query_name", "risk_level", "risk_reasons", "dataset", "source_id", "entity_id", "name", "schema", "score", "match", "list_date", "explanation"]
+TABLE_COLUMNS = ["query_id", "query_field", "query_name", "risk_level", "risk_reasons", "dataset", "source_id", "entity_id", "name", "schema", "score", "match", "list_date", "explanation", "lists_screened"]
 # Parquet: what a query over many part files needs as columns, plus the full JSONL record.
 PARQUET_COLUMNS = ("query_id", "risk_level", "top_score", "entity_ids", "scores", "hit", "result")
 _PARQUET_BATCH = 4096
@@ -40,15 +40,28 @@ def jsonl_line(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, default=str)
 
 
+def lists_text(lists: dict[str, dict]) -> str:
+    """The lists a row was screened against, on one line: "us_ofac_sdn 2024-05-03 (STALE: 943 days old); ..."."""
+    parts = []
+    for name, entry in lists.items():
+        text = f"{name} {entry.get('snapshot_date') or 'undated'}"
+        if entry.get("stale"):
+            text += f" (STALE: {entry['age_days']} days old)" if entry.get("age_days") is not None else " (STALE: no date)"
+        parts.append(text)
+    return "; ".join(parts)
+
+
 def flat_rows(result: dict) -> list[list]:
-    """One table row per match (one row with no match columns when there is none)."""
+    """One table row per match (one row with no match columns when there is none); the last
+    column names every list screened and its date, so a row read alone still says how current it is."""
     risk = result["risk"]
     reasons = " | ".join(r["text"] for r in risk["reasons"])
+    screened = lists_text(result.get("lists") or {})
     if not result["matches"]:
         first_name = next(iter(result["query"].values()), "")
-        return [[result["query_id"], "", first_name, risk["level"], reasons] + [""] * (len(TABLE_COLUMNS) - 5)]
+        return [[result["query_id"], "", first_name, risk["level"], reasons] + [""] * (len(TABLE_COLUMNS) - 6) + [screened]]
     return [
-        [result["query_id"], m.get("query_field"), m.get("query_name"), risk["level"], reasons, m["dataset"], m["source_id"], m["entity_id"], m["name"], m["schema"], m["score"], "yes" if m["match"] else "no", m.get("list_date") or "", explanation_text(m["explanation"])]
+        [result["query_id"], m.get("query_field"), m.get("query_name"), risk["level"], reasons, m["dataset"], m["source_id"], m["entity_id"], m["name"], m["schema"], m["score"], "yes" if m["match"] else "no", m.get("list_date") or "", explanation_text(m["explanation"]), screened]
         for m in result["matches"]
     ]
 
@@ -166,9 +179,10 @@ class ScreeningWriter:
 
     def _close_xlsx(self) -> None:
         info = self.wb.create_sheet("lists")
-        info.append(["dataset", "snapshot_date", "count", "source_files", "imported_at"])
+        info.append(["dataset", "snapshot_date", "age_days", "stale", "count", "source_files", "imported_at"])
         for ds, m in self.lists.items():
-            info.append([safe_cell(ds), safe_cell(m.get("snapshot_date")), m.get("count"), safe_cell(", ".join(m.get("source_files") or [])), safe_cell(m.get("imported_at"))])
+            stale = "" if "stale" not in m else ("STALE" if m["stale"] else "current")
+            info.append([safe_cell(ds), safe_cell(m.get("snapshot_date")), m.get("age_days"), stale, m.get("count"), safe_cell(", ".join(m.get("source_files") or [])), safe_cell(m.get("imported_at"))])
         assert self.tmp is not None  # xlsx is a file-only format
         self.wb.save(self.tmp)
 

@@ -54,8 +54,16 @@ def html_row(result: dict) -> str:
     return "".join(parts)
 
 
+def _list_item(ds: str, m: dict) -> str:
+    age = f", {_e(m['age_days'])} days old" if m.get("age_days") is not None else ""
+    stale = f' <b class="stale">STALE: older than {_e(m.get("max_age_days"))} days; run tollwatch lists update</b>' if m.get("stale") else ""
+    return f"<li>{_e(ds)}: snapshot {_e(m.get('snapshot_date') or 'unknown')}{age}, {_e(m.get('count'))} records ({_e(', '.join(m.get('source_files') or []))}){stale}</li>"
+
+
 def html_head(lists: dict, counts: Counter, rows: int) -> str:
-    lis = "".join(f"<li>{_e(ds)}: snapshot {_e(m.get('snapshot_date') or 'unknown')}, {_e(m.get('count'))} records ({_e(', '.join(m.get('source_files') or []))})</li>" for ds, m in lists.items())
+    lis = "".join(_list_item(ds, m) for ds, m in lists.items())
+    stale = [ds for ds, m in lists.items() if m.get("stale")]
+    warning = f'<p class="warning" role="alert">Warning: {len(stale)} of the lists screened are stale ({_e(", ".join(stale))}); hits added since their snapshot are missed.</p>' if stale else ""
     summary = (
         f"<p>{rows} rows screened: <b>{counts['high']}</b> high, <b>{counts['medium']}</b> medium, <b>{counts['low']}</b> low, "
         f"{counts['none']} none; {counts['with_hits']} rows with a name match at the threshold.</p>"
@@ -63,10 +71,10 @@ def html_head(lists: dict, counts: Counter, rows: int) -> str:
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>tollwatch screening report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:4px;vertical-align:top}}
-th{{cursor:pointer;background:#eee}}.high{{background:#f8b4b4}}.medium{{background:#fde68a}}.low{{background:#e0f2fe}}small{{color:#555}}</style></head><body>
+th{{cursor:pointer;background:#eee}}.high{{background:#f8b4b4}}.medium{{background:#fde68a}}.low{{background:#e0f2fe}}small{{color:#555}}.stale,.warning{{color:#9b1c1c}}</style></head><body>
 <h1>Screening report</h1>
 <h2>Summary</h2>{summary}
-<p>Lists screened (snapshot dates):</p><ul>{lis}<li>tollwatch evidence graph (accepted claims only)</li></ul>
+{warning}<p>Lists screened (snapshot dates):</p><ul>{lis}<li>tollwatch evidence graph (accepted claims only)</li></ul>
 <p>A name match is the tool's decision at its threshold, not a legal determination; companies named in reporting are allegations, not sanctions listings.</p>
 <h2>Rows with hits or risk</h2><p><small>Click a column heading to sort.</small></p>
 <table id="hits"><thead><tr><th data-key="text">query id</th><th data-key="text">query</th><th data-key="level">risk</th><th data-key="score">best score</th><th data-key="text">reasons and evidence</th><th data-key="text">matches and explanation</th></tr></thead><tbody>

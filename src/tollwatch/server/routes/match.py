@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from tollwatch.app.screen import dated
 from tollwatch.core.errors import InputError, NotFound
 from tollwatch.core.features import describe, resolve_weights
 from tollwatch.core.model import ModelError
@@ -144,7 +145,7 @@ def yente_search(
 
 @router.get("/catalog", summary="Loaded datasets (yente-compatible)")
 def catalog(state: State):
-    prepared = state.prepared.get()
+    prepared = dated(state.prepared.get())
     datasets = []
     for name in sorted(prepared.index.datasets):
         meta = prepared.lists.get(name) or {}
@@ -154,11 +155,15 @@ def catalog(state: State):
                 "title": {"tollwatch": "tollwatch evidence graph"}.get(name, name),
                 "version": meta.get("snapshot_date"),
                 "entity_count": meta.get("count"),
+                "snapshot_date": meta.get("snapshot_date"),
+                "age_days": meta.get("age_days"),
+                "stale": meta.get("stale") if name != "tollwatch" else False,
                 "load": True,
             }
         )
     datasets.append({"name": "default", "title": "All loaded lists and the evidence graph", "load": True, "children": [d["name"] for d in datasets]})
-    return {"datasets": datasets, "current": [d["name"] for d in datasets], "outdated": [], "index_stale": False}
+    return {"datasets": datasets, "current": [d["name"] for d in datasets], "outdated": [], "index_stale": False,
+            "stale_lists": [d["name"] for d in datasets if d.get("stale")]}
 
 
 def request_weights(weights: dict[str, float] | None) -> dict[str, float] | None:

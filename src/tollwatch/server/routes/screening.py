@@ -61,7 +61,7 @@ def _screen_work(state: ServerState, hidden_from: auth.Principal, folder: Path, 
         try:
             rows = screen.read_upload(path, display, MAX_SCREEN_ROWS)
             report(0, len(rows))  # the total is known before the index is ready
-            prepared = VisiblePrepared(state.prepared.get(), hidden)
+            prepared = VisiblePrepared(screen.dated(state.prepared.get()), hidden)
             return {"results": screen.screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -117,7 +117,7 @@ def api_screen_status(request: Request, state: State, job_id: str):
 @router.get("/api/screen/{job_id}/results", tags=["screening"])
 def api_screen_results(request: Request, state: State, job_id: str):
     job = finished_job(request, state, job_id)
-    return {"job": job.progress(), "results": job.result["results"]}
+    return {"job": job.progress(), "lists": job.result["lists"], "results": job.result["results"]}
 
 
 @router.get("/api/screen/{job_id}/download", tags=["screening"])
@@ -168,4 +168,4 @@ def screen_job_page(request: Request, state: State, job_id: str):
     for res in job.result["results"] if job.status == "done" else []:
         strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
         results.append({**res, "matches": strong, "weaker": len(res["matches"]) - len(strong)})
-    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "explain": partial(screen.explanation_text, described=True)}))
+    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "lists": (job.result or {}).get("lists") or {}, "explain": partial(screen.explanation_text, described=True)}))

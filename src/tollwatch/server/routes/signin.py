@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 
 from fastapi import APIRouter, Form, HTTPException, Request
 
@@ -27,11 +28,11 @@ def login(request: Request, state: State, name: str = Form(...), password: str =
     if not expected or csrf_token != expected:
         raise HTTPException(403, "CSRF token missing or wrong; reload the page and try again")
     throttle = state.sign_in_throttle
-    address = request.client.host if request.client else None
-    wait = throttle.retry_after(name, address)
-    if wait:
+    address = request.state.client_address
+    attempt, wait = throttle.reserve(state.store, name, address)
+    if attempt is None:
         # Refused before the password is checked: a guesser learns nothing from more tries.
-        log.warning("sign-in refused for %r from %s: too many failures", name, address)
+        log.warning("sign-in refused from %s: too many failures", address)
         page = render(
             request, "login.html",
             {"next": local_url(next, "/"), "error": f"Too many failed sign-ins. Try again in {wait} seconds."},
@@ -39,19 +40,30 @@ def login(request: Request, state: State, name: str = Form(...), password: str =
         )
         page.headers["Retry-After"] = str(wait)
         return no_store(page)
-    user = accounts.verify_password(state.store, name, password)
+    user = None
+    try:
+        user = accounts.verify_password(state.store, name, password)
+    finally:
+        # Recorded whatever happens: an attempt left pending still counts as a failure.
+        if user:
+            throttle.succeeded(state.store, attempt)
+        else:
+            throttle.failed(state.store, attempt)
     if not user:
-        throttle.failed(name, address)
         return no_store(render(request, "login.html", {"next": local_url(next, "/"), "error": "Wrong name or password."}, status=401))
-    throttle.succeeded(name)
     # A new session on sign-in: a token planted before it is not carried over.
-    _new_session(request, u=user.name)
+    session_id = accounts.open_session(state.store, user.name, time.time(), auth.SESSION_MAX_AGE)
+    _new_session(request, sid=session_id)
     return redirect(local_url(next, "/"))
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: str = Form("")):
+def logout(request: Request, state: State, csrf_token: str = Form("")):
     auth.check_csrf(request, csrf_token)
+    session_id = request.state.session.get("sid")
+    if isinstance(session_id, str) and session_id:
+        # Ended in the store: a copy of the cookie saved elsewhere stops working too.
+        accounts.end_session(state.store, session_id)
     _new_session(request)
     return redirect("/")
 

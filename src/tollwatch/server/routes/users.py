@@ -1,7 +1,8 @@
 """Accounts and API keys over HTTP, for admins: the same use cases as `tollwatch users ...` (app.users).
 
 Every change is audited under the admin's name; a key's secret is shown once, in the
-answer that creates it, and never stored or listed.
+answer that creates it, and never stored or listed. A new password or disabling an
+account ends the user's sessions; `POST /api/users/{name}/sign-out` ends them on demand.
 """
 
 from __future__ import annotations
@@ -89,6 +90,13 @@ def api_user_update(state: State, p: Admin, name: str, body: UserChange):
         users.set_account(state.store, p.actor, name, role=body.role, clearance=clearance,
                           disabled=body.disabled)
     return user_dict(_existing(state, name))
+
+
+@router.post("/api/users/{name}/sign-out")
+def api_user_sign_out(state: State, p: Admin, name: str):
+    """Sign the user out everywhere: every session ends at once (API keys are revoked separately)."""
+    _existing(state, name)
+    return {"user": name, "ended": users.end_sessions(state.store, p.actor, name)}
 
 
 @router.get("/api/users/{name}/keys")
