@@ -60,7 +60,8 @@ def test_manifest_records_dates_licenses_and_hashes():
 
     m = manifest()
     assert m["inputs"]["ofac_sdn"]["snapshot_date"] == "2024-05-03"
-    assert m["inputs"]["un_sc"]["snapshot_date"] == "2018-10-29"
+    assert m["inputs"]["un_sc"]["snapshot_date"] == "2026-01-28"
+    assert m["inputs"]["uk_ofsi"]["snapshot_date"] == "2025-04-14" and "Open Government Licence" in m["inputs"]["uk_ofsi"]["license"]
     assert "public domain" in m["inputs"]["ofac_sdn"]["license"]
     import hashlib
 

@@ -102,9 +102,10 @@ def test_lists_command_shows_source_and_warns_on_old_lists(tmp_path):
     rows = {r["dataset"]: r for r in json.loads(res.stdout)}
     assert rows["us_ofac_sdn"]["source"] == "bundled" and rows["us_ofac_sdn"]["count"] == 14965
     warnings = res.stderr.strip().splitlines()
-    assert len(warnings) == 2, res.stderr
+    assert len(warnings) == 3, res.stderr  # today is later than 30 days after each bundled snapshot
     assert any("us_ofac_sdn" in w and "2024-05-03" in w for w in warnings)
-    assert any("un_sc_sanctions" in w and "2018-10-29" in w for w in warnings)
+    assert any("un_sc_sanctions" in w and "2026-01-28" in w for w in warnings)
+    assert any("gb_hmt_sanctions" in w and "2025-04-14" in w for w in warnings)
     assert invoke(db, "lists", "--max-list-age", "100000").stderr == ""
     assert invoke(db, "lists", env={"TOLLWATCH_MAX_LIST_AGE": "100000"}).stderr == ""
     res = invoke(db, "lists", env={"TOLLWATCH_MAX_LIST_AGE": "soon"}, expect=2)

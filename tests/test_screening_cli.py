@@ -66,15 +66,16 @@ def test_screen_each_input_format(tmp_path, db, fmt):
     src = write_input(tmp_path / f"in.{fmt}")
     out = tmp_path / "out.jsonl"
     res = invoke(db, "screen", src, "-o", out)
-    assert "us_ofac_sdn 2024-05-03" in res.stderr and "un_sc_sanctions 2018-10-29" in res.stderr
+    assert "us_ofac_sdn 2024-05-03" in res.stderr and "un_sc_sanctions 2026-01-28" in res.stderr and "gb_hmt_sanctions 2025-04-14" in res.stderr
     results = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["query_id"] for r in results] == ["q1", "q2", "q3", "q4"]
     first = results[0]
     assert set(first) >= {"query_id", "query", "matches", "risk"}
     m = first["matches"][0]
     assert set(m) >= {"dataset", "source_id", "entity_id", "name", "schema", "score", "match", "explanation"}
-    top2 = {(x["dataset"], x["source_id"], x["match"]) for x in first["matches"][:2]}
-    assert top2 == {("us_ofac_sdn", "11581", True), ("un_sc_sanctions", "KPe.025", True)}
+    top3 = {(x["dataset"], x["source_id"], x["match"]) for x in first["matches"][:3]}
+    # The same bank on the three bundled lists (UK OFSI's Group ID 12452 is KKBC).
+    assert top3 == {("us_ofac_sdn", "11581", True), ("un_sc_sanctions", "KPe.025", True), ("gb_hmt_sanctions", "12452", True)}
     assert first["risk"]["level"] == "high"
     assert [s["score"] for s in first["matches"]] == sorted((s["score"] for s in first["matches"]), reverse=True)
     assert any(x["source_id"] in ("18556", "KPi.016") and x["match"] for x in results[1]["matches"])
@@ -142,7 +143,7 @@ def test_html_report_escapes_everything_and_shows_dates(tmp_path, db):
     invoke(db, "screen", src, "--format", "html", "-o", out)
     page = out.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "2024-05-03" in page and "2018-10-29" in page
+    assert "2024-05-03" in page and "2026-01-28" in page
     assert "KOREA KWANGSON BANKING CORP" in page and "Summary" in page
     assert page.count("<script>") == 1  # only the sorting script
     assert 'href="http://evil.example' not in page
@@ -198,7 +199,8 @@ def test_lists_command_shows_dates(db):
     res = invoke(db, "lists", "--format", "json")
     rows = {r["dataset"]: r for r in json.loads(res.stdout)}
     assert rows["us_ofac_sdn"]["snapshot_date"] == "2024-05-03" and rows["us_ofac_sdn"]["count"] == 14965
-    assert rows["un_sc_sanctions"]["snapshot_date"] == "2018-10-29"
+    assert rows["un_sc_sanctions"]["snapshot_date"] == "2026-01-28"
+    assert rows["gb_hmt_sanctions"]["snapshot_date"] == "2025-04-14" and rows["gb_hmt_sanctions"]["count"] == 4688
 
 
 def test_lists_import_and_screen_against_it(tmp_path):
@@ -246,16 +248,20 @@ def test_lists_update_fetches_from_configured_urls(tmp_path):
             db,
             "lists",
             "update",
+            "--only",
+            "us_ofac_sdn",
+            "--only",
+            "un_sc_sanctions",
             "--url",
             f"us_ofac_sdn={base}/ofac_sdn_2024-05-03.csv,{base}/ofac_alt_2026-06-02.csv,{base}/ofac_add_2026-06-02.csv",
             "--url",
-            f"un_sc_sanctions={base}/un_sc_consolidated_2018-10-29.xml",
+            f"un_sc_sanctions={base}/un_sc_consolidated_2026-01-28.xml",
         )
-        assert "updated us_ofac_sdn: 14965 records" in res.output and "updated un_sc_sanctions: 1093 records" in res.output
+        assert "updated us_ofac_sdn: 14965 records" in res.output and "updated un_sc_sanctions: 999 records" in res.output
         res = invoke(db, "lists", "update", "--only", "un_sc_sanctions", "--url", f"un_sc_sanctions={base}/missing.xml", expect=2)
         assert "404" in res.stderr
         rows = {r["dataset"]: r for r in json.loads(invoke(db, "lists", "--format", "json").stdout)}
-        assert rows["un_sc_sanctions"]["count"] == 1093  # the failed update left the list in place
+        assert rows["un_sc_sanctions"]["count"] == 999  # the failed update left the list in place
     finally:
         server.shutdown()
         server.server_close()
@@ -266,7 +272,7 @@ def test_python_api(tmp_path, monkeypatch):
 
     db = f"sqlite:///{template_db()}"
     ms = tollwatch.match("Korea Kwangson Banking Corp", db=db)
-    assert {m["source_id"] for m in ms[:2]} == {"11581", "KPe.025"} and ms[0]["match"]
+    assert {m["source_id"] for m in ms[:3]} == {"11581", "KPe.025", "12452"} and ms[0]["match"]  # OFAC, UN, UK
     src = write_input(tmp_path / "in.csv")
     results = tollwatch.screen(src, db=db)
     assert results[0]["risk"]["level"] == "high"

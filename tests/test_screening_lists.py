@@ -58,7 +58,7 @@ def test_gzipped_bundle_reads_like_the_source():
     from tollwatch.importers.reference import data_path
 
     _, it = read_list("un-xml", [data_path("un_sc.xml.gz")])
-    assert sum(1 for _ in it) == 1093
+    assert sum(1 for _ in it) == 999  # the bundled UN list is the 2026-01-28 one
 
 
 SDN_XML = """<?xml version="1.0" standalone="yes"?>
@@ -194,7 +194,7 @@ def test_import_replaces_dataset_atomically(tmp_path):
         names = sorted(e.caption for e in r.list_entities(dataset="watchlist"))
     assert names == ["Alpha Trading", "Beta Trading"], "a failed import must leave the old snapshot"
     assert loaded_lists(store)["us_ofac_sdn"]["snapshot_date"] == "2024-05-03"
-    assert loaded_lists(store)["un_sc_sanctions"]["snapshot_date"] == "2018-10-29"
+    assert loaded_lists(store)["un_sc_sanctions"]["snapshot_date"] == "2026-01-28"
     store.close()
 
 

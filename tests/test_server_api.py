@@ -66,7 +66,7 @@ def test_yente_match_request_gets_yente_response(client):
             assert 0.0 <= res["score"] <= 1.0
     kkbc = body["responses"]["kkbc"]["results"][0]
     assert kkbc["match"] is True and "KWANGSON BANKING" in kkbc["caption"].upper()
-    assert kkbc["datasets"][0] in ("us_ofac_sdn", "un_sc_sanctions")
+    assert kkbc["datasets"][0] in ("us_ofac_sdn", "un_sc_sanctions", "gb_hmt_sanctions")
     assert kkbc["explanations"]["name"]["coefficient"] == pytest.approx(kkbc["score"], abs=0.01)
     jang = body["responses"]["jang"]["results"][0]
     assert jang["match"] is True and jang["schema"] == "Person"

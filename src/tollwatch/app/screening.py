@@ -28,7 +28,7 @@ from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Reco
 from tollwatch.app.risk_facts import risk_facts
 from tollwatch.core.model import Entity, EntityKind, ModelError, ReviewStatus, Sensitivity, parse_date
 from tollwatch.core.risk import RiskFacts
-from tollwatch.importers.lists import OFAC_DATASET, UN_DATASET, ImportReport, read_list
+from tollwatch.importers.lists import AU_DATASET, EU_DATASET, OFAC_DATASET, UK_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
 from tollwatch.store import schema
 from tollwatch.store.repository import Store, Txn
@@ -37,9 +37,10 @@ BUNDLE_META_KEY = "lists_bundle_sha256"
 BUNDLED = {
     OFAC_DATASET: ("ofac-csv", ["ofac_sdn.csv.gz", "ofac_alt.csv.gz", "ofac_add.csv.gz"]),
     UN_DATASET: ("un-xml", ["un_sc.xml.gz"]),
+    UK_DATASET: ("uk-ofsi", ["uk_ofsi.csv.gz"]),
 }
 # The manifest inputs each bundled dataset is made of; the first one dates the list.
-_BUNDLED_INPUTS = {OFAC_DATASET: ("ofac_sdn", "ofac_alt", "ofac_add"), UN_DATASET: ("un_sc",)}
+_BUNDLED_INPUTS = {OFAC_DATASET: ("ofac_sdn", "ofac_alt", "ofac_add"), UN_DATASET: ("un_sc",), UK_DATASET: ("uk_ofsi",)}
 # Where `tollwatch lists update` fetches current lists; overridable per dataset.
 OFFICIAL_URLS = {
     OFAC_DATASET: (
@@ -51,6 +52,9 @@ OFFICIAL_URLS = {
         ],
     ),
     UN_DATASET: ("un-xml", ["https://scsanctions.un.org/resources/xml/en/consolidated.xml"]),
+    UK_DATASET: ("uk-ofsi", ["https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv"]),
+    AU_DATASET: ("au-dfat", ["https://www.dfat.gov.au/sites/default/files/regulation8_consolidated.xlsx"]),
+    EU_DATASET: ("eu-fsf", ["https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw"]),
 }
 SCREENABLE_KINDS = {EntityKind.FACILITY, EntityKind.ORGANIZATION, EntityKind.PERSON, EntityKind.VESSEL}
 _KIND_SCHEMA = {"facility": "Organization", "organization": "Organization", "person": "Person", "vessel": "Vessel"}
@@ -172,10 +176,10 @@ def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = No
     for dataset, (fmt, links) in urls.items():
         tmp = Path(tempfile.mkdtemp(prefix="tollwatch-lists-"))
         try:
-            paths = []
+            paths: list[Path] = []
             last_modified = None
             for url in links:
-                name = url.rstrip("/").rsplit("/", 1)[-1] or "list"
+                name = _file_name(url, [p.name for p in paths])
                 target = tmp / name
                 with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as resp:
                     if resp.status_code != 200:
@@ -191,6 +195,16 @@ def fetch_lists(store: Store, urls: dict[str, tuple[str, list[str]]] | None = No
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return reports
+
+
+def _file_name(url: str, taken: list[str]) -> str:
+    """A safe local name for a download: the URL's last path part, without its query (the EU's is `content?token=...`)."""
+    from urllib.parse import urlsplit
+
+    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    safe = "".join(ch for ch in last if ch.isalnum() or ch in "._-")[:100].lstrip(".")
+    safe = safe or "list"
+    return safe if safe not in taken else f"{len(taken)}-{safe}"
 
 
 def _http_date(value: str | None) -> str | None:

@@ -10,6 +10,10 @@ import click
 from tollwatch.cli.context import pass_app
 from tollwatch.cli.output import emit, format_option
 
+# The list formats importers.lists.FORMATS reads (tests/test_list_formats.py keeps them equal;
+# spelled out here so that `tollwatch --help` does not import the importers).
+LIST_FORMATS = ["ofac-csv", "ofac-xml", "un-xml", "un", "uk-ofsi", "au-dfat", "eu-fsf", "ftm", "csv"]
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(lists_group)
@@ -51,8 +55,9 @@ def lists_group(ctx: click.Context, app, fmt: str, max_list_age: int | None) -> 
 
 
 @lists_group.command("import")
-@click.option("--format", "list_format", type=click.Choice(["ofac-csv", "ofac-xml", "un-xml", "ftm", "csv"]), required=True, help="Format of the list files.")
-@click.option("--dataset", help="Dataset name (default: us_ofac_sdn, un_sc_sanctions, the FtM dataset, or the CSV file name).")
+@click.option("--format", "list_format", type=click.Choice(LIST_FORMATS), required=True,
+              help="Format of the list files: ofac-csv/ofac-xml (US OFAC SDN), un-xml or un (UN SC consolidated XML), uk-ofsi (UK OFSI ConList .xlsx/.csv), au-dfat (Australia DFAT consolidated .xlsx), eu-fsf (EU financial sanctions XML), ftm, csv.")
+@click.option("--dataset", help="Dataset name (default: us_ofac_sdn, un_sc_sanctions, gb_hmt_sanctions, au_dfat_sanctions, eu_fsf, the FtM dataset, or the CSV file name).")
 @click.option("--snapshot-date", help="Publication date of the list (YYYY-MM-DD), when the file does not say.")
 @click.option("--force", is_flag=True, help="Replace the dataset even with an older snapshot than the one in the store.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))

@@ -1,5 +1,7 @@
 """Sanctions-list importers: OFAC SDN (CSV set and XML), UN SC consolidated XML, FtM, generic CSV.
 
+UK OFSI and Australia DFAT (spreadsheets) are in lists_sheets, the EU FSF XML in lists_eu.
+
 Each importer streams its file and yields one `Entity` per listed record, keeping the
 list's own identifier (scheme = dataset, value = the list's id) so every screening hit
 can be traced back to the exact list entry. Bad input raises InputError naming the
@@ -21,8 +23,15 @@ from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonemp
 
 OFAC_DATASET = "us_ofac_sdn"
 UN_DATASET = "un_sc_sanctions"
-FORMATS = ("ofac-csv", "ofac-xml", "un-xml", "ftm", "csv")
-DEFAULT_DATASET = {"ofac-csv": OFAC_DATASET, "ofac-xml": OFAC_DATASET, "un-xml": UN_DATASET, "ftm": None, "csv": None}
+UK_DATASET = "gb_hmt_sanctions"
+AU_DATASET = "au_dfat_sanctions"
+EU_DATASET = "eu_fsf"
+# "un" is the short name of "un-xml" (the UN list of any date, same layout since 2018).
+FORMATS = ("ofac-csv", "ofac-xml", "un-xml", "un", "uk-ofsi", "au-dfat", "eu-fsf", "ftm", "csv")
+DEFAULT_DATASET = {
+    "ofac-csv": OFAC_DATASET, "ofac-xml": OFAC_DATASET, "un-xml": UN_DATASET, "un": UN_DATASET,
+    "uk-ofsi": UK_DATASET, "au-dfat": AU_DATASET, "eu-fsf": EU_DATASET, "ftm": None, "csv": None,
+}
 
 SCHEMA_KIND = {
     "Person": EntityKind.PERSON,
@@ -219,6 +228,8 @@ def _iter_xml(path: Path, record_tags: set[str]):
         raise InputError(f"malformed XML: {exc.msg if hasattr(exc, 'msg') else exc}", path=str(path), line=line, field="xml") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"undecodable bytes in XML (byte {exc.start})", path=str(path), field="encoding") from None
+    except LookupError as exc:  # <?xml encoding="..."?> naming no codec
+        raise InputError(f"the XML declares an unknown encoding ({exc})", path=str(path), field="encoding") from None
     finally:
         fh.close()
 
@@ -287,9 +298,42 @@ def read_un_xml(path: Path, dataset: str = UN_DATASET, report: ImportReport | No
             "country": list(dict.fromkeys(countries + nationality))[:10],
             "addresses": addresses[:20],
             "remarks": _text(elem, "COMMENTS1")[:2000] or None,
+            "nationality": list(dict.fromkeys(nationality)),
         }
+        details, idents = _un_details(elem)
         report.count += 1
-        yield list_entity(dataset, list_id, "Person" if tag == "INDIVIDUAL" else "Organization", names, attrs, path=str(path), line=None)
+        ent = list_entity(dataset, list_id, "Person" if tag == "INDIVIDUAL" else "Organization", names, {**attrs, **details}, path=str(path), line=None)
+        ent.identifiers += idents
+        yield ent
+
+
+def _values(elem, name: str) -> list[str]:
+    return list(dict.fromkeys(" ".join((v.text or "").split()) for n in _children(elem, name) for v in _children(n, "VALUE") if (v.text or "").strip()))
+
+
+def _un_details(elem) -> tuple[dict, list[Identifier]]:
+    """Dates and places of birth, titles, designations and documents of a UN record."""
+    births = []
+    for b in _children(elem, "INDIVIDUAL_DATE_OF_BIRTH"):
+        date = _text(b, "DATE")[:10] or _text(b, "YEAR")
+        span = "-".join(x for x in (_text(b, "FROM_YEAR"), _text(b, "TO_YEAR")) if x)
+        births.append(date or span)
+    places = [", ".join(x for x in (_text(p, k) for k in ("CITY", "STATE_PROVINCE", "COUNTRY")) if x) for p in _children(elem, "INDIVIDUAL_PLACE_OF_BIRTH")]
+    idents, docs = [], []
+    for d in _children(elem, "INDIVIDUAL_DOCUMENT"):
+        number, kind = _text(d, "NUMBER"), _text(d, "TYPE_OF_DOCUMENT")
+        if number:
+            idents.append(Identifier("passportNumber" if "passport" in kind.casefold() else "idNumber", number[:200]))
+            docs.append(", ".join(x for x in (kind, number, _text(d, "ISSUING_COUNTRY"), _text(d, "NOTE")) if x))
+    details = {
+        "birthDate": list(dict.fromkeys(b for b in births if b)),
+        "birthPlace": list(dict.fromkeys(p for p in places if p)),
+        "title": "; ".join(_values(elem, "TITLE")) or None,
+        "position": _values(elem, "DESIGNATION"),
+        "passportNumber": [i.value for i in idents if i.scheme == "passportNumber"],
+        "id_details": docs[:20],
+    }
+    return details, idents
 
 
 # --- OFAC XML (sdn.xml classic, SDN_ENHANCED best effort) ---------------------------------
@@ -482,14 +526,19 @@ def read_list(fmt: str, paths: list[Path], dataset: str | None = None) -> tuple[
         return report, _chain(read_ftm(p, ds, report) for p in paths)
     assert ds is not None  # every other format has a default name, or one made from the file's
     if fmt == "ofac-csv":
-        it = read_ofac_csv(paths, ds, report)
-    elif fmt == "ofac-xml":
-        it = _chain(read_ofac_xml(p, ds, report) for p in paths)
-    elif fmt == "un-xml":
-        it = _chain(read_un_xml(p, ds, report) for p in paths)
-    else:
-        it = _chain(read_generic_csv(p, ds, report) for p in paths)
-    return report, it
+        return report, read_ofac_csv(paths, ds, report)
+    return report, _chain(_reader(fmt)(p, ds, report) for p in paths)
+
+
+def _reader(fmt: str):
+    """The one-file reader of a format (the government lists' readers live in their own modules)."""
+    from tollwatch.importers.lists_eu import read_eu_fsf
+    from tollwatch.importers.lists_sheets import read_au_dfat, read_uk_ofsi
+
+    return {
+        "ofac-xml": read_ofac_xml, "un-xml": read_un_xml, "un": read_un_xml, "uk-ofsi": read_uk_ofsi,
+        "au-dfat": read_au_dfat, "eu-fsf": read_eu_fsf, "csv": read_generic_csv,
+    }[fmt]
 
 
 def _chain(iterators):
