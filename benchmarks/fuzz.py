@@ -32,9 +32,7 @@ def fuzz_target(target, ctx, count: int, seed: int, crashes_out: Path | None) ->
 
     import fuzz_targets as ft
 
-    ctx.store(target.store)  # opening a store (and preparing the screening index) is not an input's time
-    if target.store == "screen":
-        ctx.prepared()
+    ctx.warm(target)  # opening a store (and preparing the screening index) is not an input's time
     stats = {"inputs": 0, "ok": 0, "user": 0, "crash": 0, "slowest": 0.0, "rerun": 0, "sites": Counter(), "examples": {}}
 
     @hseed(seed)

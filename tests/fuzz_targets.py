@@ -70,6 +70,12 @@ class Context:
             self._source_id = add_source(self.store("graph"), src, "fuzz").id
         return self._source_id
 
+    def warm(self, target: Target) -> None:
+        """Open the target's store (and prepare the screening index) before any input is timed."""
+        self.store(target.store)
+        if target.store == "screen":
+            self.prepared()
+
     def recycle(self, kind: str) -> None:
         """Drop a store that has grown (ingest and claims keep what they store)."""
         s = self._stores.pop(kind, None)
@@ -85,7 +91,7 @@ class Context:
         self._stores.clear()
 
 
-# --- the app-layer calls --------------------------------------------------------------------
+# --- the app-layer calls (a new importer: a function here, or _import_list("its-format"), and one Target) --------------------------------------------------------------------
 
 
 def _import_list(fmt: str, dataset: str | None = None):

@@ -42,9 +42,7 @@ def _no_crash(target, ctx, data: bytes, variant: int) -> None:
 
 @pytest.mark.parametrize("target", ft.TARGETS, ids=lambda t: t.name)
 def test_app_layer_never_crashes(target, ctx):
-    ctx.store(target.store)
-    if target.store == "screen":
-        ctx.prepared()
+    ctx.warm(target)
 
     @FUZZ
     @given(data=target.inputs(), variant=st.integers(0, 59))
@@ -95,6 +93,7 @@ FIXED = [
 
 @pytest.mark.parametrize(("name", "data", "field"), FIXED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(FIXED)])
 def test_fixed_crash_sites_give_the_one_line_error(name, data, field, ctx):
+    ctx.warm(ft.BY_NAME[name])
     out = ft.check(ft.BY_NAME[name], ctx, data)
     assert out.kind in ("user", "ok"), f"{out.site}\n{out.detail}"
     if field:

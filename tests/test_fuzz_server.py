@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import fuzz_targets as ft
 from tests.server_support import LiveServer, add_users, wait_job
 
-FEW = settings(max_examples=3, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+FEW = settings(max_examples=2, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
 BARE_EXCEPTION = re.compile(r"^[A-Z][A-Za-z]*(Error|Exception)?$")
 
 
