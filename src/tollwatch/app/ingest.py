@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,10 +228,18 @@ def _read_docx(raw: bytes, path: Path) -> Document:
         raise InputError(f"unreadable DOCX: {exc}", path=str(path), field="content") from None
     if unzipped > MAX_DOCX_UNZIPPED:
         raise InputError(f"the DOCX unpacks to {unzipped} bytes, over the {MAX_DOCX_UNZIPPED}-byte limit", path=str(path), field="size")
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]  # no stubs installed
+
     try:
         d = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        parts, title = _docx_text(d)
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, LxmlError, SyntaxError, AttributeError, TypeError,
+            IndexError, OSError, EOFError, zlib.error) as exc:  # a broken part: malformed XML, a missing or odd element
         raise InputError(f"unreadable DOCX: {exc}".split("\n")[0], path=str(path), field="content") from None
+    return Document(str(path), "\n\n".join(parts), title, "docx")
+
+
+def _docx_text(d) -> tuple[list[str], str | None]:
     parts = [p.text for p in d.paragraphs if p.text.strip()]
     for table in d.tables:
         for row in table.rows:
@@ -238,7 +247,7 @@ def _read_docx(raw: bytes, path: Path) -> Document:
             if cells:
                 parts.append(" | ".join(dict.fromkeys(cells)))
     title = (d.core_properties.title or "").strip() or None
-    return Document(str(path), "\n\n".join(parts), title, "docx")
+    return parts, title
 
 
 # --- storing ------------------------------------------------------------------------------

@@ -163,17 +163,16 @@ def _read_csv(path: Path, mapping, delimiter) -> Iterator[dict]:
 
 
 def _read_xlsx(path: Path, mapping) -> Iterator[dict]:
-    import zipfile
 
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except _xlsx_errors() as exc:
         raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=str(path), field="format") from None
     try:
         ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
+        it = _xlsx_checked(ws.iter_rows(values_only=True), str(path))
         header = None
         lineno = 0
         for values in it:
@@ -191,6 +190,24 @@ def _read_xlsx(path: Path, mapping) -> Iterator[dict]:
             raise InputError("workbook is empty", path=str(path))
     finally:
         wb.close()
+
+
+def _xlsx_errors() -> tuple[type[BaseException], ...]:
+    """What openpyxl raises on a broken workbook: a bad zip, a missing part, malformed XML, bad values."""
+    import zipfile
+    import zlib
+
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]  # no stubs installed
+
+    return (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, SyntaxError, LxmlError, zlib.error, EOFError)
+
+
+def _xlsx_checked(rows: Iterator, path: str) -> Iterator:
+    """The sheet's rows; a part that breaks while streaming is the same one-line error as at open."""
+    try:
+        yield from rows
+    except _xlsx_errors() as exc:
+        raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=path, field="format") from None
 
 
 def _read_parquet(path: Path, mapping) -> Iterator[dict]:

@@ -193,6 +193,7 @@ def _entity_from_native(d: dict) -> Entity:
 
 def entity_from_foreign_ftm(d: dict, dataset: str | None = None) -> Entity | None:
     """An FtM entity from another tool (e.g. an OpenSanctions export); None if not an entity we model."""
+    _check_foreign_shape(d)
     kind_name = schema.kind_of_ftm_schema(d.get("schema") or "")
     if kind_name is None:
         return None
@@ -219,6 +220,22 @@ def entity_from_foreign_ftm(d: dict, dataset: str | None = None) -> Entity | Non
         attributes=attributes,
         dataset=dataset or (datasets[0] if datasets else "ftm"),
     )
+
+
+def _check_foreign_shape(d: dict) -> None:
+    """The JSON types FtM prescribes: text id, schema, caption; properties map to lists of text; datasets a list of text."""
+    for key in ("id", "schema", "caption"):
+        if d.get(key) is not None and not isinstance(d[key], (str, int)) or isinstance(d.get(key), bool):
+            raise ModelError(key, f"must be text, got {type(d[key]).__name__}")
+    props = d.get("properties") or {}
+    if not isinstance(props, dict):
+        raise ModelError("properties", f"must be an object of property lists, got {type(props).__name__}")
+    for prop, values in props.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ModelError(f"properties.{prop}", "must be a list of text values")
+    datasets = d.get("datasets") or []
+    if not isinstance(datasets, list) or not all(isinstance(v, str) and v for v in datasets):
+        raise ModelError("datasets", "must be a list of dataset names")
 
 
 def parse_lines(path: Path):

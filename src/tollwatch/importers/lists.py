@@ -23,6 +23,7 @@ from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonemp
 
 OFAC_DATASET = "us_ofac_sdn"
 UN_DATASET = "un_sc_sanctions"
+GRAPH_DATASET = "tollwatch"  # the evidence graph's entities; no list may replace them
 UK_DATASET = "gb_hmt_sanctions"
 AU_DATASET = "au_dfat_sanctions"
 EU_DATASET = "eu_fsf"
@@ -228,8 +229,8 @@ def _iter_xml(path: Path, record_tags: set[str]):
         raise InputError(f"malformed XML: {exc.msg if hasattr(exc, 'msg') else exc}", path=str(path), line=line, field="xml") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"undecodable bytes in XML (byte {exc.start})", path=str(path), field="encoding") from None
-    except LookupError as exc:  # <?xml encoding="..."?> naming no codec
-        raise InputError(f"the XML declares an unknown encoding ({exc})", path=str(path), field="encoding") from None
+    except (LookupError, ValueError) as exc:  # expat: an unknown or multi-byte declared encoding
+        raise InputError(f"unsupported XML encoding: {exc}", path=str(path), field="encoding") from None
     finally:
         fh.close()
 
@@ -417,7 +418,7 @@ def read_ftm(path: Path, dataset: str | None = None, report: ImportReport | None
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
-            if not isinstance(data, dict) or "id" not in data or "schema" not in data:
+            if not isinstance(data, dict) or "id" not in data or not isinstance(data.get("schema"), str):
                 raise InputError("each line must be an FtM entity with id and schema", path=str(path), line=lineno, field="schema")
             if data["schema"] not in SCHEMA_KIND:
                 ent = None
@@ -432,7 +433,7 @@ def read_ftm(path: Path, dataset: str | None = None, report: ImportReport | None
             list_id = str(data["id"])
             if dataset is None:
                 # No --dataset: the first entity's own dataset names the whole file.
-                dataset = ent.dataset
+                dataset = check_dataset_name(ent.dataset, str(path), lineno)
                 report.dataset = dataset
             ds = dataset
             props = data.get("properties") or {}
@@ -509,6 +510,15 @@ def read_generic_csv(path: Path, dataset: str, report: ImportReport | None = Non
 # --- dispatch ----------------------------------------------------------------------------
 
 
+def check_dataset_name(ds: str, path: str | None = None, line: int | None = None) -> str:
+    """A list's dataset name: lowercase letters, digits, _ . -, and never the evidence graph's own."""
+    if not re.fullmatch(r"[a-z0-9_][a-z0-9_.-]{0,60}", ds):
+        raise InputError(f"dataset name {ds!r} must be lowercase letters, digits, _ . -", path=path, line=line, field="dataset")
+    if ds == GRAPH_DATASET:
+        raise InputError(f"dataset name {ds!r} is the evidence graph's; choose another", path=path, line=line, field="dataset")
+    return ds
+
+
 def read_list(fmt: str, paths: list[Path], dataset: str | None = None) -> tuple[ImportReport, Iterator[Entity]]:
     """The report fills in as the iterator is consumed."""
     if fmt not in FORMATS:
@@ -519,8 +529,8 @@ def read_list(fmt: str, paths: list[Path], dataset: str | None = None) -> tuple[
     ds = dataset or DEFAULT_DATASET[fmt]
     if ds is None and fmt == "csv":
         ds = re.sub(r"[^a-z0-9_]+", "_", paths[0].stem.casefold()).strip("_") or "custom_list"
-    if ds is not None and not re.fullmatch(r"[a-z0-9_][a-z0-9_.-]{0,60}", ds):
-        raise InputError(f"dataset name {ds!r} must be lowercase letters, digits, _ . -", field="dataset")
+    if ds is not None:
+        check_dataset_name(ds)
     report = ImportReport(ds or "ftm", fmt, [str(p) for p in paths])
     if fmt == "ftm":
         return report, _chain(read_ftm(p, ds, report) for p in paths)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +26,34 @@ def open_binary(path: Path):
     head = fh.read(2)
     fh.seek(0)
     if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=fh)
+        return _CheckedGzip(str(path), fileobj=fh)
     return fh
+
+
+class _CheckedGzip(gzip.GzipFile):
+    """A gzip stream whose corruption (bad header, truncation, bad data) is the one-line error."""
+
+    def __init__(self, display: str, **kwargs):
+        super().__init__(**kwargs)
+        self.display = display
+
+    def _checked(self, call, *args):
+        try:
+            return call(*args)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"corrupt gzip data ({type(exc).__name__})", path=self.display, field="gzip") from None
+
+    def read(self, size=-1):
+        return self._checked(super().read, size)
+
+    def read1(self, size=-1):
+        return self._checked(super().read1, size)
+
+    def readline(self, size=-1):
+        return self._checked(super().readline, size)
+
+    def peek(self, n):
+        return self._checked(super().peek, n)
 
 
 def check_nonempty(path: Path) -> None:

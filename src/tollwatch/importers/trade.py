@@ -120,11 +120,13 @@ def detect_layout(header: list[str]) -> str | None:
 
 
 def parse_trade_text(text: str, path: str, layout: str = "auto") -> ParsedTrade:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=None))  # universal newlines: a bare \r ends a line
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration:
         raise InputError("file is empty", path=path) from None
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path, line=1, field="header") from None
     found = detect_layout(header)
     if layout == "auto":
         if found is None:
@@ -149,7 +151,7 @@ def parse_trade_text(text: str, path: str, layout: str = "auto") -> ParsedTrade:
     seen: dict[tuple, int] = {}
     rows = tqdm(reader, desc=f"reading {Path(path).name}", unit=" rows", disable=None, file=sys.stderr,
                 leave=False)
-    for cells in rows:
+    for cells in _cells(rows, reader, path):
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -172,6 +174,14 @@ def parse_trade_text(text: str, path: str, layout: str = "auto") -> ParsedTrade:
         seen[record.key] = line
         parsed.rows.append((record, line))
     return parsed
+
+
+def _cells(rows, reader, path: str):
+    """The reader's rows, a csv.Error (a field over the size limit) as the one-line error."""
+    try:
+        yield from rows
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num + 1, field="row") from None
 
 
 _COMTRADE_FIELDS = {"period": "period", "reporter": "reporterISO", "partner": "partnerISO", "flow": "flowCode",

@@ -21,6 +21,17 @@ def safe_cell(value: object) -> str:
     return text
 
 
+# What an XLSX cell may not hold (XML 1.0 forbids these control characters); openpyxl refuses them.
+_XLSX_ILLEGAL = str.maketrans({c: "\ufffd" for c in [*range(0, 9), 11, 12, *range(14, 32)]})
+
+
+def xlsx_cell(value: object) -> object:
+    """A safe_cell for a worksheet: floats stay numbers, control characters become U+FFFD."""
+    if isinstance(value, float):
+        return value
+    return safe_cell(value).translate(_XLSX_ILLEGAL)
+
+
 def escape(value: object) -> str:
     """HTML text or attribute value; None is empty."""
     return html.escape("" if value is None else str(value), quote=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.features import describe
-from tollwatch.writers.cells import safe_cell
+from tollwatch.writers.cells import safe_cell, xlsx_cell
 from tollwatch.writers.screening_html import HTML_TAIL, html_head, html_row
 
 OUTPUT_FORMATS = ("jsonl", "csv", "xlsx", "html", "parquet")
@@ -160,7 +160,7 @@ class ScreeningWriter:
                 self.csv.writerow([safe_cell(x) for x in r])
         elif self.fmt == "xlsx":
             for r in flat_rows(result):
-                self.ws.append([x if isinstance(x, float) else safe_cell(x) for x in r])
+                self.ws.append([xlsx_cell(x) for x in r])
         elif self.fmt == "html":
             if result["matches"] or result["risk"]["level"] != "none":
                 self.body.write(html_row(result))
