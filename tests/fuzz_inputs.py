@@ -64,6 +64,17 @@ def _xml_records(raw: bytes, open_tag: bytes, close_tag: bytes, n: int) -> bytes
 
 
 @cache
+def uk_ofsi_seeds() -> tuple[bytes, ...]:
+    """The bundled OFSI ConList CSV: its "Last Updated" line, the header and a few designations."""
+    lines = _gz(DATA / "uk_ofsi.csv.gz").splitlines(keepends=True)
+    return (b"".join(lines[:12]),)
+
+
+def eu_fsf_seeds() -> tuple[bytes, ...]:
+    """The hand-written FSF fixture (invented data in the published schema's layout)."""
+    return ((Path(__file__).parent / "fixtures" / "eu_fsf_sample.xml").read_bytes(),)
+
+
 def un_xml_seeds() -> tuple[bytes, ...]:
     raw = _gz(DATA / "un_sc.xml.gz")
     seeds = [_xml_records(raw, b"<INDIVIDUAL>", b"</INDIVIDUAL>", 2)]

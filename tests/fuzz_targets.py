@@ -182,6 +182,8 @@ TARGETS: list[Target] = [
     Target("ofac-csv", "sdn.csv", lambda: fi.seeded(fi.ofac_csv_seeds()), _import_list("ofac-csv"), cli=_list_cli("ofac-csv")),
     Target("ofac-xml", ".xml", lambda: fi.seeded((fi.OFAC_XML,)) | fi.xml_odd(fi.OFAC_XML), _import_list("ofac-xml"), cli=_list_cli("ofac-xml")),
     Target("un-xml", ".xml", lambda: fi.seeded(fi.un_xml_seeds()) | fi.xml_odd(fi.un_xml_seeds()[0]), _import_list("un-xml"), cli=_list_cli("un-xml")),
+    Target("uk-ofsi", ".csv", lambda: fi.seeded(fi.uk_ofsi_seeds()), _import_list("uk-ofsi"), cli=_list_cli("uk-ofsi")),
+    Target("eu-fsf", ".xml", lambda: fi.seeded(fi.eu_fsf_seeds()) | fi.xml_odd(fi.eu_fsf_seeds()[0]), _import_list("eu-fsf"), cli=_list_cli("eu-fsf")),
     Target("list-csv", ".csv", lambda: fi.seeded((fi.LIST_CSV,)) | fi.csv_rows_odd(["id", "name", "schema", "country", "alias"]), _import_list("csv", "fuzz_list"), cli=_list_cli("csv")),
     Target("list-ftm", ".jsonl", _ftm_inputs, _import_list("ftm"), cli=_list_cli("ftm")),
     Target("ftm-import", ".jsonl", _ftm_inputs, _ftm_import, store="graph", cli=_path_cli("import")),
