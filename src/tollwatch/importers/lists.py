@@ -230,7 +230,7 @@ def _iter_xml(path: Path, record_tags: set[str]):
     except UnicodeDecodeError as exc:
         raise InputError(f"undecodable bytes in XML (byte {exc.start})", path=str(path), field="encoding") from None
     except (LookupError, ValueError) as exc:  # expat: an unknown or multi-byte declared encoding
-        raise InputError(f"unsupported XML encoding: {exc}", path=str(path), field="encoding") from None
+        raise InputError(f"the XML declares an unknown encoding ({exc})", path=str(path), field="encoding") from None
     finally:
         fh.close()
 
