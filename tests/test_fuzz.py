@@ -133,8 +133,9 @@ def test_control_characters_in_names_survive_an_xlsx_report(ctx, tmp_path):
     from tollwatch.engines.local import run
 
     src = tmp_path / "names.csv"
-    src.write_bytes(b"name,country\nKOREA\x01KWANGSON BANKING CORP,KP\n=cmd\x0b,CN\n")
+    src.write_bytes("name,country\nKOREA\x01KWANGSON BANKING CORP,KP\n=cmd\x0b,CN\nODD\ufffeCO\uffff,CN\n".encode())
     out = tmp_path / "out.xlsx"
     run(ctx.prepared(), src, out, "xlsx", progress=False)
     cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("KOREA\ufffdKWANGSON" in c for c in cells) and any(c.startswith("'=cmd") for c in cells), cells[:40]
+    assert any(c == "ODD\ufffdCO\ufffd" for c in cells), cells[:40]  # XML non-characters, refused by lxml mid-stream

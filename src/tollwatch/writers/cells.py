@@ -21,8 +21,9 @@ def safe_cell(value: object) -> str:
     return text
 
 
-# What an XLSX cell may not hold (XML 1.0 forbids these control characters); openpyxl refuses them.
-_XLSX_ILLEGAL = str.maketrans({c: "\ufffd" for c in [*range(0, 9), 11, 12, *range(14, 32)]})
+# What an XLSX cell may not hold: XML 1.0 forbids these control characters, the non-characters
+# U+FFFE and U+FFFF, and lone surrogates; openpyxl (lxml) refuses them mid-stream.
+_XLSX_ILLEGAL = str.maketrans({c: "\ufffd" for c in [*range(0, 9), 11, 12, *range(14, 32), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]})
 
 
 def xlsx_cell(value: object) -> object:

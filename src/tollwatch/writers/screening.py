@@ -186,6 +186,14 @@ class ScreeningWriter:
         assert self.tmp is not None  # xlsx is a file-only format
         self.wb.save(self.tmp)
 
+    def _finish_discarded_xlsx(self) -> None:
+        """End openpyxl's streaming sheet into the temporary file (deleted next), so its generators
+        close cleanly now rather than failing noisily when collected."""
+        try:
+            self.wb.save(self.tmp)
+        except Exception:  # noqa: BLE001 - the file is being discarded; only the cleanup matters
+            pass
+
     def _close_html(self) -> None:
         self.body.close()
         assert self.tmp is not None
@@ -215,6 +223,8 @@ class ScreeningWriter:
     def abort(self) -> None:
         if self.fmt == "parquet":
             self.pq.close()
+        elif self.fmt == "xlsx":
+            self._finish_discarded_xlsx()
         elif self.fmt == "html":
             self.body.close()
         if self.fh is not None and self.fh is not sys.stdout:
