@@ -58,14 +58,33 @@ def build_world(tmp) -> dict:
                                     attributes={"proposed_from": conf.id, "roles": ["buyer"]}, is_new=True))
         tx.add_claim(claim("c-leak-entity", proposed, f"wigs went to {m['entity']} Trading"))
         tx.add_claim(claim("c-leak-alias", merged, f"{m['alias']} Trading in Dandong"))
+    partly = _add_partly_visible(store, conf.id)
     curation.merge_entity(store, "analyst", Sensitivity.CONFIDENTIAL, merged, public_id)
     app = create_app(store=store, secret_key="leak-suite-secret")
     with store.read(Sensitivity.CONFIDENTIAL) as r:
         public_sources = [s.id for s in r.list_sources() if s.id != conf.id][:2]
-    ids = {"entity_id": [proposed, public_id, "KP-KHS-001"], "source_id": [conf.id, *public_sources],
+    ids = {"entity_id": [proposed, public_id, partly, "KP-KHS-001"], "source_id": [conf.id, *public_sources],
            "claim_id": ["c-leak-entity", "c-leak-alias"], "dataset": ["default", "tollwatch"],
            "name": ["analyst"], "key_id": ["999999"], "job_id": []}
     return {"store": store, "app": app, "keys": keys, "ids": ids, "conf": conf.id, "public": public_id, "proposed": proposed}
+
+
+def _add_partly_visible(store, conf_id: str) -> str:
+    """An entity proposed from the testimony but named in a public note: shown, its pointer to the testimony not."""
+    from tollwatch.app.evidence import make_source
+    from tollwatch.core.model import Claim, Entity, EntityKind, Evidence, Method, Name, Predicate
+
+    text = "Public note: Partly Trading buys wigs from Sinuiju."
+    public = make_source(text, title="Public note on Partly Trading", kind="news")
+    quote = "Partly Trading buys wigs from Sinuiju."
+    start = text.index(quote)
+    with store.begin("tester") as tx:
+        tx.add_source(public)
+        tx.upsert_entity(Entity("org-leak-partly", EntityKind.ORGANIZATION, "Partly Trading", names=[Name.of("Partly Trading")],
+                                attributes={"proposed_from": conf_id, "roles": ["buyer"]}, is_new=True))
+        tx.add_claim(Claim("c-leak-partly", "org-leak-partly", Predicate.REPORTED_ROLE,
+                           Evidence(public.id, quote, (start, start + len(quote)), Method.HUMAN, 1.0), value="buyer"))
+    return "org-leak-partly"
 
 
 def iter_routes(app) -> list[tuple[str, str]]:
@@ -132,7 +151,11 @@ class Probe:
     def send(self, method: str, route: str, url: str, echoed: bool = False, **kw):
         r = self.client.request(method, url, headers=self.headers, follow_redirects=method == "GET", **kw)
         self.reached.add((method, route))
-        for marker in found_markers(_body_text(r), echoed):
+        body = _body_text(r)
+        found = found_markers(body, echoed)
+        if self.world["conf"] in body and self.world["conf"] not in url:
+            found.add("source_id")  # the confidential source's id, not asked for (an attribute pointing at it)
+        for marker in found:
             self.hits.setdefault(marker, []).append(f"{method} {url} ({r.status_code})")
         return r
 

@@ -39,7 +39,7 @@ def test_no_route_shows_a_marker_without_clearance(world, who):
 def test_cleared_readers_see_every_marker(world, who):
     """The positive control: the same probe finds every marker for a reader cleared for it."""
     hits = Probe(world, who, writes=False).run()
-    assert set(hits) == set(MARKERS), f"{who} missed {set(MARKERS) - set(hits)}"
+    assert set(MARKERS) <= set(hits), f"{who} missed {set(MARKERS) - set(hits)}"
     where = " ".join(hits["alias"])
     assert "/match/default" in where and "/api/screen/" in where, "the alias matches, in /match and in screening"
 
@@ -61,7 +61,7 @@ def test_cli_exports_and_audit_show_no_marker(world, tmp_path):
             text = out.read_text()
             assert PUBLIC_CHECK in text or fmt == "csv", "the export has the public graph"
             assert not found_markers(text), (fmt, extra, found_markers(text))
-    for fmt in ("table", "json", "csv"):
+    for fmt in ("table", "json", "jsonl"):
         text = _cli(world, "audit", "--limit", "100000", "--format", fmt)
         assert world["public"] in text and "merge" in text  # the merge is logged, by id
         assert not found_markers(text), (fmt, found_markers(text))
@@ -125,7 +125,6 @@ def _guards():
         "redact_entity": (visibility, "redact_entity", lambda reader, entity: entity),
         "visible_entities": (visibility, "visible_entities", lambda reader, entities, claims: entities),
         "hidden_names": (visibility, "hidden_names", lambda record, clearance: set()),
-        "find_visible_entity": (visibility, "find_visible_entity", lambda reader, ref: (reader.get_entity(ref) or (reader.find_entities(ref) or [None])[0], 1)),
         "Reader._allowed_sensitivities": (repository.Reader, "_allowed_sensitivities", lambda self: [s.value for s in Sensitivity]),
         "store visible_names": (name_evidence, "visible_names", lambda names, clearance: list(names)),
         "Name.visible_at": (Name, "visible_at", lambda self, clearance: True),
@@ -142,29 +141,43 @@ def test_each_guard_catches_a_planted_leak(world, guard, monkeypatch, tmp_path_f
     if replacement is None:
         return _merge_mutation(monkeypatch, tmp_path_factory)
     _patch_everywhere(monkeypatch, owner, name, replacement)
-    probe = Probe(world, "anonymous", writes=False)
-    hits = probe.run()
+    hits = Probe(world, "anonymous", writes=False).run()
+    from tollwatch.app.export import export_lines
+    from tollwatch.core.model import Sensitivity
+
+    exported = "\n".join(export_lines(world["store"], "jsonl", Sensitivity.PUBLIC))
+    hits.update({m: ["export"] for m in found_markers(exported)})
+    if world["conf"] in exported:
+        hits.setdefault("source_id", []).append("export")
     assert hits, f"with {guard} broken, the suite must report a marker"
 
 
 def _merge_mutation(monkeypatch, tmp_path_factory) -> None:
-    """A merge that publishes the moved names (the bug of finding 2) is caught too."""
+    """A merge that publishes the moved names (the bug of finding 2) is caught too: on a small
+    store of its own (the shared world must stay as it is), read as the public reads it."""
+    from tollwatch.app.evidence import make_source
+    from tollwatch.core.model import Entity, EntityKind, Name, Sensitivity
     from tollwatch.store import repository
 
     def publish_all(src, dst, level, source_id):
         out, have = list(dst.names), {n.value for n in dst.names}
-        for n in src.names:
-            if n.value not in have:
-                out.append(n)
-                have.add(n.value)
+        out += [n for n in src.names if n.value not in have]
         return out
 
+    def public_names_after_merge() -> str:
+        store = repository.Store(f"sqlite:///{tmp_path_factory.mktemp('leak_merge')}/m.db")
+        conf = make_source(f"Named {MARKERS['alias']}.", title="t", sensitivity="confidential", kind="testimony")
+        with store.begin("tester") as tx:
+            tx.add_source(conf)
+            tx.upsert_entity(Entity("org-a", EntityKind.ORGANIZATION, "Public A", names=[Name.of("Public A")]))
+            tx.upsert_entity(Entity("org-b", EntityKind.ORGANIZATION, MARKERS["alias"], names=[Name.of(MARKERS["alias"])],
+                                    attributes={"proposed_from": conf.id}, is_new=True))
+            tx.merge_entity("org-b", "org-a")
+        with store.read(Sensitivity.PUBLIC) as r:
+            shown = " ".join(n.value for n in r.get_entity("org-a").names) + " " + repr(r.find_entities(MARKERS["alias"]))
+        store.close()
+        return shown
+
+    assert not found_markers(public_names_after_merge())
     monkeypatch.setattr(repository, "names_carried_by_merge", publish_all)
-    tmp = tmp_path_factory.mktemp("leak_merge_mutation")
-    monkeypatch.setenv("TOLLWATCH_CACHE", str(tmp / "cache"))
-    mutated = build_world(tmp)
-    try:
-        hits = Probe(mutated, "anonymous", writes=False).run()
-    finally:
-        mutated["store"].close()
-    assert "alias" in hits, "with the merge publishing names, the suite must report the alias"
+    assert "alias" in found_markers(public_names_after_merge()), "with the merge publishing names, the suite must report the alias"

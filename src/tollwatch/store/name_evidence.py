@@ -28,9 +28,7 @@ def evidence_sensitivity(conn, entity: Entity) -> tuple[Sensitivity, str | None]
     c, s = schema.claims, schema.sources
     about = (c.c.subject_id == entity.id) | (c.c.object_id == entity.id)
     sources = select(c.c.source_id).where(about)
-    cond = s.c.id.in_(sources)
-    if source_id:
-        cond = cond | (s.c.id == str(source_id))
+    cond = s.c.id.in_(sources) | (s.c.id == str(source_id)) if source_id else s.c.id.in_(sources)
     levels = [Sensitivity(v) for v in conn.execute(select(s.c.sensitivity).where(cond)).scalars()]
     level = min(levels, key=lambda x: x.rank) if levels else Sensitivity.CONFIDENTIAL
     return level, str(source_id) if source_id else None
