@@ -125,6 +125,7 @@ def _guards():
         "redact_entity": (visibility, "redact_entity", lambda reader, entity: entity),
         "visible_entities": (visibility, "visible_entities", lambda reader, entities, claims: entities),
         "hidden_names": (visibility, "hidden_names", lambda record, clearance: set()),
+        "VisibleMatcher.match": (visibility.VisibleMatcher, "match", lambda self, name, schema=None, **kw: self.inner.match(name, schema, **kw)),
         "Reader._allowed_sensitivities": (repository.Reader, "_allowed_sensitivities", lambda self: [s.value for s in Sensitivity]),
         "store visible_names": (name_evidence, "visible_names", lambda names, clearance: list(names)),
         "Name.visible_at": (Name, "visible_at", lambda self, clearance: True),
@@ -181,3 +182,28 @@ def _merge_mutation(monkeypatch, tmp_path_factory) -> None:
     assert not found_markers(public_names_after_merge())
     monkeypatch.setattr(repository, "names_carried_by_merge", publish_all)
     assert "alias" in found_markers(public_names_after_merge()), "with the merge publishing names, the suite must report the alias"
+
+
+def test_hidden_entity_ids_catches_a_planted_leak(world, monkeypatch):
+    """The shared index holds no entity proposed only from hidden sources (it is built at public
+    clearance), so `hidden_entity_ids` is the second line: shown on an index that does hold one."""
+    from tollwatch.app import visibility
+    from tollwatch.app.screening import Prepared
+    from tollwatch.core.matching import MatchIndex, Record
+    from tollwatch.core.model import Sensitivity
+
+    from tollwatch.app.risk_facts import risk_facts
+
+    with world["store"].read(Sensitivity.CONFIDENTIAL) as r:
+        e = r.get_entity(world["proposed"])
+    record = Record(e.id, "tollwatch", e.id, e.caption, "Organization", tuple(e.all_names()), {})
+    with world["store"].read(Sensitivity.PUBLIC) as r:
+        prepared = Prepared(index=MatchIndex([record]), facts=risk_facts(r))
+
+    def shown() -> set[str]:
+        matcher = visibility.visible_prepared(world["store"], prepared, Sensitivity.PUBLIC).matcher(0.5)
+        return found_markers(repr([m.as_dict() for m in matcher.match(MARKERS["entity"].upper(), "Company")]), echoed=True)
+
+    assert shown() == set()
+    _patch_everywhere(monkeypatch, visibility, "hidden_entity_ids", lambda reader: set())
+    assert "entity" in shown(), "with hidden_entity_ids broken, the suite must report the entity"
