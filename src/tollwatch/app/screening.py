@@ -341,7 +341,21 @@ def build_prepared(store: Store) -> Prepared:
                     },
                 )
             )
+    _add_restricted_names(store, records)
     return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta)
+
+
+def _add_restricted_names(store: Store, records: list[Record]) -> None:
+    """Names above public join their graph records, each marked with its sensitivity, so one
+    shared index serves every reader; `app.visibility.VisibleMatcher` hides them by clearance."""
+    graph = {rec.entity_id: rec for rec in records if rec.dataset == "tollwatch"}
+    with store.read(max_sensitivity=Sensitivity.CONFIDENTIAL) as r:
+        for e in r.entities(graph).values():
+            marked = {n.value: n.sensitivity.value for n in e.names if n.sensitivity != Sensitivity.PUBLIC and n.value not in graph[e.id].names}
+            if marked:
+                rec = graph[e.id]
+                rec.names = (*rec.names, *marked)
+                rec.info["name_sensitivity"] = marked
 
 
 # --- one-off queries (Python API) ---------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tollwatch.core.matching import pair_score
 from tollwatch.core.model import Claim, Entity, Sensitivity
 from tollwatch.store.repository import Reader, Store
 
@@ -106,29 +107,59 @@ def hidden_entity_ids(reader: Reader) -> set[str]:
 
 
 class VisibleMatcher:
-    """A Matcher that never returns the given entities (proposed from evidence the caller may not read)."""
+    """A Matcher that never returns the given entities (proposed from evidence the caller may not read),
+    and never matches on a name above the caller's clearance (a merge's confidential alias)."""
 
-    def __init__(self, inner, hidden: set[str]):
-        self.inner, self.hidden = inner, hidden
+    def __init__(self, inner, hidden: set[str], clearance: Sensitivity = Sensitivity.PUBLIC):
+        self.inner, self.hidden, self.clearance = inner, hidden, clearance
 
     def match(self, name, schema=None, *, limit: int = 5, datasets=None, threshold=None):
-        found = self.inner.match(name, schema, limit=limit + len(self.hidden), datasets=datasets, threshold=threshold)
-        return [m for m in found if m.record.entity_id not in self.hidden][:limit]
+        found = self.inner.match(name, schema, limit=limit + len(self.hidden) + 5, datasets=datasets, threshold=threshold)
+        cut = self.inner.threshold if threshold is None else threshold
+        kept = [visible_match(m, name, schema, self.clearance, cut) for m in found if m.record.entity_id not in self.hidden]
+        shown = [m for m in kept if m is not None]
+        shown.sort(key=lambda m: (-m.score, m.record.dataset, m.record.source_id))
+        return shown[:limit]
+
+
+def hidden_names(record, clearance: Sensitivity) -> set[str]:
+    """The names of an index record above `clearance` (marked when the index was built)."""
+    marked = record.info.get("name_sensitivity") or {}
+    return {label for label, level in marked.items() if Sensitivity(level).rank > clearance.rank}
+
+
+def visible_match(m, query: str, schema, clearance: Sensitivity, threshold: float):
+    """The match as the reader may see it: scored again on its visible names when it matched on
+    a hidden one, and None when no visible name matches at all."""
+    hidden = hidden_names(m.record, clearance)
+    if not hidden:
+        return m
+    names = [n for n in m.record.names if n not in hidden]
+    shown_record = replace(m.record, names=tuple(names), info={k: v for k, v in m.record.info.items() if k != "name_sensitivity"})
+    if m.matched_name not in hidden:
+        return replace(m, record=shown_record)
+    scored = [(pair_score(query, n, schema), n) for n in names]
+    best = max(scored, key=lambda x: x[0].score, default=None)
+    if best is None or best[0].score <= 0.0:
+        return None
+    ps, label = best
+    feats = [{"feature": "name", "query": query, "candidate": label, "value": round(ps.score, 4)}, *ps.features]
+    return replace(m, record=shown_record, score=ps.score, is_match=ps.score >= threshold, explanation=feats, matched_name=label)
 
 
 class VisiblePrepared:
     """The prepared screening index as one reader may see it; risk is assessed on what remains."""
 
-    def __init__(self, prepared, hidden: set[str]):
-        self._prepared, self._hidden = prepared, hidden
+    def __init__(self, prepared, hidden: set[str], clearance: Sensitivity = Sensitivity.PUBLIC):
+        self._prepared, self._hidden, self._clearance = prepared, hidden, clearance
         self.index, self.facts, self.lists, self.threshold = prepared.index, prepared.facts, prepared.lists, prepared.threshold
 
     def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None):
-        return VisibleMatcher(self._prepared.matcher(threshold, weights), self._hidden)
+        return VisibleMatcher(self._prepared.matcher(threshold, weights), self._hidden, self._clearance)
 
 
 def visible_prepared(store: Store, prepared, clearance: Sensitivity, also_hidden: set[str] | None = None) -> VisiblePrepared:
     """A prepared screening index that matches only what a reader at `clearance` may see."""
     with store.read(max_sensitivity=clearance) as r:
         hidden = hidden_entity_ids(r)
-    return VisiblePrepared(prepared, hidden | (also_hidden or set()))
+    return VisiblePrepared(prepared, hidden | (also_hidden or set()), clearance)

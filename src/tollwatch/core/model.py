@@ -202,6 +202,14 @@ class Name:
     script: Script = Script.LATIN
     system: Romanization | None = None  # the romanization system, for Latin names of Korean/Chinese origin
     lang: str | None = None  # ISO 639-1 where known: ko, zh, en
+    # The evidence behind the name: a name a merge brought from a confidential source stays
+    # confidential on the entity it joined. Not part of equality: the same spelling is one name.
+    sensitivity: Sensitivity = field(default=Sensitivity.PUBLIC, compare=False)
+    source_id: str | None = field(default=None, compare=False)
+
+    def visible_at(self, clearance: Sensitivity) -> bool:
+        """Whether a reader at `clearance` may see this name (the one rule for names)."""
+        return self.sensitivity.rank <= clearance.rank
 
     @classmethod
     def of(cls, value: str, system: Romanization | None = None, lang: str | None = None) -> Name:

@@ -23,9 +23,13 @@ BATCH = 2000
 
 
 def replace_dataset(tx: Txn, dataset: str, entities: Iterable[Entity], meta: dict | None = None) -> int:
-    """Delete the dataset's entities and insert these; the caller's transaction makes it atomic."""
+    """Delete the dataset's entities and insert these; the caller's transaction makes it atomic.
+
+    Two imports of one dataset wait their turn on the dataset's lock (the same one the
+    app takes before its snapshot-date check), instead of one failing on the other's rows."""
     if dataset == "tollwatch":
         raise ValueError("the evidence graph is not a list")
+    tx.lock(META_PREFIX + dataset)
     ids = select(schema.entities.c.id).where(schema.entities.c.dataset == dataset)
     for child in (schema.names, schema.name_keys, schema.identifiers, schema.coordinates):
         tx.conn.execute(delete(child).where(child.c.entity_id.in_(ids)))

@@ -111,6 +111,15 @@ def _v6_evidence_kind(conn: Connection) -> None:
     )
 
 
+def _v7_name_sensitivity(conn: Connection) -> None:
+    """A name carries the sensitivity and source of its evidence (a merge must not publish it)."""
+    have = {c["name"] for c in inspect(conn).get_columns("names")}
+    if "sensitivity" not in have:
+        conn.execute(text("ALTER TABLE names ADD COLUMN sensitivity VARCHAR(12) NOT NULL DEFAULT 'public'"))
+    if "source_id" not in have:
+        conn.execute(text("ALTER TABLE names ADD COLUMN source_id VARCHAR(120)"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial evidence graph", _v1_initial),
     (2, "append-only audit log", _v2_append_only_audit),
@@ -118,6 +127,7 @@ MIGRATIONS: list[Migration] = [
     (4, "trade records", _v4_trade_records),
     (5, "sessions and sign-in attempts", _v5_sessions_and_sign_in_attempts),
     (6, "evidence kind and per-fact citations", _v6_evidence_kind),
+    (7, "name sensitivity", _v7_name_sensitivity),
 ]
 
 LATEST = MIGRATIONS[-1][0]

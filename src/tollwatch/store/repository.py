@@ -46,6 +46,7 @@ from tollwatch.store import schema
 from tollwatch.store.engine import ensure_schema, search_path_schema, write_connection
 from tollwatch.store.engine import make_engine as make_engine  # re-exported: callers import it from here
 from tollwatch.store.migrations import migrate
+from tollwatch.store.name_evidence import evidence_sensitivity, names_carried_by_merge, visible_names
 
 
 class StoreError(Exception):
@@ -131,6 +132,7 @@ class Reader:
     def __init__(self, conn: Connection, max_sensitivity: Sensitivity):
         self.conn = conn
         self.max_sensitivity = max_sensitivity
+        self._trimmed: set[str] = set()  # entities read with a name hidden from this reader
 
     def _allowed_sensitivities(self) -> list[str]:
         return [s.value for s in Sensitivity if s.rank <= self.max_sensitivity.rank]
@@ -207,7 +209,9 @@ class Reader:
             .having(func.count(func.distinct(k.c.key)) == len(keys))
         )
         ids = list(self.conn.execute(q).scalars())
-        ents = sorted(self.entities(ids).values(), key=lambda e: (e.dataset != "tollwatch", e.id))
+        # A name above the reader's clearance is not there: it may not find its entity either.
+        found = [e for e in self.entities(ids).values() if e.id not in self._trimmed or keys <= _name_keys(e)]
+        ents = sorted(found, key=lambda e: (e.dataset != "tollwatch", e.id))
         if dataset:
             ents = [e for e in ents if e.dataset == dataset]
         return ents
@@ -229,6 +233,8 @@ class Reader:
                         script=Script(r["script"]),
                         system=Romanization(r["system"]) if r["system"] else None,
                         lang=r["lang"],
+                        sensitivity=Sensitivity(r["sensitivity"]),
+                        source_id=r["source_id"],
                     )
                 )
             for r in self.conn.execute(
@@ -243,12 +249,15 @@ class Reader:
                 .order_by(schema.coordinates.c.position)
             ).mappings():
                 coords[r["entity_id"]].append(Coordinates(r["lat"], r["lon"], r["source"], r["confidence"]))
+        for entity_id, ns in names.items():
+            if len(visible_names(ns, self.max_sensitivity)) < len(ns):
+                self._trimmed.add(entity_id)
         return [
             Entity(
                 id=r["id"],
                 kind=EntityKind(r["kind"]),
                 caption=r["caption"],
-                names=names[r["id"]],
+                names=visible_names(names[r["id"]], self.max_sensitivity),
                 identifiers=idents[r["id"]],
                 coordinates=coords[r["id"]],
                 attributes=dict(r["attributes"] or {}),
@@ -413,6 +422,8 @@ class Txn(Reader):
                         script=n.script.value,
                         system=n.system.value if n.system else None,
                         lang=n.lang,
+                        sensitivity=n.sensitivity.value,
+                        source_id=n.source_id,
                     )
                     for i, n in enumerate(entity.names)
                 ],
@@ -521,11 +532,9 @@ class Txn(Reader):
         src, dst = self.get_entity(from_id), self.get_entity(into_id)
         if not src or not dst:
             raise NotFoundError(f"id: no entity with id {from_id if not src else into_id}")
-        for n in src.names:
-            if n not in dst.names:
-                dst.names.append(n)
-        if src.caption not in dst.all_names():
-            dst.names.append(Name.of(src.caption))
+        # The moved names keep the sensitivity and source of the evidence that proposed them.
+        level, source_id = evidence_sensitivity(self.conn, src)
+        dst.names = names_carried_by_merge(src, dst, level, source_id)
         self.upsert_entity(dst)
         c = schema.claims
         self.conn.execute(update(c).where(c.c.subject_id == from_id).values(subject_id=into_id))
@@ -533,6 +542,13 @@ class Txn(Reader):
         self.conn.execute(delete(schema.entities).where(schema.entities.c.id == from_id))
         self._audit("merge", "entity", from_id, {"into": into_id})
         return dst
+
+
+def _name_keys(entity: Entity) -> set[str]:
+    keys: set[str] = set()
+    for label in entity.all_names():
+        keys |= name_intel.token_keys(label)
+    return keys
 
 
 def _chunks(items: list, size: int):

@@ -67,6 +67,9 @@ names = Table(
     Column("script", String(10), nullable=False),
     Column("system", String(10)),
     Column("lang", String(8)),
+    # Migration 7: the sensitivity (and source) of the evidence behind the name.
+    Column("sensitivity", String(12), nullable=False, server_default="public"),
+    Column("source_id", String(120)),
     Index("ix_names_entity", "entity_id"),
 )
 

@@ -61,7 +61,7 @@ def _screen_work(state: ServerState, hidden_from: auth.Principal, folder: Path, 
         try:
             rows = screen.read_upload(path, display, MAX_SCREEN_ROWS)
             report(0, len(rows))  # the total is known before the index is ready
-            prepared = VisiblePrepared(screen.dated(state.prepared.get()), hidden)
+            prepared = VisiblePrepared(screen.dated(state.prepared.get()), hidden, hidden_from.ceiling)
             return {"results": screen.screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
         finally:
             shutil.rmtree(folder, ignore_errors=True)
