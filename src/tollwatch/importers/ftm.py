@@ -40,7 +40,9 @@ from tollwatch.writers.claims import write_claims_csv
 
 
 def source_to_ftm(s: Source) -> dict:
-    props = {"title": [s.title], "contentHash": [s.sha256] if s.sha256 else []}
+    """A document. FtM's contentHash is the SHA-1 of an archived file, which we do not keep:
+    our SHA-256 of the text travels in the `tollwatch` block only."""
+    props = {"title": [s.title]}
     if s.publisher:
         props["publisher"] = [s.publisher]
     if s.url:
@@ -51,11 +53,29 @@ def source_to_ftm(s: Source) -> dict:
         props["bodyText"] = [s.text]
     return {
         "id": s.id,
-        "schema": "PlainText" if s.text else "Document",
+        # FtM's Document needs a file name; a source we hold no text of is written as an Article.
+        "schema": "PlainText" if s.text else "Article",
         "properties": {k: v for k, v in props.items() if v},
         "datasets": ["tollwatch"],
         "tollwatch": {"record": "source", **source_to_dict(s, with_text=True)},
     }
+
+
+# Where an identifier goes in FtM, by the schema an entity is written as; any other
+# identifier (a facility's designation on an Address, say) stays in the `tollwatch` block.
+_IDENTIFIER_PROPERTY = {"PublicBody": "registrationNumber", "Organization": "registrationNumber", "Person": "idNumber", "Vessel": "registrationNumber"}
+
+
+def _identifier_properties(e: Entity, ftm_schema: str) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = {}
+    for ident in e.identifiers:
+        if ident.scheme == "imo" and ftm_schema == "Vessel":
+            props.setdefault("imoNumber", []).append(ident.value)
+        elif ident.scheme == "hs2022":  # FtM has no HS code property: Aleph searches keywords
+            props.setdefault("keywords", []).append(f"HS {ident.value}")
+        elif ftm_schema in _IDENTIFIER_PROPERTY:
+            props.setdefault(_IDENTIFIER_PROPERTY[ftm_schema], []).append(ident.value)
+    return props
 
 
 def entity_to_ftm(e: Entity) -> dict:
@@ -71,14 +91,12 @@ def entity_to_ftm(e: Entity) -> dict:
     notes = e.attributes.get("notes") or e.attributes.get("caveat")
     if notes:
         props["notes"] = [notes]
-    for ident in e.identifiers:
-        if ident.scheme == "imo" and e.kind == EntityKind.VESSEL:
-            props.setdefault("imoNumber", []).append(ident.value)
-        else:
-            props.setdefault("registrationNumber" if e.kind != EntityKind.PERSON else "idNumber", []).append(ident.value)
+    ftm_schema = schema.ftm_schema_of(e.kind)
+    for prop, values in _identifier_properties(e, ftm_schema).items():
+        props.setdefault(prop, []).extend(values)
     return {
         "id": e.id,
-        "schema": schema.ftm_schema_of(e.kind),
+        "schema": ftm_schema,
         "properties": props,
         "datasets": [e.dataset],
         "tollwatch": {"record": "entity", **entity_to_dict(e)},
@@ -106,11 +124,9 @@ def claim_to_ftm(c: dict) -> dict:
     props["proof"] = [c["source_id"]]
     if c.get("quote"):
         props["summary"] = [c["quote"]]
-    if c.get("period"):
-        if c["period"].get("start"):
-            props["startDate"] = [c["period"]["start"]]
-        if c["period"].get("end"):
-            props["endDate"] = [c["period"]["end"]]
+    for end in ("start", "end"):
+        if (c.get("period") or {}).get(end) and names.get(end):
+            props[names[end]] = [c["period"][end]]
     return {
         "id": c["id"],
         "schema": mapping.schema,
