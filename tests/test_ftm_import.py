@@ -142,3 +142,30 @@ def test_an_empty_store_takes_a_followthemoney_file(tmp_path):
     other = Cli(f"sqlite:///{tmp_path / 'o.db'}")
     path = write_entities(tmp_path / "only.jsonl", [_make("Person", "p-9", name="Ri Su Yong"), _make("Sanction", "s-9", entity="p-9", program="DPRK")])
     assert "1 entities, 0 claims, 1 folded, 0 skipped" in other("import", str(path)).stdout
+
+
+MALFORMED = [
+    ({"properties": "d"}, "properties: not an object"),
+    ({"schema": {"a": 1}}, "schema: must be text"),
+    ({"properties": {"name": ["x"], "country": {"a": 1}}}, "properties.country: dict is not a text value"),
+    ({"properties": {"name": ["x"], "idNumber": True}}, "properties.idNumber: bool is not a text value"),
+    ({"id": None}, "id: missing"),
+    ({"properties": {}}, "Company c-0: no name (properties.name)"),
+]
+
+
+def test_malformed_entities_are_skipped_naming_the_field(store, tmp_path):
+    from tollwatch.app.export import import_graph
+
+    good = _make("Company", "c-ok", name="Good Co")
+    lines = [good] + [{**_make("Company", "c-0", name="x"), **change} for change, _ in MALFORMED]
+    summary = import_graph(store, write_entities(tmp_path / "m.jsonl", lines), "tester")
+    assert summary["entities"] == 1 and summary["skipped"] == len(MALFORMED)
+    for n, (_, reason) in enumerate(MALFORMED, 2):
+        assert any(s.startswith(f"m.jsonl:{n}: ") and reason in s for s in summary["skipped_lines"]), (reason, summary["skipped_lines"])
+
+
+def test_a_list_left_with_no_records_says_why(cli, tmp_path):
+    path = write_entities(tmp_path / "none.jsonl", [_make("Payment", "pay-1", amount="5")])
+    res = cli("lists", "import", "--format", "ftm", str(path), expect=2)
+    assert "no records found (1 skipped; the first: none.jsonl:1: Payment pay-1: tollwatch keeps no Payment records)" in res.stderr

@@ -81,7 +81,7 @@ def normalize(data: Any) -> dict | str:
         return "id: missing (an FtM entity needs an id)"
     schema = data.get("schema")
     if not isinstance(schema, str) or not schema.strip():
-        return "schema: missing"
+        return "schema: missing" if schema in (None, "") else f"schema: must be text, got {type(schema).__name__}"
     raw = data.get("properties") or {}
     if not isinstance(raw, dict):
         return "properties: not an object of property lists"
