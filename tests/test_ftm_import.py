@@ -169,3 +169,21 @@ def test_a_list_left_with_no_records_says_why(cli, tmp_path):
     path = write_entities(tmp_path / "none.jsonl", [_make("Payment", "pay-1", amount="5")])
     res = cli("lists", "import", "--format", "ftm", str(path), expect=2)
     assert "no records found (1 skipped; the first: none.jsonl:1: Payment pay-1: tollwatch keeps no Payment records)" in res.stderr
+
+
+def test_the_entity_page_shows_what_was_folded(cli, tmp_path, db_url, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from tollwatch.app.evidence import open_store
+    from tollwatch.server.app import create_app
+
+    cli("import", str(foreign_file(tmp_path)))
+    monkeypatch.setenv("TOLLWATCH_CACHE", str(tmp_path / "cache"))
+    store = open_store(db_url)
+    try:
+        page = TestClient(create_app(store=store, secret_key="test-secret")).get("/entities/co-1")
+    finally:
+        store.close()
+    assert page.status_code == 200
+    for expected in ("Sanctions", "authority OFAC; program DPRK3", "Relations", "Ownership: Kim Chol Su (owner) → Korea Bad Trading Co (asset)", "Pyongyang, Potonggang District"):
+        assert expected in page.text, expected

@@ -269,6 +269,10 @@ def _print_entity(rep: dict) -> None:
             echo(f"  {key.replace('_text', '')}: {attrs[key]}")
     if attrs.get("allegation"):
         echo("  note: named in reporting — an allegation, not a sanctions listing")
+    for key in ("program", "sanctions", "relations", "passport_details", "id_details"):  # a list's, or a foreign FtM file's
+        if rep.get("dataset") != "tollwatch" and isinstance(attrs.get(key), list):
+            for value in attrs[key]:
+                echo(f"  {key}: {value}")
     by_pred: dict[str, list] = {}
     for c in rep["claims"]:
         by_pred.setdefault(c["predicate"], []).append(c)
