@@ -77,3 +77,28 @@ def test_the_validator_catches_what_ftm_refuses(cli, tmp_path):
     problems = "\n".join(ftm_problems(broken))
     for expected in ("contentHash", "role: not a property of Note", "registrationNumber: not a property of Asset", "no-such-entity", "name: required"):
         assert expected in problems, problems
+
+
+def test_yente_match_results_are_valid_ftm(db_url, cli, tmp_path, monkeypatch):
+    """`POST /match/default` answers with FtM entities: a list's countries as written
+    ("Korea, North") are not FtM country codes, so they go in notes and only codes in country."""
+    from fastapi.testclient import TestClient
+
+    from tollwatch.app.evidence import open_store
+    from tollwatch.server.app import create_app
+
+    monkeypatch.setenv("TOLLWATCH_CACHE", str(tmp_path / "cache"))
+    cli("lists")  # the store, with the bundled lists
+    store = open_store(db_url)
+    try:
+        app = create_app(store=store, secret_key="test-secret")
+        queries = {"a": {"schema": "Company", "properties": {"name": ["Korea Kwangson Banking Corp"]}},
+                   "b": {"schema": "Person", "properties": {"name": ["Jang Pom Su"]}},
+                   "c": {"schema": "Organization", "properties": {"name": ["Kaechon prison camp"]}}}
+        body = TestClient(app).post("/match/default", params={"limit": 10}, json={"queries": queries}).json()
+    finally:
+        store.close()
+    results = [{"id": r["id"], "schema": r["schema"], "properties": r["properties"]} for q in body["responses"].values() for r in q["results"]]
+    assert len(results) > 10 and ftm_problems(results) == []
+    ofac = next(r for r in results if r["id"].startswith("us_ofac_sdn-") and "notes" in r["properties"])
+    assert ofac["properties"]["notes"][0].startswith("country as listed: ")
