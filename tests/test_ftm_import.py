@@ -187,3 +187,12 @@ def test_the_entity_page_shows_what_was_folded(cli, tmp_path, db_url, monkeypatc
     assert page.status_code == 200
     for expected in ("Sanctions", "authority OFAC; program DPRK3", "Relations", "Ownership: Kim Chol Su (owner) → Korea Bad Trading Co (asset)", "Pyongyang, Potonggang District"):
         assert expected in page.text, expected
+
+
+def test_ids_and_dataset_names_the_store_cannot_hold_are_skipped(store, tmp_path):
+    from tollwatch.app.export import import_graph
+
+    lines = [_make("Company", "c" * 121, name="Long Id Co"), {**_make("Company", "c-2", name="Odd Dataset Co"), "datasets": ["Not A Name!"]}]
+    summary = import_graph(store, write_entities(tmp_path / "x.jsonl", lines), "tester")
+    assert summary["entities"] == 0 and summary["skipped"] == 2
+    assert "id: longer than 120 characters" in summary["skipped_lines"][0] and "datasets: 'Not A Name!'" in summary["skipped_lines"][1]

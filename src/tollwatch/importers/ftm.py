@@ -11,6 +11,7 @@ this module only writes what it is given.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -293,6 +294,9 @@ def _import_native(tx: Txn, native: dict, counts: dict[str, Any]) -> None:
         raise ModelError("tollwatch.record", f"unknown record type {kind!r}")
 
 
+_DATASET_NAME = re.compile(r"[a-z0-9_][a-z0-9_.-]{0,60}")
+
+
 def _import_foreign(tx: Txn, data: dict, folds: ftm_foreign.Folds) -> str | None:
     """Store one foreign line's entity; None when kept (or folded), else why it was skipped."""
     result = ftm_foreign.resolve(data, _graph_kind, folds, None)
@@ -300,6 +304,10 @@ def _import_foreign(tx: Txn, data: dict, folds: ftm_foreign.Folds) -> str | None
         return result
     if result.dataset == schema.GRAPH_DATASET:
         result.dataset = "ftm"  # a foreign line is never part of our evidence graph
+    if len(result.id) > 120:  # the store's limit on an id
+        return f"{data['schema']} {result.id[:40]}…: id: longer than 120 characters"
+    if not _DATASET_NAME.fullmatch(result.dataset):
+        return f"{data['schema']} {result.id}: datasets: {result.dataset[:40]!r} is not a dataset name (lowercase letters, digits, _ . -)"
     existing = tx.get_entity(result.id)
     if existing is not None and existing.dataset == schema.GRAPH_DATASET:
         return f"{data['schema']} {result.id}: that id is an entity of the evidence graph; a foreign line never replaces it"
