@@ -160,11 +160,17 @@ def test_import_rejects_malformed_ftm_atomically(cli, tmp_path, store):
     lines = out.read_text(encoding="utf-8").splitlines()
     bad = tmp_path / "bad.jsonl"
     new_entity = {"id": "new-org-1", "schema": "Company", "properties": {"name": ["Brand New Trading Co"]}}
-    bad.write_text(json.dumps(new_entity) + "\n" + lines[0] + "\n" + '{"id": "x", "schema": "Company", "properties": {}}\n', encoding="utf-8")
+    bad.write_text(json.dumps(new_entity) + "\n" + lines[0] + "\n" + '{"id": "x", "schema": "Company", "properties": {"name": ["X"]\n', encoding="utf-8")
     res = cli("import", str(bad), expect=2)
-    assert f"{bad}:3: properties.name:" in res.stderr
+    assert f"{bad}:3: json: malformed JSON" in res.stderr
     with store.read(Sensitivity.CONFIDENTIAL) as r:
         assert r.get_entity("new-org-1") is None
+    # A foreign entity we cannot use (no name) is skipped and reported; the rest is kept.
+    bad.write_text(json.dumps(new_entity) + "\n" + '{"id": "x", "schema": "Company", "properties": {}}\n', encoding="utf-8")
+    res = cli("import", str(bad))
+    assert "1 entities" in res.stdout and "bad.jsonl:2: Company x: no name (properties.name)" in res.stderr
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
+        assert r.get_entity("new-org-1") is not None and r.get_entity("x") is None
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="../shared seed report not present")

@@ -10,6 +10,7 @@ Imports run in one transaction: a bad line stores nothing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tollwatch.app.citations import add_citations
 from tollwatch.app.visibility import GRAPH_DATASET, visible_entities
@@ -58,8 +59,9 @@ def graph_records(reader: Reader) -> tuple[list[Source], list[Entity], list[dict
     return sources, entities, claim_dicts
 
 
-def import_graph(store: Store, path: Path, actor: str) -> dict[str, int]:
-    """Import FollowTheMoney JSON lines (ours or another tool's); counts by kind of record."""
+def import_graph(store: Store, path: Path, actor: str) -> dict[str, Any]:
+    """Import FollowTheMoney JSON lines (ours or another tool's): counts by kind of record
+    (sources, entities, claims, folded, skipped) and `skipped_lines`, each with its reason."""
     return ftm.import_file(store, path, actor)
 
 

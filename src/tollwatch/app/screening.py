@@ -107,7 +107,8 @@ def _replace_list(tx: Txn, report: ImportReport, entities: Iterator[Entity], pat
     # An OFAC XML file may date itself after its records: check the date it ends with too.
     report.snapshot_date = _real_snapshot_date(snapshot_date or report.snapshot_date or default_date, paths)
     if report.count == 0:
-        raise InputError("no records found", path=str(paths[0]))
+        why = f" ({len(report.skipped)} skipped; the first: {report.skipped[0]})" if report.skipped else ""
+        raise InputError(f"no records found{why}", path=str(paths[0]))
     meta = {**report.meta(), **(extra_meta or {})}
     tx.set_meta(store_lists.META_PREFIX + report.dataset, json.dumps(meta, ensure_ascii=False))
 

@@ -195,9 +195,18 @@ def export_cmd(app, fmt, output, include_restricted):
 @click.argument("file", type=click.Path(path_type=Path))
 @pass_app
 def import_cmd(app, file):
-    """Import FollowTheMoney JSON lines (ours or another tool's) in one transaction."""
+    """Import FollowTheMoney JSON lines (ours or another tool's) in one transaction.
+
+    A foreign line tollwatch cannot keep is skipped and listed with its reason on stderr."""
     counts = exchange.import_graph(app.store, file, app.actor)
+    skipped = counts.pop("skipped_lines", [])
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+    if skipped:
+        click.echo(f"skipped {len(skipped)} lines:", err=True)
+        for line in skipped[:50]:
+            click.echo(f"  {line}", err=True)
+        if len(skipped) > 50:
+            click.echo(f"  ... and {len(skipped) - 50} more", err=True)
 
 
 @click.command("audit")
@@ -260,6 +269,10 @@ def _print_entity(rep: dict) -> None:
             echo(f"  {key.replace('_text', '')}: {attrs[key]}")
     if attrs.get("allegation"):
         echo("  note: named in reporting — an allegation, not a sanctions listing")
+    for key in ("program", "sanctions", "relations", "passport_details", "id_details"):  # a list's, or a foreign FtM file's
+        if rep.get("dataset") != "tollwatch" and isinstance(attrs.get(key), list):
+            for value in attrs[key]:
+                echo(f"  {key}: {value}")
     by_pred: dict[str, list] = {}
     for c in rep["claims"]:
         by_pred.setdefault(c["predicate"], []).append(c)

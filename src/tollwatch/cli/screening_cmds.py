@@ -68,6 +68,8 @@ def lists_import(app, list_format: str, dataset: str | None, snapshot_date: str 
 
     report = import_files(_open(app), app.actor, list_format, list(files), dataset, snapshot_date, force=force)
     click.echo(f"imported {report.count} records into {report.dataset} (snapshot {report.snapshot_date or 'undated'})")
+    if report.folded:
+        click.echo(f"folded {report.folded} lines onto the entities they name (Sanction, Passport, Address, Ownership ...)")
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)} lines:", err=True)
         for line in report.skipped[:20]:

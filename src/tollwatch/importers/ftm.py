@@ -11,7 +11,9 @@ this module only writes what it is given.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from tollwatch.core import schema
 from tollwatch.core.errors import InputError
@@ -33,14 +35,17 @@ from tollwatch.core.model import (
     parse_grade,
 )
 from tollwatch.core.records import claim_from_dict, entity_to_dict, source_to_dict
+from tollwatch.importers import ftm_foreign
 from tollwatch.importers.files import read_jsonl
-from tollwatch.store.repository import Store
+from tollwatch.store.repository import Store, Txn
 from tollwatch.writers.cells import atomic_text
 from tollwatch.writers.claims import write_claims_csv
 
 
 def source_to_ftm(s: Source) -> dict:
-    props = {"title": [s.title], "contentHash": [s.sha256] if s.sha256 else []}
+    """A document. FtM's contentHash is the SHA-1 of an archived file, which we do not keep:
+    our SHA-256 of the text travels in the `tollwatch` block only."""
+    props = {"title": [s.title]}
     if s.publisher:
         props["publisher"] = [s.publisher]
     if s.url:
@@ -51,11 +56,29 @@ def source_to_ftm(s: Source) -> dict:
         props["bodyText"] = [s.text]
     return {
         "id": s.id,
-        "schema": "PlainText" if s.text else "Document",
+        # FtM's Document needs a file name; a source we hold no text of is written as an Article.
+        "schema": "PlainText" if s.text else "Article",
         "properties": {k: v for k, v in props.items() if v},
         "datasets": ["tollwatch"],
         "tollwatch": {"record": "source", **source_to_dict(s, with_text=True)},
     }
+
+
+# Where an identifier goes in FtM, by the schema an entity is written as; any other
+# identifier (a facility's designation on an Address, say) stays in the `tollwatch` block.
+_IDENTIFIER_PROPERTY = {"PublicBody": "registrationNumber", "Organization": "registrationNumber", "Person": "idNumber", "Vessel": "registrationNumber"}
+
+
+def _identifier_properties(e: Entity, ftm_schema: str) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = {}
+    for ident in e.identifiers:
+        if ident.scheme == "imo" and ftm_schema == "Vessel":
+            props.setdefault("imoNumber", []).append(ident.value)
+        elif ident.scheme == "hs2022":  # FtM has no HS code property: Aleph searches keywords
+            props.setdefault("keywords", []).append(f"HS {ident.value}")
+        elif ftm_schema in _IDENTIFIER_PROPERTY:
+            props.setdefault(_IDENTIFIER_PROPERTY[ftm_schema], []).append(ident.value)
+    return props
 
 
 def entity_to_ftm(e: Entity) -> dict:
@@ -71,14 +94,12 @@ def entity_to_ftm(e: Entity) -> dict:
     notes = e.attributes.get("notes") or e.attributes.get("caveat")
     if notes:
         props["notes"] = [notes]
-    for ident in e.identifiers:
-        if ident.scheme == "imo" and e.kind == EntityKind.VESSEL:
-            props.setdefault("imoNumber", []).append(ident.value)
-        else:
-            props.setdefault("registrationNumber" if e.kind != EntityKind.PERSON else "idNumber", []).append(ident.value)
+    ftm_schema = schema.ftm_schema_of(e.kind)
+    for prop, values in _identifier_properties(e, ftm_schema).items():
+        props.setdefault(prop, []).extend(values)
     return {
         "id": e.id,
-        "schema": schema.ftm_schema_of(e.kind),
+        "schema": ftm_schema,
         "properties": props,
         "datasets": [e.dataset],
         "tollwatch": {"record": "entity", **entity_to_dict(e)},
@@ -106,11 +127,9 @@ def claim_to_ftm(c: dict) -> dict:
     props["proof"] = [c["source_id"]]
     if c.get("quote"):
         props["summary"] = [c["quote"]]
-    if c.get("period"):
-        if c["period"].get("start"):
-            props["startDate"] = [c["period"]["start"]]
-        if c["period"].get("end"):
-            props["endDate"] = [c["period"]["end"]]
+    for end in ("start", "end"):
+        if (c.get("period") or {}).get(end) and names.get(end):
+            props[names[end]] = [c["period"][end]]
     return {
         "id": c["id"],
         "schema": mapping.schema,
@@ -191,98 +210,52 @@ def _entity_from_native(d: dict) -> Entity:
     )
 
 
+def _graph_kind(ftm_schema: str) -> EntityKind | None:
+    name = schema.kind_of_ftm_schema(ftm_schema)
+    return EntityKind(name) if name else None
+
+
 def entity_from_foreign_ftm(d: dict, dataset: str | None = None) -> Entity | None:
-    """An FtM entity from another tool (e.g. an OpenSanctions export); None if not an entity we model."""
-    _check_foreign_shape(d)
-    kind_name = schema.kind_of_ftm_schema(d.get("schema") or "")
-    if kind_name is None:
-        return None
-    kind = EntityKind(kind_name)
-    props = d.get("properties") or {}
-    names = [*props.get("name", []), *props.get("alias", []), *props.get("weakAlias", []), *props.get("previousName", [])]
-    if not names:
+    """One foreign FtM entity on its own (no file around it); None if not an entity we model."""
+    result = ftm_foreign.resolve(d, _graph_kind, ftm_foreign.Folds(), dataset)
+    if isinstance(result, str) and "no name" in result:
         raise ModelError("properties.name", "an entity needs at least one name")
-    ids = []
-    for prop in ("registrationNumber", "idNumber", "imoNumber", "innCode", "ogrnCode", "swiftBic", "taxNumber", "passportNumber"):
-        for v in props.get(prop, []):
-            ids.append(Identifier(prop, v))
-    attributes = {}
-    for prop in ("country", "nationality", "jurisdiction", "topics", "program", "birthDate", "address"):
-        if props.get(prop):
-            attributes[prop] = props[prop]
-    datasets = d.get("datasets") or []
-    return Entity(
-        id=str(d["id"]),
-        kind=kind,
-        caption=d.get("caption") or names[0],
-        names=[Name.of(n) for n in dict.fromkeys(names) if n.strip()],
-        identifiers=ids,
-        attributes=attributes,
-        dataset=dataset or (datasets[0] if datasets else "ftm"),
-    )
-
-
-def _check_foreign_shape(d: dict) -> None:
-    """The JSON types FtM prescribes: text id, schema, caption; properties map to lists of text; datasets a list of text."""
-    for key in ("id", "schema", "caption"):
-        if d.get(key) is not None and not isinstance(d[key], (str, int)) or isinstance(d.get(key), bool):
-            raise ModelError(key, f"must be text, got {type(d[key]).__name__}")
-    props = d.get("properties") or {}
-    if not isinstance(props, dict):
-        raise ModelError("properties", f"must be an object of property lists, got {type(props).__name__}")
-    for prop, values in props.items():
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise ModelError(f"properties.{prop}", "must be a list of text values")
-    datasets = d.get("datasets") or []
-    if not isinstance(datasets, list) or not all(isinstance(v, str) and v for v in datasets):
-        raise ModelError("datasets", "must be a list of dataset names")
+    return result if isinstance(result, Entity) else None
 
 
 def parse_lines(path: Path):
     return read_jsonl(path, max_bytes=2 * 1024 * 1024 * 1024)
 
 
-def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
-    """One transaction: any bad line and nothing is stored."""
+def _native(data: dict) -> dict | None:
+    """Our own record: the `tollwatch` block of an exported line, or a native JSON line."""
+    if isinstance(data.get("tollwatch"), dict):
+        return data["tollwatch"]
+    return data if "record" in data else None
+
+
+def import_file(store: Store, path: Path, actor: str) -> dict[str, Any]:
+    """One transaction. A malformed line or a bad record of ours and nothing is stored; a
+    foreign FtM line we cannot use is skipped, its reason in `skipped_lines`, and the rest kept."""
     path = Path(path)
-    counts = {"sources": 0, "entities": 0, "claims": 0, "skipped": 0}
     records = list(parse_lines(path))
+    foreign = [(n, d) for n, d in records if _native(d) is None]
+    folds = ftm_foreign.collect_folds(foreign, _graph_kind)
+    counts: dict[str, Any] = {"sources": 0, "entities": 0, "claims": 0, "folded": 0, "skipped": 0}
+    skipped: list[str] = []
     with store.begin(actor) as tx:
         pending_claims = []
         for lineno, data in records:
             try:
-                native = data.get("tollwatch") if isinstance(data.get("tollwatch"), dict) else (data if "record" in data else None)
-                if native:
-                    kind = native.get("record")
-                    if kind == "source":
-                        src = _source_from_native(native)
-                        existing = tx.get_source(src.id)
-                        if existing is None:
-                            if src.sha256 and tx.find_source_by_hash(src.sha256):
-                                counts["skipped"] += 1
-                                continue
-                            tx.add_source(src)
-                            counts["sources"] += 1
-                        elif existing.sha256 != src.sha256:
-                            raise ModelError("id", f"source {src.id} exists with different content")
-                    elif kind == "entity":
-                        entity = _entity_from_native(native)
-                        schema.check_entity(entity)
-                        tx.upsert_entity(entity)
-                        counts["entities"] += 1
-                    elif kind == "claim":
-                        pending_claims.append((lineno, claim_from_dict(native, with_review=True)))
-                    else:
-                        raise ModelError("tollwatch.record", f"unknown record type {kind!r}")
+                native = _native(data)
+                if native is None:
+                    reason = _import_foreign(tx, data, folds)
+                    if reason:
+                        skipped.append(f"{path.name}:{lineno}: {reason}")
+                elif native.get("record") == "claim":
+                    pending_claims.append((lineno, claim_from_dict(native, with_review=True)))
                 else:
-                    if "schema" not in data or "id" not in data:
-                        raise ModelError("schema", "an FtM entity needs id and schema")
-                    ent = entity_from_foreign_ftm(data)
-                    if ent is None:
-                        counts["skipped"] += 1
-                        continue
-                    tx.upsert_entity(ent)
-                    counts["entities"] += 1
+                    _import_native(tx, native, counts)
             except (KeyError, TypeError) as exc:
                 raise InputError(f"missing or malformed field {exc}", path=str(path), line=lineno, field=str(exc).strip("'")) from None
             except ModelError as exc:
@@ -294,7 +267,56 @@ def import_file(store: Store, path: Path, actor: str) -> dict[str, int]:
                 counts["claims"] += 1
             except ModelError as exc:
                 raise InputError(exc.message, path=str(path), line=lineno, field=exc.field) from None
+    counts["entities"] += len(foreign) - len(skipped) - folds.folded
+    counts.update(folded=folds.folded, skipped=counts["skipped"] + len(skipped), skipped_lines=skipped)
     return counts
+
+
+def _import_native(tx: Txn, native: dict, counts: dict[str, Any]) -> None:
+    kind = native.get("record")
+    if kind == "source":
+        src = _source_from_native(native)
+        existing = tx.get_source(src.id)
+        if existing is None:
+            if src.sha256 and tx.find_source_by_hash(src.sha256):
+                counts["skipped"] += 1  # the same text under another id: ours already
+                return
+            tx.add_source(src)
+            counts["sources"] += 1
+        elif existing.sha256 != src.sha256:
+            raise ModelError("id", f"source {src.id} exists with different content")
+    elif kind == "entity":
+        entity = _entity_from_native(native)
+        schema.check_entity(entity)
+        tx.upsert_entity(entity)
+        counts["entities"] += 1
+    else:
+        raise ModelError("tollwatch.record", f"unknown record type {kind!r}")
+
+
+_DATASET_NAME = re.compile(r"[a-z0-9_][a-z0-9_.-]{0,60}")
+
+
+def _import_foreign(tx: Txn, data: dict, folds: ftm_foreign.Folds) -> str | None:
+    """Store one foreign line's entity; None when kept (or folded), else why it was skipped."""
+    result = ftm_foreign.resolve(data, _graph_kind, folds, None)
+    if not isinstance(result, Entity):
+        return result
+    if result.dataset == schema.GRAPH_DATASET:
+        result.dataset = "ftm"  # a foreign line is never part of our evidence graph
+    if len(result.id) > 120:  # the store's limit on an id
+        return f"{data['schema']} {result.id[:40]}…: id: longer than 120 characters"
+    if not _DATASET_NAME.fullmatch(result.dataset):
+        return f"{data['schema']} {result.id}: datasets: {result.dataset[:40]!r} is not a dataset name (lowercase letters, digits, _ . -)"
+    existing = tx.get_entity(result.id)
+    if existing is not None and existing.dataset == schema.GRAPH_DATASET:
+        return f"{data['schema']} {result.id}: that id is an entity of the evidence graph; a foreign line never replaces it"
+    try:
+        schema.check_entity(result)
+    except ModelError as exc:
+        return f"{data['schema']} {result.id}: {exc.field}: {exc.message}"
+    tx.upsert_entity(result)
+    return None
 
 
 __all__ = ["export_file", "import_file", "export_lines", "entity_from_foreign_ftm"]

@@ -10,7 +10,6 @@ file, line and field; XML goes through defusedxml so entity-expansion bombs are 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tollwatch.core.errors import InputError
-from tollwatch.core.model import Entity, EntityKind, Identifier, ModelError, Name
-from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonempty, csv_rows, open_binary
+from tollwatch.core.model import Entity, EntityKind, Identifier, Name
+from tollwatch.importers.streams import MAX_CELL, check_nonempty, csv_rows, open_binary
 
 OFAC_DATASET = "us_ofac_sdn"
 UN_DATASET = "un_sc_sanctions"
@@ -56,6 +55,7 @@ class ImportReport:
     snapshot_date: str | None = None
     count: int = 0
     skipped: list[str] = field(default_factory=list)
+    folded: int = 0  # FtM detail and relation lines kept on the entities they name
 
     def meta(self) -> dict:
         return {
@@ -65,6 +65,7 @@ class ImportReport:
             "snapshot_date": self.snapshot_date,
             "count": self.count,
             "skipped": len(self.skipped),
+            "folded": self.folded,
             "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
 
@@ -400,60 +401,6 @@ def _us_date(text: str) -> str | None:
     return m.group(0) if m else None
 
 
-# --- FtM JSON lines ----------------------------------------------------------------------
-
-
-def read_ftm(path: Path, dataset: str | None = None, report: ImportReport | None = None) -> Iterator[Entity]:
-    from tollwatch.importers.ftm import entity_from_foreign_ftm
-
-    path = Path(path)
-    check_nonempty(path)
-    report = report or ImportReport(dataset or "ftm", "ftm", [str(path)])
-    raw = open_binary(path)
-    try:
-        for lineno, line in enumerate(LineCountingText(raw, "utf-8", str(path)), 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
-            if not isinstance(data, dict) or "id" not in data or not isinstance(data.get("schema"), str):
-                raise InputError("each line must be an FtM entity with id and schema", path=str(path), line=lineno, field="schema")
-            if data["schema"] not in SCHEMA_KIND:
-                ent = None
-            else:
-                try:
-                    ent = entity_from_foreign_ftm(data, dataset)
-                except ModelError as exc:
-                    raise InputError(exc.message, path=str(path), line=lineno, field=exc.field) from None
-            if ent is None:
-                report.skipped.append(f"{path.name}:{lineno}: schema {data['schema']} is not screened")
-                continue
-            list_id = str(data["id"])
-            if dataset is None:
-                # No --dataset: the first entity's own dataset names the whole file.
-                dataset = check_dataset_name(ent.dataset, str(path), lineno)
-                report.dataset = dataset
-            ds = dataset
-            props = data.get("properties") or {}
-            ent.id = f"{ds}-{list_id}"[:120] if not list_id.startswith(ds) else list_id[:120]
-            ent.dataset = ds
-            ent.identifiers = [Identifier(ds, list_id), *ent.identifiers]
-            ent.attributes = {
-                "schema": data["schema"],
-                "program": props.get("program", []),
-                "country": props.get("country", []) + props.get("nationality", []) + props.get("jurisdiction", []),
-                "addresses": props.get("address", [])[:20],
-                "topics": props.get("topics", []),
-                "list_ref": list_id,
-            }
-            report.count += 1
-            yield ent
-    finally:
-        raw.close()
-
-
 # --- generic CSV -------------------------------------------------------------------------
 
 _CSV_FIELDS = {
@@ -533,6 +480,8 @@ def read_list(fmt: str, paths: list[Path], dataset: str | None = None) -> tuple[
         check_dataset_name(ds)
     report = ImportReport(ds or "ftm", fmt, [str(p) for p in paths])
     if fmt == "ftm":
+        from tollwatch.importers.lists_ftm import read_ftm
+
         return report, _chain(read_ftm(p, ds, report) for p in paths)
     assert ds is not None  # every other format has a default name, or one made from the file's
     if fmt == "ofac-csv":

@@ -20,7 +20,7 @@ import yaml
 
 from tollwatch.core.model import Claim, Entity, ModelError, parse_date
 
-BASES = ("text", "texts", "flag", "enum", "enums", "date", "countries", "hs_codes")
+BASES = ("text", "texts", "flag", "enum", "enums", "date", "countries", "hs_codes", "property_lists")
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 _RECURRING_DAY = re.compile(r"^--(\d{2})-(\d{2})$")
 _HS_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")  # chapter, heading or subheading
@@ -266,6 +266,9 @@ def check_value(vtype: ValueType, value: Any, field_name: str) -> None:
     elif base == "enum":
         if not isinstance(value, str) or value.strip().casefold() not in vtype.values:
             raise ModelError(field_name, f"unknown value {value!r} (allowed: {', '.join(vtype.values)})")
+    elif base == "property_lists":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v) for k, v in value.items()):
+            raise ModelError(field_name, f"must map property names to lists of texts, got {value!r}")
     else:
         _check_list(vtype, value, field_name)
 

@@ -6,6 +6,8 @@ response shapes and to the caller's clearance (see server/matching.py).
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
@@ -229,10 +231,16 @@ def _yente_properties(d: dict, e) -> dict[str, list]:
         props["alias"] = aliases
     country = e.attributes.get("country")
     if country:
-        props["country"] = country if isinstance(country, list) else [country]
+        values = [str(c) for c in (country if isinstance(country, list) else [country])]
+        # FtM's country is an ISO code; a list's own wording ("Korea, North") goes in notes.
+        codes = [c.lower() for c in values if re.fullmatch(r"[A-Za-z]{2}", c)]
+        if codes:
+            props["country"] = list(dict.fromkeys(codes))
+        if len(codes) < len(values):
+            props["notes"] = ["country as listed: " + "; ".join(dict.fromkeys(c for c in values if c.lower() not in codes))]
     if e.attributes.get("program"):
         program = e.attributes["program"]
         props["program"] = list(program) if isinstance(program, list) else [program]
     if e.dataset == "tollwatch" and e.attributes.get("allegation"):
-        props["notes"] = ["named in reporting: an allegation, not a sanctions listing"]
+        props.setdefault("notes", []).append("named in reporting: an allegation, not a sanctions listing")
     return props
