@@ -73,6 +73,7 @@ def _one_line_or_success(code: int, err: str) -> None:
 # --- the crash sites fuzzing found, as fixed cases ----------------------------------------------
 
 FTM = fi.FTM_LINES[0]
+TRADE_HUGE_CELL = b"period,reporter,partner,flow,hs,value_usd\n2024-01,CN,KP,M,6704,\"" + b"1" * 200_000 + b"\"\n"
 FIXED_CASE_LIMIT_S = 30.0  # these cases assert the error, not the speed; a loaded CI box may be slow
 FIXED = [
     # A malformed FtM entity is skipped with its reason (tests/test_ftm_import.py); a list left
@@ -88,7 +89,7 @@ FIXED = [
     ("un-xml", fi.un_xml_seeds()[0].replace(b"<?xml", b'<?xml version="1.0" encoding="shift_jis"?><?x', 1), "encoding"),
     ("un-xml", b"\x1f\x8b\x09" + b"\x00" * 40, "gzip"),
     ("trade-csv", b"period,reporter,partner,flow,hs,value_usd\r2024-01,CN,KP,M,6704,1000\r", None),
-    ("trade-csv", b"period,reporter,partner,flow,hs,value_usd\n2024-01,CN,KP,M,6704,\"" + b"1" * 200_000 + b"\"\n", "row"),
+    ("trade-csv", TRADE_HUGE_CELL, "row"),
     ("screen-jsonl", b'{"name": "a\\ud800"}\n', "name"),
     ("screen-xlsx", b"", None),
     ("screen-xlsx", b"PK\x05\x06" + b"\x00" * 18, "format"),
@@ -141,3 +142,15 @@ def test_control_characters_in_names_survive_an_xlsx_report(ctx, tmp_path):
     cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("KOREA\ufffdKWANGSON" in c for c in cells) and any(c.startswith("'=cmd") for c in cells), cells[:40]
     assert any(c == "ODD\ufffdCO\ufffd" for c in cells), cells[:40]  # XML non-characters, refused by lxml mid-stream
+
+
+def test_trade_cell_limit_holds_whatever_the_process_wide_csv_limit(ctx):
+    """Another reader may leave csv.field_size_limit raised; the trade importer's own limit still holds."""
+    import csv
+
+    old = csv.field_size_limit(10 * 1024 * 1024)
+    try:
+        out = ft.check(ft.BY_NAME["trade-csv"], ctx, TRADE_HUGE_CELL, limit=FIXED_CASE_LIMIT_S)
+    finally:
+        csv.field_size_limit(old)
+    assert out.kind == "user" and ": row:" in out.detail and "65536-character limit" in out.detail, out.detail

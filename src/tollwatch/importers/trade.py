@@ -176,10 +176,19 @@ def parse_trade_text(text: str, path: str, layout: str = "auto") -> ParsedTrade:
     return parsed
 
 
+TRADE_MAX_CELL = 64 * 1024  # a trade cell is a code, a period or a number; longer is a broken file
+
+
 def _cells(rows, reader, path: str):
-    """The reader's rows, a csv.Error (a field over the size limit) as the one-line error."""
+    """The reader's rows, a csv.Error or an oversize cell as the one-line error.
+
+    The cell limit is checked here, not left to csv.field_size_limit, which is process-wide
+    and may have been raised by another reader."""
     try:
-        yield from rows
+        for cells in rows:
+            if any(len(c) > TRADE_MAX_CELL for c in cells):
+                raise InputError(f"a cell is over the {TRADE_MAX_CELL}-character limit", path=path, line=reader.line_num, field="row")
+            yield cells
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num + 1, field="row") from None
 
