@@ -13,6 +13,7 @@ from jinja2 import Environment
 
 from tollwatch.app.screen import PreparedCache
 from tollwatch.app.visibility import Store
+from tollwatch.core.limits import UploadLimits
 from tollwatch.server.auth import Principal, Sessions
 from tollwatch.server.jobs import JobManager
 from tollwatch.server.throttle import SignInThrottle
@@ -27,6 +28,7 @@ class ServerState:
     sessions: Sessions
     tiles_url: str | None
     max_upload_bytes: int
+    limits: UploadLimits = field(default_factory=UploadLimits)  # per upload (core/limits.py)
     sign_in_throttle: SignInThrottle = field(default_factory=SignInThrottle)
     trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is honoured (server/proxies.py)
     jobs: JobManager = field(default_factory=JobManager)
