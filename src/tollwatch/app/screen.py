@@ -131,9 +131,8 @@ def read_upload(path: Path, display: str, limits: UploadLimits) -> list[dict]:
                 raise limits.refuse(f"more than {limits.max_rows:,} rows (use `tollwatch screen` for big files)", "max_rows", display)
         return rows
     except InputError as exc:
-        path_named = exc.path is None or exc.path in (str(path), display)
-        raise InputError(exc.message.replace(str(path), display), path=display if path_named else exc.path.replace(str(path), display),
-                         line=exc.line, field=exc.field) from None
+        where = display if exc.path is None else exc.path.replace(str(path), display)
+        raise InputError(exc.message.replace(str(path), display), path=where, line=exc.line, field=exc.field) from None
 
 
 def read_upload_isolated(path: Path, display: str, limits: UploadLimits, timeout: float) -> list[dict]:
