@@ -22,6 +22,7 @@ class TradePageCache:
     def __init__(self, store):
         self.store = store
         self._lock = threading.Lock()
+        self._compute_lock = threading.Lock()
         self._pages: OrderedDict[tuple, tuple[dict, list[tuple[str, str]]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
@@ -34,15 +35,27 @@ class TradePageCache:
 
     def get(self, reporter: str, partner: str) -> tuple[dict, list[tuple[str, str]], bool]:
         """(report, [(chart name, data URL)], whether it came from the cache)."""
-        from tollwatch.app.trade import charts, report
-
         key = (reporter, partner, self.version())
+        hit = self._cached(key)
+        if hit is not None:
+            return hit[0], hit[1], True
+        with self._compute_lock:  # one computation at a time: requests arriving meanwhile wait, then hit
+            hit = self._cached(key)
+            if hit is not None:
+                return hit[0], hit[1], True
+            return (*self._compute(key, reporter, partner), False)
+
+    def _cached(self, key: tuple) -> tuple[dict, list[tuple[str, str]]] | None:
         with self._lock:
             hit = self._pages.get(key)
             if hit is not None:
                 self._pages.move_to_end(key)
                 self.hits += 1
-                return hit[0], hit[1], True
+            return hit
+
+    def _compute(self, key: tuple, reporter: str, partner: str) -> tuple[dict, list[tuple[str, str]]]:
+        from tollwatch.app.trade import charts, report
+
         rep = report(self.store, reporter, partner)
         images = [(name, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")) for name, svg in charts(rep, "svg").items()]
         with self._lock:
@@ -52,4 +65,4 @@ class TradePageCache:
             self._pages[key] = (rep, images)
             while len(self._pages) > MAX_PAIRS:
                 self._pages.popitem(last=False)
-        return rep, images, False
+        return rep, images
