@@ -10,6 +10,7 @@ limit, because openpyxl loads that whole table before the first row.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -29,7 +30,7 @@ def check_package(source: Path | IO[bytes], limits: UploadLimits, display: str, 
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and not info.is_dir():
                     _check_xml_part(zf, info, limits, display, kind)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error) as exc:
         raise InputError(f"not a readable {kind} package ({type(exc).__name__}: {exc})".split("\n")[0], path=display, field="content") from None
 
 
