@@ -15,6 +15,7 @@ from tollwatch.app import evidence as ev
 from tollwatch.app import review
 from tollwatch.app.visibility import find_visible_entity, get_visible_entity
 from tollwatch.core.errors import Conflict, Forbidden, InputError, NotFound
+from tollwatch.core.limits import UploadLimits
 from tollwatch.core.model import ModelError, ReviewStatus, Sensitivity, parse_enum, sha256_text
 from tollwatch.store.repository import DuplicateSourceError, Store
 
@@ -155,14 +156,16 @@ def _renamed(exc: InputError | ModelError, old: str, new: str) -> InputError | M
 
 def ingest_document(
     store: Store, actor: str, clearance: Sensitivity, path: Path, display: str, meta: dict, default_title: str,
+    limits: UploadLimits | None = None, isolate_s: float | None = None,
 ) -> dict:
-    """Ingest one uploaded document at the caller's clearance; errors name `display`, never `path`."""
-    from tollwatch.app.ingest import IngestOptions, ingest, read_document
+    """Ingest one uploaded document at the caller's clearance; errors name `display`, never `path`.
+    With `isolate_s`, parsing and extraction run in their own processes, killed after that long."""
+    from tollwatch.app.ingest import IngestOptions, ingest, read_document, step
 
     if meta.get("sensitivity"):
         check_clearance(meta["sensitivity"], clearance)
     try:
-        doc = read_document(path)
+        doc = step(IngestOptions(isolate_s=isolate_s), read_document, path, limits=limits)
         # Whether the text is stored at all, at any sensitivity: the same text is never stored twice.
         with store.read(max_sensitivity=Sensitivity.CONFIDENTIAL) as r:
             existing = r.find_source_by_hash(sha256_text(doc.text))
@@ -177,6 +180,8 @@ def ingest_document(
             sensitivity=meta.get("sensitivity") or "public",
             kind=meta.get("kind") or "news",
             origin=meta.get("origin") or None,
+            limits=limits,
+            isolate_s=isolate_s,
         )
         res = ingest(store, path, actor, options)[0]
     except (InputError, ModelError) as exc:

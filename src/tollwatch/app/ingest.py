@@ -15,16 +15,16 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tollwatch.app import document_limits as limits_in
 from tollwatch.app.opaque_ids import hide_ids
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
+from tollwatch.core.limits import UploadLimits
 from tollwatch.core.model import Claim, Entity, ModelError, Source
 from tollwatch.core.schema import check_claim
 from tollwatch.store.repository import Store
 
-MAX_INGEST_BYTES = 20 * 1024 * 1024  # reports are small; a bigger file is a mistake or an attack
-MAX_TEXT_CHARS = 5_000_000  # what a file may expand to (a compressed PDF or DOCX can grow a lot)
-MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
+# Sizes, pages, text and unpacking are limited by core.limits.UploadLimits (TOLLWATCH_MAX_* to change them).
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,10 @@ def list_inputs(path: Path) -> list[Path]:
     return [path]
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_INGEST_BYTES) -> Document:
+def read_document(path: Path, *, limits: UploadLimits | None = None, display: str | None = None) -> Document:
+    """The document's text, refused as soon as it goes over a limit; errors name `display` (else the path)."""
+    limits = limits_in.current(limits)
+    where = display or str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise InputError(f"unsupported file type {suffix or '(none)'!r} (supported: {', '.join(SUPPORTED)})", path=str(path), field="format")
@@ -76,8 +79,7 @@ def read_document(path: Path, *, max_bytes: int = MAX_INGEST_BYTES) -> Document:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    if size > max_bytes:
-        raise InputError(f"file is {size} bytes, over the {max_bytes}-byte limit", path=str(path), field="size")
+    limits_in.check_bytes(size, limits, where)
     if size == 0:
         raise InputError("file is empty", path=str(path), field="content")
     raw = path.read_bytes()
@@ -86,11 +88,10 @@ def read_document(path: Path, *, max_bytes: int = MAX_INGEST_BYTES) -> Document:
     elif suffix in (".html", ".htm"):
         doc = _read_html(raw, path)
     elif suffix == ".pdf":
-        doc = _read_pdf(raw, path)
+        doc = _read_pdf(raw, path, limits, where)
     else:
-        doc = _read_docx(raw, path)
-    if len(doc.text) > MAX_TEXT_CHARS:
-        raise InputError(f"the file expands to {len(doc.text)} characters of text, over the {MAX_TEXT_CHARS} limit", path=str(path), field="size")
+        doc = _read_docx(raw, path, limits, where)
+    limits_in.check_text(doc.text, limits, where)
     text = _clean(doc.text)
     if not text.strip():
         raise InputError("no text in the file", path=str(path), field="content")
@@ -162,7 +163,7 @@ def _read_html(raw: bytes, path: Path) -> Document:
     return Document(str(path), "\n\n".join(paragraphs), title, "html")
 
 
-def _read_pdf(raw: bytes, path: Path) -> Document:
+def _read_pdf(raw: bytes, path: Path, limits: UploadLimits, where: str) -> Document:
     if not raw.lstrip()[:5] == b"%PDF-":
         raise InputError("not a PDF (no %PDF header)", path=str(path), field="content")
     # pypdf logs its repairs of damaged files; the user gets our one-line error instead.
@@ -170,12 +171,12 @@ def _read_pdf(raw: bytes, path: Path) -> Document:
     level = pdf_log.level
     pdf_log.setLevel(logging.CRITICAL)
     try:
-        return _parse_pdf(raw, path)
+        return _parse_pdf(raw, path, limits, where)
     finally:
         pdf_log.setLevel(level)
 
 
-def _parse_pdf(raw: bytes, path: Path) -> Document:
+def _parse_pdf(raw: bytes, path: Path, limits: UploadLimits, where: str) -> Document:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -183,7 +184,8 @@ def _parse_pdf(raw: bytes, path: Path) -> Document:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             raise InputError("encrypted PDF: decrypt it first (tollwatch does not guess passwords)", path=str(path), field="encryption")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        limits_in.check_pdf_layout(reader, len(raw), limits, where)
+        pages = limits_in.pdf_page_texts(reader, limits, where)
         title = None
         if reader.metadata and reader.metadata.title:
             title = str(reader.metadata.title).strip() or None
@@ -216,18 +218,15 @@ def unwrap(text: str) -> str:
     return "\n\n".join(out)
 
 
-def _read_docx(raw: bytes, path: Path) -> Document:
+def _read_docx(raw: bytes, path: Path, limits: UploadLimits, where: str) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from tollwatch.importers.packages import check_package
+
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputError("not a DOCX (not a zip package)", path=str(path), field="content")
-    try:
-        unzipped = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(raw)).infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"unreadable DOCX: {exc}", path=str(path), field="content") from None
-    if unzipped > MAX_DOCX_UNZIPPED:
-        raise InputError(f"the DOCX unpacks to {unzipped} bytes, over the {MAX_DOCX_UNZIPPED}-byte limit", path=str(path), field="size")
+    check_package(io.BytesIO(raw), limits, where, "DOCX")
     from lxml.etree import LxmlError  # type: ignore[import-untyped]  # no stubs installed
 
     try:
@@ -265,6 +264,8 @@ class IngestOptions:
     origin: str | None = None
     backend: str = "rule"
     llm: dict | None = None  # url, model, key for the model backend
+    limits: UploadLimits | None = None  # None: the defaults and TOLLWATCH_MAX_* overrides
+    isolate_s: float | None = None  # read and extract each file in its own process, killed after this long
 
 
 def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list[IngestResult]:
@@ -272,7 +273,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
     from tollwatch.app.evidence import make_source
 
     files = list_inputs(path)
-    docs = [read_document(f) for f in _progress(files, "reading")]
+    docs = [step(options, read_document, f, limits=options.limits) for f in _progress(files, "reading")]
     sources: list[tuple[Document, Source]] = []
     seen: dict[str, str] = {}
     for doc in docs:
@@ -301,7 +302,7 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
         gazetteer = Gazetteer(r.list_entities())
     results = []
     for doc, source in _progress(sources, "extracting"):
-        extraction = run_backend(doc.text, source, gazetteer, options)
+        extraction = step(options, run_backend, doc.text, source, gazetteer, options)
         claims, dropped = fit_schema(extraction.claims, gazetteer.by_id, extraction.new_entities)
         results.append(IngestResult(source, claims, used_entities(extraction.new_entities, claims), doc.language, doc.path, dropped))
     with store.begin(actor) as tx:
@@ -348,6 +349,16 @@ def _progress(items: list, desc: str):
     from tqdm import tqdm
 
     return tqdm(items, desc=desc, unit="file", file=sys.stderr, disable=len(items) < 2 or not sys.stderr.isatty())
+
+
+def step(options: IngestOptions, fn, *args, **kwargs):
+    """fn(...) here, or in its own process when options.isolate_s is set (the server: app.isolated)."""
+    if options.isolate_s is None:
+        return fn(*args, **kwargs)
+    from tollwatch.app.isolated import run_isolated
+
+    what = next((str(a) for a in args if isinstance(a, Path)), "the file")
+    return run_isolated(fn, *args, timeout=options.isolate_s, what=what, **kwargs)
 
 
 def run_backend(text: str, source: Source, gazetteer: Gazetteer, options: IngestOptions) -> ExtractionResult:

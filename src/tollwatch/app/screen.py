@@ -21,6 +21,7 @@ from pathlib import Path
 from tollwatch.app.list_freshness import freshness_now
 from tollwatch.app.screening import Prepared, _fingerprint, prepare
 from tollwatch.core.errors import InputError
+from tollwatch.core.limits import UploadLimits
 from tollwatch.engines.local import FIELDS, parse_mapping, read_rows, run, screen_rows
 from tollwatch.store.repository import Store
 from tollwatch.writers.screening import OUTPUT_FORMATS, explanation_text, write_all
@@ -118,19 +119,27 @@ def screen_rows_of(prepared, input_path: str | Path, *, mapping: dict[str, str] 
     return screen_rows(dated(prepared), read_rows(Path(input_path), mapping), threshold=threshold, limit=limit, datasets=datasets)
 
 
-def read_upload(path: Path, display: str, max_rows: int) -> list[dict]:
-    """Every row of an uploaded file; more than `max_rows` is refused (the CLI screens big files).
+def read_upload(path: Path, display: str, limits: UploadLimits) -> list[dict]:
+    """Every row of an uploaded file, within the upload limits (the CLI screens big files).
 
     Messages name the file as the user called it (`display`), never the temporary path."""
     try:
         rows = []
-        for row in read_rows(path):
+        for row in read_rows(path, limits=limits):
             rows.append(row)
-            if len(rows) > max_rows:
-                raise InputError(f"more than {max_rows} rows; use `tollwatch screen` for big files", path=display)
+            if len(rows) > limits.max_rows:
+                raise limits.refuse(f"more than {limits.max_rows:,} rows (use `tollwatch screen` for big files)", "max_rows", display)
         return rows
     except InputError as exc:
-        raise InputError(str(exc).replace(str(path), display)) from None
+        where = display if exc.path is None else exc.path.replace(str(path), display)
+        raise InputError(exc.message.replace(str(path), display), path=where, line=exc.line, field=exc.field) from None
+
+
+def read_upload_isolated(path: Path, display: str, limits: UploadLimits, timeout: float) -> list[dict]:
+    """read_upload in its own process (app.isolated): a hostile workbook never stalls the server."""
+    from tollwatch.app.isolated import run_isolated
+
+    return run_isolated(read_upload, path, display, limits, timeout=timeout, what=display)
 
 
 def screen_upload(prepared, rows: list[dict], threshold: float | None, limit: int, report: Callable[[int, int], None]) -> list[dict]:

@@ -9,6 +9,8 @@ import click
 from tollwatch.app import users as accounts
 from tollwatch.cli.context import pass_app
 from tollwatch.cli.output import dumps, emit, format_option
+from tollwatch.core.errors import InputError
+from tollwatch.core.limits import limits_from, parse_options
 
 
 def register(cli: click.Group) -> None:
@@ -24,15 +26,22 @@ def register(cli: click.Group) -> None:
 @click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR",
               help="A reverse proxy's address or network (repeatable): only from it is X-Forwarded-For "
                    "read for the client address. Without it the peer address is used.")
+@click.option("--limit", "limit_options", multiple=True, metavar="NAME=VALUE",
+              help="An upload limit (repeatable), e.g. max_pages=500; names and defaults in docs/server.md. "
+                   "Overrides the TOLLWATCH_<NAME> variable.")
 @pass_app
-def serve(app, host, port, tiles_url, log_level, trusted_proxies):
+def serve(app, host, port, tiles_url, log_level, trusted_proxies, limit_options):
     """Run the web app and API (yente-compatible /match, docs at /docs)."""
     import uvicorn
 
     from tollwatch.server.app import UVICORN_OPTIONS, create_app
 
     try:
-        web = create_app(store=app.store, tiles_url=tiles_url, warm_screening=True, trusted_proxies=trusted_proxies)
+        limits = limits_from(options=parse_options(limit_options))
+    except InputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--limit") from None
+    try:
+        web = create_app(store=app.store, tiles_url=tiles_url, warm_screening=True, trusted_proxies=trusted_proxies, limits=limits)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--trusted-proxy") from None
     if not accounts.has_users(app.store):

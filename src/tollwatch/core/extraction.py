@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from tollwatch.core import catalogue
 from tollwatch.core import names as name_intel
+from tollwatch.core.sentences import sentences
 from tollwatch.core.model import (
     Claim,
     Entity,
@@ -338,48 +339,6 @@ def select_longest(mentions: list[Mention]) -> list[Mention]:
         ends.insert(i, m.end)
         chosen.append(m)
     return sorted(chosen, key=lambda m: m.start)
-
-
-# --- sentences ----------------------------------------------------------------------------
-
-_ABBREV = {
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "mr", "mrs",
-    "ms", "dr", "st", "co", "ltd", "inc", "corp", "est", "approx", "vs", "etc", "e.g", "i.e", "u.s", "u.n", "gen", "lt",
-}
-_LEGAL_END = {"co", "ltd", "inc", "corp", "b.v", "n.v", "s.a", "llc", "plc", "gmbh", "limited", "s.r.l", "ag"}
-_BOUNDARY = re.compile(r"[.!?。]+[\"'”’)\]]*(?=\s|$)|\n\s*\n|\n")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans, trimmed of surrounding whitespace."""
-    spans = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.end()
-        if m.group(0) == "\n" and re.match(r"[a-z(]", text[end : end + 1]) and not re.search(r"[.!?:;\"”’]\s*$", text[start : m.start()]):
-            continue  # a hard-wrapped line goes on with the same sentence
-        if m.group(0).startswith((".",)) and "\n" not in m.group(0):
-            word = re.search(r"([\w.]+)\.*$", text[start : m.start()])
-            w = word.group(1).casefold() if word else ""
-            if w in _LEGAL_END or ("." in w and w not in _ABBREV):
-                # "Co., Ltd." and "B.V." end a company's name; they end the sentence too when a
-                # capitalised word that is not another legal form follows
-                nxt = re.match(r"\s+([A-Z][\w.]*)", text[end:])
-                if not nxt or nxt.group(1).rstrip(".").casefold() in _LEGAL_END:
-                    continue
-            elif w in _ABBREV or (len(w) == 1 and w.isalpha()):
-                continue
-        spans.append((start, end))
-        start = end
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        seg = text[s:e]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        if e - trail > s + lead:
-            out.append((s + lead, e - trail))
-    return out
 
 
 # --- cues -----------------------------------------------------------------------------------
@@ -766,6 +725,7 @@ def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> No
     doc_kw = len(_KWALLISO_CUE.findall(text))
     doc_ky = len(_KYOHWASO_CUE.findall(_KWALLISO_CUE.sub(" ", text)))
     last_seen: dict[str, int] = {}
+    cues_of: dict[int, list[_Cues]] = {}  # each sentence's cues, found once however many mentions it has
     for m in mentions:
         if len(m.candidates) == 1:
             m.entity_id = m.candidates[0]
@@ -780,8 +740,12 @@ def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> No
         label = text[m.start : m.end]
         names = ", ".join(f"{e.id} {e.caption}" for e in ents)
         k = bisect.bisect_right(sent_starts, m.start) - 1
-        s, e = sent_spans[k] if k >= 0 and sent_spans[k][0] <= m.start < sent_spans[k][1] else (m.start, m.end)
-        cue = _nearest_cue(text, s, e, m)
+        if k >= 0 and sent_spans[k][0] <= m.start < sent_spans[k][1]:
+            if k not in cues_of:
+                cues_of[k] = _sentence_cues(text, *sent_spans[k])
+            cue = _nearest_cue(cues_of[k], m)
+        else:
+            cue = _nearest_cue(_sentence_cues(text, m.start, m.end), m)
         choice: Entity | None = None
         if cue and political and other:
             kind, word = cue
@@ -815,19 +779,44 @@ def _resolve_ambiguous(text: str, mentions: list[Mention], gaz: Gazetteer) -> No
             last_seen[choice.id] = m.start
 
 
-def _nearest_cue(text: str, s: int, e: int, m: Mention) -> tuple[str, str] | None:
+@dataclass
+class _Cues:
+    """One kind of camp cue in a sentence: disjoint matches, in order."""
+
+    kind: str
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+
+
+def _sentence_cues(text: str, s: int, e: int) -> list[_Cues]:
     sentence = text[s:e]
-    found = []
+    out = []
     for kind, rx in (("kwalliso", _KWALLISO_CUE), ("kyohwaso", _KYOHWASO_CUE)):
         masked = sentence if kind == "kwalliso" else _KWALLISO_CUE.sub(lambda x: " " * len(x.group(0)), sentence)
-        for c in rx.finditer(masked):
-            cs = s + c.start()
-            dist = m.start - (cs + len(c.group(0))) if cs < m.start else cs - m.end
-            found.append((abs(dist), kind, c.group(0)))
-    if not found:
-        return None
-    found.sort()
-    return found[0][1], found[0][2]
+        found = list(rx.finditer(masked))
+        out.append(_Cues(kind, [s + c.start() for c in found], [s + c.end() for c in found], [c.group(0) for c in found]))
+    return out
+
+
+def _nearest_cue(cues: list[_Cues], m: Mention) -> tuple[str, str] | None:
+    """The cue nearest the mention (ties by kind, then word), by bisection, not a scan.
+
+    A cue starting before the mention is |m.start - its end| away, one starting at or after
+    it |its start - m.end|; each is V-shaped along the sorted cues, so only the cues either
+    side of each bottom can be nearest."""
+    best: tuple[int, str, str] | None = None
+    for c in cues:
+        split = bisect.bisect_left(c.starts, m.start)
+        j = bisect.bisect_left(c.ends, m.start, 0, split)
+        i = bisect.bisect_left(c.starts, m.end, split)
+        for x in {j - 1, j, i - 1, i}:
+            if 0 <= x < len(c.starts):
+                dist = m.start - c.ends[x] if x < split else c.starts[x] - m.end
+                cand = (abs(dist), c.kind, c.words[x])
+                if best is None or cand < best:
+                    best = cand
+    return (best[1], best[2]) if best else None
 
 
 def _is_state_body(entity_id: str | None, gaz: Gazetteer) -> bool:
@@ -1396,11 +1385,20 @@ _NK_CITY_AFTER = re.compile(
 )
 
 
+def _province_before(text: str, start: int, end: int) -> re.Match[str] | None:
+    """_PROVINCE_BEFORE searched in text[start:end], looking back only past the whitespace and
+    one province name (four characters at most), not to the start of the sentence."""
+    k = end
+    while k > start and text[k - 1].isspace():
+        k -= 1
+    return _PROVINCE_BEFORE.search(text, max(start, k - 4), end)
+
+
 def _locations(text: str, sent: _Sentence, facilities: list[Mention], out: _Claims) -> None:
     """ "the camp in Hwasong, North Hamgyong Province" and "함경북도 화성": where a facility is."""
     for f in facilities:  # every mention: "Camp 25 in Chongjin" may name the camp twice
         after = _PROVINCE_AFTER.match(text, f.end, sent.end)
-        before = _PROVINCE_BEFORE.search(text, sent.start, f.start)
+        before = _province_before(text, sent.start, f.start)
         city = _NK_CITY_AFTER.match(text, f.end, sent.end)
         if after:
             value = after.group(1) + " Province"

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from tollwatch.core.errors import InputError
+from tollwatch.core.limits import UploadLimits
 from tollwatch.core.risk import assess
+from tollwatch.importers.packages import check_package
 from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonempty, csv_rows, open_binary
 from tollwatch.writers.screening import OUTPUT_FORMATS, ScreeningWriter
 
@@ -124,8 +126,10 @@ class Columns:
         return out
 
 
-def read_rows(path: Path, mapping: dict[str, str] | None = None, fmt: str | None = None) -> Iterator[dict]:
-    """Stream rows as dicts of screening fields; errors name the file, line and field."""
+def read_rows(path: Path, mapping: dict[str, str] | None = None, fmt: str | None = None, limits: UploadLimits | None = None) -> Iterator[dict]:
+    """Stream rows as dicts of screening fields; errors name the file, line and field.
+
+    With `limits` (an upload), a workbook's package and cells are checked while it is read."""
     path = Path(path)
     mapping = mapping or {}
     fmt = fmt or detect_format(path)
@@ -135,7 +139,7 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None, fmt: str | None
     if fmt in ("csv", "tsv"):
         yield from _read_csv(path, mapping, "\t" if fmt == "tsv" else _sniff_delimiter(path))
     elif fmt == "xlsx":
-        yield from _read_xlsx(path, mapping)
+        yield from _read_xlsx(path, mapping, limits)
     elif fmt == "parquet":
         yield from _read_parquet(path, mapping)
     elif fmt == "jsonl":
@@ -162,10 +166,11 @@ def _read_csv(path: Path, mapping, delimiter) -> Iterator[dict]:
         yield cols.row(cells, lineno, str(path))
 
 
-def _read_xlsx(path: Path, mapping) -> Iterator[dict]:
-
+def _read_xlsx(path: Path, mapping, limits: UploadLimits | None = None) -> Iterator[dict]:
     from openpyxl import load_workbook
 
+    if limits is not None:
+        check_package(path, limits, str(path), "XLSX")  # before openpyxl loads every shared string
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except _xlsx_errors() as exc:
@@ -174,9 +179,12 @@ def _read_xlsx(path: Path, mapping) -> Iterator[dict]:
         ws = wb.worksheets[0]
         it = _xlsx_checked(ws.iter_rows(values_only=True), str(path))
         header = None
-        lineno = 0
+        lineno = cells = 0
         for values in it:
             lineno += 1
+            cells += len(values or ())
+            if limits is not None and cells > limits.max_cells:
+                raise limits.refuse(f"the sheet has more than {limits.max_cells:,} cells by row {lineno}", "max_cells", str(path))
             if header is None:
                 if values is None or not any(v not in (None, "") for v in values):
                     continue

@@ -14,12 +14,14 @@ import logging
 import os
 import secrets
 import threading
+from dataclasses import replace
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 import tollwatch
+from tollwatch.core.limits import UploadLimits, limits_from
 from tollwatch.server import auth, errors, proxies
 from tollwatch.server.routes import ROUTERS
 from tollwatch.server.routes.meta import swagger_ui_dir
@@ -64,13 +66,18 @@ def create_app(
     secret_key: str | None = None,
     tiles_url: str | None = None,
     load_reference: bool = True,
-    max_upload_bytes: int = 20 * 1024 * 1024,
+    max_upload_bytes: int | None = None,
+    limits: UploadLimits | None = None,
     warm_screening: bool = False,
     sign_in_throttle: SignInThrottle | None = None,
     trusted_proxies: list[str] | tuple[str, ...] | None = None,
 ) -> FastAPI:
     """The app. `tiles_url` (or TOLLWATCH_TILES_URL), e.g. an XYZ template, turns on online map tiles.
-    `trusted_proxies` (addresses or networks) are the only peers whose `X-Forwarded-For` is read."""
+    `trusted_proxies` (addresses or networks) are the only peers whose `X-Forwarded-For` is read.
+    `limits` (default: core.limits defaults with TOLLWATCH_MAX_* overrides) bound every upload."""
+    limits = limits if limits is not None else limits_from()
+    if max_upload_bytes is not None:
+        limits = replace(limits, max_upload_bytes=max_upload_bytes)
     if store is None:
         from tollwatch.app.evidence import open_store
 
@@ -80,7 +87,8 @@ def create_app(
         templates=make_templates(),
         sessions=auth.Sessions(_secret_key(store, secret_key)),
         tiles_url=tiles_url if tiles_url is not None else (os.environ.get("TOLLWATCH_TILES_URL") or None),
-        max_upload_bytes=max_upload_bytes,
+        max_upload_bytes=limits.max_upload_bytes,
+        limits=limits,
         sign_in_throttle=sign_in_throttle or SignInThrottle(),
         trusted_proxies=proxies.parse_trusted(trusted_proxies),
     )

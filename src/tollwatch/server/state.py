@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from jinja2 import Environment
 
 from tollwatch.app.screen import PreparedCache
+from tollwatch.app.trade_cache import TradePageCache
 from tollwatch.app.visibility import Store
+from tollwatch.core.limits import UploadLimits
 from tollwatch.server.auth import Principal, Sessions
 from tollwatch.server.jobs import JobManager
 from tollwatch.server.throttle import SignInThrottle
@@ -27,13 +29,16 @@ class ServerState:
     sessions: Sessions
     tiles_url: str | None
     max_upload_bytes: int
+    limits: UploadLimits = field(default_factory=UploadLimits)  # per upload (core/limits.py)
     sign_in_throttle: SignInThrottle = field(default_factory=SignInThrottle)
     trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is honoured (server/proxies.py)
     jobs: JobManager = field(default_factory=JobManager)
     prepared: PreparedCache = field(init=False)
+    trade_pages: TradePageCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.prepared = PreparedCache(self.store)
+        self.trade_pages = TradePageCache(self.store)
 
     @contextmanager
     def read(self, principal: Principal):

@@ -122,3 +122,11 @@ def count(conn: Connection) -> int:
     from sqlalchemy import func
 
     return conn.execute(select(func.count()).select_from(trade_records)).scalar() or 0
+
+
+def version(conn: Connection) -> tuple:
+    """What changes whenever the stored records do (rows are only ever added): for caches."""
+    from sqlalchemy import func
+
+    t = trade_records
+    return tuple(conn.execute(select(func.count(), func.max(t.c.id), func.max(t.c.imported_at))).one())

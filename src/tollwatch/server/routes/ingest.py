@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -55,7 +56,7 @@ async def ingest_upload(state: ServerState, p: auth.Principal, file: UploadFile 
             display = display_name(file.filename)
             raw = await file.read(state.max_upload_bytes + 1)
             if len(raw) > state.max_upload_bytes:
-                raise HTTPException(413, f"file: over the {state.max_upload_bytes}-byte limit")
+                raise HTTPException(413, f"{display}: size: over the max_upload_bytes limit of {state.max_upload_bytes:,} bytes")
             path = tmpdir / ("document" + suffix)
             path.write_bytes(raw)
             default_title = Path(display).stem
@@ -66,7 +67,10 @@ async def ingest_upload(state: ServerState, p: auth.Principal, file: UploadFile 
             default_title = "Pasted text"
         else:
             raise ModelError("file", "upload a document or paste its text")
-        return curation.ingest_document(state.store, p.actor, p.ceiling, path, display, meta, default_title)
+        # Parsing and extraction in the worker pool, under the caller's job quota: never on the event loop.
+        return await state.jobs.run(f"user:{p.name}" if p.name else "anon", partial(
+            curation.ingest_document, state.store, p.actor, p.ceiling, path, display, meta, default_title, state.limits,
+            state.jobs.wall_s))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 

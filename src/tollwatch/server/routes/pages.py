@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 
 from fastapi import APIRouter, HTTPException, Request
 
@@ -50,18 +49,15 @@ def entity_page(request: Request, state: State, p: CurrentPrincipal, entity_id: 
 
 @router.get("/trade")
 def trade_page(request: Request, state: State, reporter: str = "CN", partner: str = "KP"):
-    """The same charts as `tollwatch trade analyze`; trade statistics are public data."""
-    from tollwatch.app.trade import charts, report
-
+    """The same charts as `tollwatch trade analyze`; trade statistics are public data, so the
+    page is computed once per trade-data version (app.trade_cache), not once per request."""
     reporter, partner = (reporter or "CN")[:3].upper(), (partner or "KP")[:3].upper()
     if not (reporter.isalpha() and partner.isalpha()):
         raise HTTPException(400, "reporter and partner are ISO country codes")
-    rep = report(state.store, reporter, partner)
-    images = [
-        (name, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"))
-        for name, svg in charts(rep, "svg").items()
-    ]
-    return render(request, "trade.html", {"rep": rep, "charts": images})
+    rep, images, cached = state.trade_pages.get(reporter, partner)
+    response = render(request, "trade.html", {"rep": rep, "charts": images})
+    response.headers["X-Tollwatch-Cache"] = "hit" if cached else "miss"
+    return response
 
 
 @router.get("/map")

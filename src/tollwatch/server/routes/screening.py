@@ -31,7 +31,6 @@ from tollwatch.server.uploads import check_suffix, display_name, save_upload
 router = APIRouter()
 
 SCREEN_INPUTS = (".csv", ".tsv", ".xlsx", ".parquet", ".jsonl")
-MAX_SCREEN_ROWS = 100_000
 WEAK_SCORE = 0.5
 MEDIA_TYPES = {
     "jsonl": "application/x-ndjson",
@@ -59,7 +58,7 @@ def _screen_work(state: ServerState, hidden_from: auth.Principal, folder: Path, 
 
     def work(report):
         try:
-            rows = screen.read_upload(path, display, MAX_SCREEN_ROWS)
+            rows = screen.read_upload_isolated(path, display, state.limits, state.jobs.wall_s)
             report(0, len(rows))  # the total is known before the index is ready
             prepared = VisiblePrepared(screen.dated(state.prepared.get()), hidden, hidden_from.ceiling)
             return {"results": screen.screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
@@ -77,17 +76,17 @@ async def start_screen_job(request: Request, state: ServerState, file: UploadFil
     return state.jobs.submit(owner_key(request), "screen", display, work).id
 
 
-def job_or_404(request: Request, state: ServerState, job_id: str):
-    job = state.jobs.get(job_id, owner_key(request))
+def job_or_404(request: Request, state: ServerState, job_id: str, reading: bool = False):
+    job = state.jobs.get(job_id, owner_key(request), reading)
     if job is None and request.state.principal.anonymous:
-        job = state.jobs.get(job_id, "anon")
+        job = state.jobs.get(job_id, "anon", reading)
     if job is None:
         raise NotFound()
     return job
 
 
 def finished_job(request: Request, state: ServerState, job_id: str):
-    job = job_or_404(request, state, job_id)
+    job = job_or_404(request, state, job_id, reading=True)
     if job.status != "done":
         raise Conflict(f"job is {job.status}")
     return job
@@ -163,7 +162,7 @@ async def screen_submit(request: Request, state: State, file: UploadFile = File(
 
 @router.get("/screen/jobs/{job_id}", include_in_schema=False)
 def screen_job_page(request: Request, state: State, job_id: str):
-    job = job_or_404(request, state, job_id)
+    job = job_or_404(request, state, job_id, reading=True)
     results = []
     for res in job.result["results"] if job.status == "done" else []:
         strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
