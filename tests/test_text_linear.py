@@ -37,7 +37,12 @@ def _ratio(fn, make, n: int) -> float:
     gc.collect()
     gc.disable()
     try:
-        return _best_of(fn, large) / max(_best_of(fn, small), 1e-4)
+        ratio = float("inf")
+        for _ in range(3):  # a busy machine can slow one side; a quadratic algorithm never gets under the bar
+            ratio = min(ratio, _best_of(fn, large) / max(_best_of(fn, small), 1e-4))
+            if ratio < LINEAR_RATIO:
+                break
+        return ratio
     finally:
         gc.enable()
 
