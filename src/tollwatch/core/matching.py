@@ -19,6 +19,7 @@ from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tollwatch.core import names as name_intel
@@ -282,6 +283,26 @@ class Matcher:
             self.index._remember(("var", name), hit)
         return hit
 
+    def _score_record(self, rec: Record, cands: list[tuple[float, int]], qvariants: list[tuple[str, tuple[str, ...]]], schema: str | None, kinds: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]) -> tuple[PairScore, str, str, dict[str, tuple[float, str]]] | None:
+        """The best pair (query variant, candidate name) of one record, and the best score
+        reached through a transliteration and through a translation of the query."""
+        idx = self.index
+        best: PairScore | None = None
+        best_label, best_variant = "", ""
+        by_kind: dict[str, tuple[float, str]] = {}
+        for _, ni in sorted(cands, reverse=True)[:NAMES_PER_RECORD]:
+            ctoks = idx.name_tokens[ni]
+            for vtext, qtoks in qvariants:
+                ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni], self.weights)
+                if best is None or ps.score > best.score:
+                    best, best_label, best_variant = ps, idx.name_label[ni], vtext
+                how = kinds.get(vtext, ("", ()))[0]
+                if how in ("translation", "transliteration") and ps.score > by_kind.get(how, (0.0, ""))[0]:
+                    by_kind[how] = (ps.score, vtext)
+        if best is None or best.score <= 0.0:
+            return None
+        return best, best_label, best_variant, by_kind
+
     def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset[str] | None = None, threshold: float | None = None) -> list[Match]:
         name = (name or "").strip()
         if not name:
@@ -302,19 +323,18 @@ class Matcher:
             by_record[idx.name_record[ni]].append((sc, ni))
         top = sorted(by_record.items(), key=lambda x: (-max(x[1])[0], x[0]))[:RETRIEVE]
         out: list[Match] = []
+        kinds = _variant_kinds(name)
         for ri, cands in top:
             rec = idx.records[ri]
-            best: PairScore | None = None
-            best_label, best_variant = "", ""
-            for _, ni in sorted(cands, reverse=True)[:NAMES_PER_RECORD]:
-                ctoks = idx.name_tokens[ni]
-                for vtext, qtoks in qvariants:
-                    ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni], self.weights)
-                    if best is None or ps.score > best.score:
-                        best, best_label, best_variant = ps, idx.name_label[ni], vtext
-            if best is None or best.score <= 0.0:
+            found = self._score_record(rec, cands, qvariants, schema, kinds)
+            if found is None:
                 continue
+            best, best_label, best_variant, by_kind = found
             feats = list(best.features)
+            for how in ("translation", "transliteration"):
+                if how in by_kind:
+                    score, vtext = by_kind[how]
+                    feats.insert(0, {"feature": how, "query": name, "candidate": vtext, "terms": [list(p) for p in kinds[vtext][1]], "value": round(score, 4)})
             if best_variant != name:
                 feats.insert(0, {"feature": "script_variant", "query": name, "candidate": best_variant, "value": 1.0})
             feats.insert(0, {"feature": "name", "query": name, "candidate": best_label, "value": round(best.score, 4)})
@@ -323,6 +343,15 @@ class Matcher:
         out = out[:limit]
         idx.remember_result(key, out)
         return out
+
+
+@lru_cache(maxsize=65536)
+def _variant_kinds(name: str) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """Each Latin rendering of the query → how it was made (transliteration or translation)."""
+    kinds = {v: (how, pairs) for v, how, pairs in name_intel.explained_variants(name)}
+    for v in variants(name):
+        kinds.setdefault(v, ("transliteration" if v != name else "original", ()))
+    return kinds
 
 
 def pair_score(name1: str, name2: str, schema: str | None = None, weights: Mapping[str, float] | None = None) -> PairScore:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from tollwatch.core import names as name_intel
 from tollwatch.core.names import legal
+from tollwatch.core.names.terms import english_forms
 
 KO = "k:"  # prefix of Korean syllable keys from core.names
 
@@ -68,7 +69,11 @@ def tokens(text: str) -> tuple[str, ...]:
 def token_keys(token: str) -> tuple[str, ...]:
     """A word and its canonical key: Korean romanizations of one syllable string share it."""
     key = name_intel.name_key(token)
-    return tuple(sorted({token, key.replace(" ", "")} - {""}))
+    keys = {token, key.replace(" ", "")} - {""}
+    form = english_forms().get(token)
+    if form:  # metals, metallic: forms of one word (core/data/en_forms.tsv)
+        keys.add("f:" + form)
+    return tuple(sorted(keys))
 
 
 @lru_cache(maxsize=262144)

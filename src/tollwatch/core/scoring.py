@@ -77,11 +77,15 @@ def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float
     """Greedy alignment, rarest query tokens first (each candidate token used once), and coverage."""
     wq = [weight(t) for t in q]
     wc = [weight(t) for t in c]
-    used = [False] * len(c)
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
-    pairs = []
+    pairs: list[tuple[str, str, float]] = []
+    _align_split(q, c, q_sim, c_sim, pairs)
+    _align_split(c, q, c_sim, q_sim, pairs)
+    used = [s > 0.0 for s in c_sim]
     for i in sorted(range(len(q)), key=lambda i: -wq[i]):
+        if q_sim[i]:
+            continue
         best, best_j = 0.0, -1
         for j, ct in enumerate(c):
             if used[j]:
@@ -104,6 +108,19 @@ def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float
     if joined and len(q) != len(c):
         cov_q = cov_c = joined
     return _Alignment(q_sim, c_sim, pairs, cov_q, cov_c, joined)
+
+
+def _align_split(a: tuple[str, ...], b: tuple[str, ...], a_sim: list[float], b_sim: list[float], pairs: list[tuple[str, str, float]]) -> None:
+    """An unmatched word of `a` written as two neighbouring unmatched words of `b`:
+    Changan against CHANG AN, Hongkong against HONG KONG."""
+    for i, t in enumerate(a):
+        if a_sim[i] or len(t) < 4:
+            continue
+        for j in range(len(b) - 1):
+            if not b_sim[j] and not b_sim[j + 1] and b[j] + b[j + 1] == t:
+                a_sim[i] = b_sim[j] = b_sim[j + 1] = 1.0
+                pairs.append((t, b[j] + " " + b[j + 1], 1.0))
+                break
 
 
 def _penalties(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, w: Mapping[str, float], features: list[dict[str, Any]]) -> list[float]:
