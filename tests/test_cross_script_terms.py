@@ -71,3 +71,23 @@ def test_explanation_names_translation_and_transliteration_with_the_terms():
 def test_variants_say_how_they_were_made():
     kinds = {v: how for v, how, _ in names.explained_variants("日月星")}
     assert kinds["Sun Moon Star"] == "translation" and kinds["Riyuexing"] == "transliteration"
+
+
+def test_chinese_person_names_are_read_surname_first_and_glued_words_split():
+    assert chinese.person_pinyin("赵光宗") == "Zhao Guangzong"
+    assert chinese.person_pinyin("中国银行") is None
+    idx = MatchIndex([Record("e1", "test", "1", "SHEN ZHONG INTERNATIONAL SHIPPING", "Organization", ("SHEN ZHONG INTERNATIONAL SHIPPING",)),
+                      Record("e2", "test", "2", "Guangzong ZHAO", "Person", ("Guangzong ZHAO",))])
+    assert Matcher(idx).match("沈忠國際海運有限公司")[0].record.entity_id == "e1"
+    assert Matcher(idx).match("赵光宗")[0].is_match
+
+
+def test_the_cross_script_set_cites_its_list_entries():
+    import csv
+    from pathlib import Path
+
+    rows = list(csv.DictReader((Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "cross_script.csv").open(encoding="utf-8")))
+    listed = [r for r in rows if r["label"] == "listed"]
+    assert len(listed) >= 30 and all(r["entry_id"] and r["listed_as"] and r["source"] for r in listed)
+    assert {r["script"] for r in rows} == {"Han", "Hangul"}
+    assert {"하나은행", "대한항공", "中远海运", "青岛啤酒"} <= {r["query"] for r in rows if r["label"] == "not_listed"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from tollwatch.core import countries
 from tollwatch.core import names as name_intel
 from tollwatch.core.names import legal
 from tollwatch.core.names.terms import english_forms
@@ -29,7 +30,8 @@ def variants(text: str) -> list[str]:
             out.append(anyascii(text))
         except ImportError:  # pragma: no cover - anyascii is a dependency
             pass
-    return list(dict.fromkeys(out))
+    # "(UK)", "(Singapore)" are where a company is, not its acronym: alone they name nobody.
+    return [v for v in dict.fromkeys(out) if v == text or not countries.is_country_name(v)]
 
 
 def _other_script(text: str) -> bool:

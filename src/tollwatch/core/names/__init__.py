@@ -291,6 +291,9 @@ def explained_variants(text: str) -> Explained:
     if chinese.has_han(text):
         for rendered, pairs in chinese.translations(text):
             out.setdefault(rendered, ("translation" if pairs else "transliteration", pairs))
+        as_person = chinese.person_pinyin(text)
+        if as_person:
+            out.setdefault(as_person, ("transliteration", ()))
         out.setdefault(chinese.pinyin_name(text), ("transliteration", ()))
     if not korean.has_hangul(text) and not chinese.has_han(text):
         out.setdefault(" ".join(text.split()), ("original", ()))

@@ -208,6 +208,29 @@ def pinyin_name(text: str) -> str:
     return " ".join(HAN_RE.sub(one, text).split())
 
 
+# Common Chinese surnames, for reading a short Han name as a person's (赵伟 → Zhao Wei).
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
+    "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤倪"
+)
+
+
+def looks_like_person(text: str) -> bool:
+    """Two or three Han characters, a common surname first, no dictionary term or place."""
+    han = to_simplified(text.replace("·", "").replace(" ", ""))
+    return bool(HAN_RE.fullmatch(han)) and 2 <= len(han) <= 3 and han[0] in SURNAMES and all(kind == "brand" for kind, _, _ in segment(han))
+
+
+@lru_cache(maxsize=65536)
+def person_pinyin(text: str) -> str | None:
+    """A person's name in pinyin, surname apart from the given name: 赵光宗 → 'Zhao Guangzong'."""
+    if not looks_like_person(text):
+        return None
+    han = to_simplified(text.replace("·", "").replace(" ", ""))
+    given = "".join(lazy_pinyin(han[1:], style=Style.NORMAL))
+    return f"{lazy_pinyin(han[0], style=Style.NORMAL)[0].capitalize()} {given.capitalize()}"
+
+
 @lru_cache(maxsize=65536)
 def han_word_pinyin(han: str) -> tuple[str, ...]:
     """Per-character toneless pinyin (for indexing names a writer split syllable by syllable)."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["load_terms", "english_forms"]
+__all__ = ["load_terms", "english_forms", "read_lines", "common_words"]
 
 
-def _lines(filename: str) -> list[tuple[int, list[str]]]:
+def read_lines(filename: str) -> list[tuple[int, list[str]]]:
     text = (resources.files("tollwatch.core") / "data" / filename).read_text(encoding="utf-8")
     out = []
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -29,7 +29,7 @@ def _lines(filename: str) -> list[tuple[int, list[str]]]:
 def load_terms(filename: str) -> dict[str, tuple[str, ...]]:
     """term → its English renderings, the usual one first (a TAB, then renderings split by |)."""
     terms: dict[str, tuple[str, ...]] = {}
-    for lineno, fields in _lines(filename):
+    for lineno, fields in read_lines(filename):
         renderings = tuple(r.strip() for r in fields[1].split("|")) if len(fields) == 2 else ()
         if not fields[0].strip() or not renderings or not all(renderings):
             raise ValueError(f"{filename}, line {lineno}: expected 'term<TAB>English[|English...]'")
@@ -43,10 +43,17 @@ def load_terms(filename: str) -> dict[str, tuple[str, ...]]:
 def english_forms() -> dict[str, str]:
     """word → the first word of its group: forms of one English word share a key."""
     forms: dict[str, str] = {}
-    for lineno, words in _lines("en_forms.tsv"):
+    for lineno, words in read_lines("en_forms.tsv"):
         words = [w.strip().casefold() for w in words if w.strip()]
         if len(words) < 2:
             raise ValueError(f"en_forms.tsv, line {lineno}: expected two or more words separated by TABs")
         for w in words:
             forms.setdefault(w, words[0])
     return forms
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Words common in company names everywhere (golden, star, sunrise, korea): rare in the
+    lists perhaps, but a match resting on them alone says little (core/data/common_words.tsv)."""
+    return frozenset(w.strip().casefold() for _, fields in read_lines("common_words.tsv") for w in fields if w.strip())
