@@ -111,8 +111,8 @@ class VisibleMatcher:
     def __init__(self, inner, hidden: set[str]):
         self.inner, self.hidden = inner, hidden
 
-    def match(self, name, schema=None, *, limit: int = 5, datasets=None, threshold=None):
-        found = self.inner.match(name, schema, limit=limit + len(self.hidden), datasets=datasets, threshold=threshold)
+    def match(self, name, schema=None, *, limit: int = 5, datasets=None, threshold=None, country=None):
+        found = self.inner.match(name, schema, limit=limit + len(self.hidden), datasets=datasets, threshold=threshold, country=country)
         return [m for m in found if m.record.entity_id not in self.hidden][:limit]
 
 
