@@ -3,7 +3,9 @@
 1. name_bench (../shared/data/benchmarks/name_bench_cases.csv): precision, recall and F1 at
    each tool's default threshold (0.7 for both), and µs per pair, for tollwatch's pair
    scorer and nomenklatura's logic-v2 (the `bench` extra).
-2. `screen` rows/s on a generated shipment file (default 100,000 rows) against the full
+2. a cross-script set and a supplier-file false-alarm set (benchmarks/screening_sets.py),
+   tollwatch and the peer in the same run.
+3. `screen` rows/s on a generated shipment file (default 100,000 rows) against the full
    bundled OFAC + UN lists plus the evidence graph, for tollwatch and for a yente-like
    peer: top-20 candidates by rapidfuzz WRatio over every list name, then logic-v2 on each.
    The peer is timed on a sample of rows (it is slow); its rows/s is rows / seconds.
@@ -222,10 +224,27 @@ def bench_peer(recs, path: Path, n: int) -> dict | None:
     return {"rows": len(rows), "seconds": dt, "rows_per_s": len(rows) / dt, "rows_with_hits": matched}
 
 
+def bench_sets() -> list[str]:
+    """The cross-script and supplier-file sets, against freshly imported bundled lists."""
+    from screening_sets import bench_cross_script, bench_supplier, render_sets
+
+    from tollwatch.app.evidence import open_store
+    from tollwatch.app.screening import ensure_default_lists, prepare
+
+    tmp = Path(tempfile.mkdtemp(prefix="tollwatch-bench-sets-"))
+    os.environ["TOLLWATCH_CACHE"] = str(tmp / "cache")
+    store = open_store(f"sqlite:///{tmp / 'bench.db'}")
+    ensure_default_lists(store)
+    prepared = prepare(store)
+    store.close()
+    cross = bench_cross_script([r for r in prepared.index.records if r.dataset != "tollwatch"])
+    return render_sets(cross, bench_supplier(prepared))
+
+
 # --- report -------------------------------------------------------------------------------------
 
 
-def render(names: dict, screen: dict | None) -> str:
+def render(names: dict, screen: dict | None, sets: list[str] | None = None) -> str:
     lines = [START, "## Screening", ""]
     lines.append(f"Measured by `benchmarks/screening.py` on {time.strftime('%Y-%m-%d')}, one process, on a shared 2-core machine (other jobs were running: absolute speeds are noisy, ratios less so).")
     lines.append("")
@@ -252,6 +271,7 @@ def render(names: dict, screen: dict | None) -> str:
         f"F1 on its even and odd rows separately: {h[0]:.3f} / {h[1]:.3f}. µs/pair counts each pair once, cold (no cache hits), including romanization and legal-form folding."
     )
     lines.append("")
+    lines += sets or []
     if screen:
         lines.append(f"### `screen` throughput: {screen['rows']:,} generated shipment rows against OFAC + UN ({screen['list_records']:,} records, {screen['list_names']:,} names) and the evidence graph")
         lines.append("")
@@ -304,10 +324,11 @@ def main() -> None:
     ap.add_argument("--write-doc", action="store_true", help=f"update the screening section of {DOC.relative_to(ROOT)}")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     # Screening first: its peak memory is then tollwatch's alone (logic-v2 loads large models).
     screen = None if args.skip_screen else bench_screen(args.rows, args.peer_rows)
     names = bench_names()
-    section = render(names, screen)
+    section = render(names, screen, bench_sets())
     print(section)
     if args.write_doc:
         write_doc(section)

@@ -19,10 +19,12 @@ from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tollwatch.core import names as name_intel
 from tollwatch.core.features import DEFAULT_WEIGHTS, weights_key
+from tollwatch.core.query_context import country_penalty, infer_schema, query_countries, schema_feature
 from tollwatch.core.name_tokens import acronym_of, base_weight, token_keys, tokens, trigrams, variants
 from tollwatch.core.scoring import PairScore, score_tokens, token_similarity
 
@@ -187,6 +189,24 @@ class MatchIndex:
         self._remember(key, out)
         return out
 
+    def split_postings(self, token: str) -> tuple[int, ...]:
+        """Names holding a glued query word as two neighbouring words (Shenzhong: SHEN ZHONG)."""
+        key = ("split", token)
+        hit: tuple[int, ...] | None = self._cache.get(key)
+        if hit is not None:
+            return hit
+        found: set[int] = set()
+        if len(token) >= 5 and token.isalpha():
+            for i in range(2, len(token) - 1):
+                a, b = token[:i], token[i:]
+                if a in self.vocab and b in self.vocab:
+                    pa, pb = self.postings.get(a, ()), self.postings.get(b, ())
+                    if len(pa) <= 8 * MAX_POSTING and len(pb) <= 8 * MAX_POSTING:
+                        found |= set(pa) & set(pb)
+        out = tuple(sorted(found))
+        self._remember(key, out)
+        return out
+
     def _remember(self, key: tuple[str, str], value: object) -> None:
         self._cache[key] = value
         if len(self._cache) > CACHE_SMALL:
@@ -229,6 +249,8 @@ class MatchIndex:
                     for ni in plist:
                         if hits.get(ni, 0.0) < s:
                             hits[ni] = s
+                if t not in self.vocab:
+                    hits.update(dict.fromkeys(self.split_postings(t), 1.0))
                 for ni, s in hits.items():
                     name_score[ni] += w * s
             if len(toks) == 1 or all(len(t) == 1 for t in toks):
@@ -282,12 +304,33 @@ class Matcher:
             self.index._remember(("var", name), hit)
         return hit
 
-    def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset[str] | None = None, threshold: float | None = None) -> list[Match]:
+    def _score_record(self, rec: Record, cands: list[tuple[float, int]], qvariants: list[tuple[str, tuple[str, ...]]], schema: str | None, kinds: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]) -> tuple[PairScore, str, str, dict[str, tuple[float, str]]] | None:
+        """The best pair (query variant, candidate name) of one record, and the best score
+        reached through a transliteration and through a translation of the query."""
+        idx = self.index
+        best: PairScore | None = None
+        best_label, best_variant = "", ""
+        by_kind: dict[str, tuple[float, str]] = {}
+        for _, ni in sorted(cands, reverse=True)[:NAMES_PER_RECORD]:
+            ctoks = idx.name_tokens[ni]
+            for vtext, qtoks in qvariants:
+                ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni], self.weights)
+                if best is None or ps.score > best.score:
+                    best, best_label, best_variant = ps, idx.name_label[ni], vtext
+                how = kinds.get(vtext, ("", ()))[0]
+                if how in ("translation", "transliteration") and ps.score > by_kind.get(how, (0.0, ""))[0]:
+                    by_kind[how] = (ps.score, vtext)
+        if best is None or best.score <= 0.0:
+            return None
+        return best, best_label, best_variant, by_kind
+
+    def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset[str] | None = None, threshold: float | None = None, country: str | None = None) -> list[Match]:
+        """The best candidates for one name; `country` is the query row's country, when known."""
         name = (name or "").strip()
         if not name:
             return []
         threshold = self.threshold if threshold is None else threshold
-        key = ("q", name, schema, limit, datasets, threshold, weights_key(self.weights))
+        key = ("q", name, schema, limit, datasets, threshold, weights_key(self.weights), country)
         results: OrderedDict[tuple[object, ...], list[Match]] = self.index.__dict__.setdefault("_results", OrderedDict())
         hit = results.get(key)
         if hit is not None:
@@ -302,27 +345,45 @@ class Matcher:
             by_record[idx.name_record[ni]].append((sc, ni))
         top = sorted(by_record.items(), key=lambda x: (-max(x[1])[0], x[0]))[:RETRIEVE]
         out: list[Match] = []
+        kinds = _variant_kinds(name)
+        inferred = None if schema else infer_schema(name)
+        q_schema = schema or (inferred[0] if inferred else None)
+        q_codes = query_countries(name, country)
         for ri, cands in top:
             rec = idx.records[ri]
-            best: PairScore | None = None
-            best_label, best_variant = "", ""
-            for _, ni in sorted(cands, reverse=True)[:NAMES_PER_RECORD]:
-                ctoks = idx.name_tokens[ni]
-                for vtext, qtoks in qvariants:
-                    ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni], self.weights)
-                    if best is None or ps.score > best.score:
-                        best, best_label, best_variant = ps, idx.name_label[ni], vtext
-            if best is None or best.score <= 0.0:
+            found = self._score_record(rec, cands, qvariants, q_schema, kinds)
+            if found is None:
                 continue
+            best, best_label, best_variant, by_kind = found
             feats = list(best.features)
+            score = best.score
+            mismatch = country_penalty(q_codes, rec.info, country, self.weights)
+            if mismatch:
+                score = max(0.0, score - self.weights["country_mismatch"])
+                feats.append(mismatch)
+            if inferred:
+                feats.insert(0, schema_feature(name, inferred))
+            for how in ("translation", "transliteration"):
+                if how in by_kind:
+                    kind_score, vtext = by_kind[how]
+                    feats.insert(0, {"feature": how, "query": name, "candidate": vtext, "terms": [list(p) for p in kinds[vtext][1]], "value": round(kind_score, 4)})
             if best_variant != name:
                 feats.insert(0, {"feature": "script_variant", "query": name, "candidate": best_variant, "value": 1.0})
-            feats.insert(0, {"feature": "name", "query": name, "candidate": best_label, "value": round(best.score, 4)})
-            out.append(Match(rec, best.score, best.score >= threshold, feats, best_label))
+            feats.insert(0, {"feature": "name", "query": name, "candidate": best_label, "value": round(score, 4)})
+            out.append(Match(rec, score, score >= threshold, feats, best_label))
         out.sort(key=lambda m: (-m.score, m.record.dataset, m.record.source_id))
         out = out[:limit]
         idx.remember_result(key, out)
         return out
+
+
+@lru_cache(maxsize=65536)
+def _variant_kinds(name: str) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """Each Latin rendering of the query → how it was made (transliteration or translation)."""
+    kinds = {v: (how, pairs) for v, how, pairs in name_intel.explained_variants(name)}
+    for v in variants(name):
+        kinds.setdefault(v, ("transliteration" if v != name else "original", ()))
+    return kinds
 
 
 def pair_score(name1: str, name2: str, schema: str | None = None, weights: Mapping[str, float] | None = None) -> PairScore:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from tollwatch.core import countries
 from tollwatch.core import names as name_intel
 from tollwatch.core.names import legal
+from tollwatch.core.names.terms import english_forms
 
 KO = "k:"  # prefix of Korean syllable keys from core.names
 
@@ -28,7 +30,8 @@ def variants(text: str) -> list[str]:
             out.append(anyascii(text))
         except ImportError:  # pragma: no cover - anyascii is a dependency
             pass
-    return list(dict.fromkeys(out))
+    # "(UK)", "(Singapore)" are where a company is, not its acronym: alone they name nobody.
+    return [v for v in dict.fromkeys(out) if v == text or not countries.is_country_name(v)]
 
 
 def _other_script(text: str) -> bool:
@@ -68,7 +71,11 @@ def tokens(text: str) -> tuple[str, ...]:
 def token_keys(token: str) -> tuple[str, ...]:
     """A word and its canonical key: Korean romanizations of one syllable string share it."""
     key = name_intel.name_key(token)
-    return tuple(sorted({token, key.replace(" ", "")} - {""}))
+    keys = {token, key.replace(" ", "")} - {""}
+    form = english_forms().get(token)
+    if form:  # metals, metallic: forms of one word (core/data/en_forms.tsv)
+        keys.add("f:" + form)
+    return tuple(sorted(keys))
 
 
 @lru_cache(maxsize=262144)

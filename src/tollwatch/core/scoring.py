@@ -12,14 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from tollwatch.core.features import DEFAULT_WEIGHTS
-from tollwatch.core.name_tokens import acronym_of, base_weight, display, is_legal
+from tollwatch.core.name_tokens import acronym_of, base_weight, display, is_legal, tokens
 from tollwatch.core.names import legal
+from tollwatch.core.names.terms import common_words
 
 TYPO1_SHORT = 0.75  # one edit in a 4-letter word (Jang/Wang are different surnames)
 PREFIX = 0.7  # one word the start of the other (short forms, cut-off words)
@@ -77,11 +79,15 @@ def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float
     """Greedy alignment, rarest query tokens first (each candidate token used once), and coverage."""
     wq = [weight(t) for t in q]
     wc = [weight(t) for t in c]
-    used = [False] * len(c)
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
-    pairs = []
+    pairs: list[tuple[str, str, float]] = []
+    _align_split(q, c, q_sim, c_sim, pairs)
+    _align_split(c, q, c_sim, q_sim, pairs)
+    used = [s > 0.0 for s in c_sim]
     for i in sorted(range(len(q)), key=lambda i: -wq[i]):
+        if q_sim[i]:
+            continue
         best, best_j = 0.0, -1
         for j, ct in enumerate(c):
             if used[j]:
@@ -104,6 +110,19 @@ def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float
     if joined and len(q) != len(c):
         cov_q = cov_c = joined
     return _Alignment(q_sim, c_sim, pairs, cov_q, cov_c, joined)
+
+
+def _align_split(a: tuple[str, ...], b: tuple[str, ...], a_sim: list[float], b_sim: list[float], pairs: list[tuple[str, str, float]]) -> None:
+    """An unmatched word of `a` written as two neighbouring unmatched words of `b`:
+    Changan against CHANG AN, Hongkong against HONG KONG."""
+    for i, t in enumerate(a):
+        if a_sim[i] or len(t) < 4:
+            continue
+        for j in range(len(b) - 1):
+            if not b_sim[j] and not b_sim[j + 1] and b[j] + b[j + 1] == t:
+                a_sim[i] = b_sim[j] = b_sim[j + 1] = 1.0
+                pairs.append((t, b[j] + " " + b[j + 1], 1.0))
+                break
 
 
 def _penalties(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, w: Mapping[str, float], features: list[dict[str, Any]]) -> list[float]:
@@ -172,11 +191,39 @@ def score_tokens(
         features.append({"feature": "joined_tokens", "query": qd.replace(" ", ""), "candidate": cd.replace(" ", ""), "value": 1.0})
     if q_label and c_label and raw < 0.8:
         raw = max(raw, _legal_features(q, c, q_label, c_label, features, w))
+    raw = _thin_evidence(q, c, al, raw, w, features)
     gq, gc = _SCHEMA_GROUP.get(q_schema or "", "any"), _SCHEMA_GROUP.get(c_schema or "", "any")
     if gq != "any" and gc != "any" and gq != gc:
         raw *= 1.0 - w["schema_mismatch"]
         features.append({"feature": "schema_mismatch", "query": q_schema, "candidate": c_schema, "value": -w["schema_mismatch"]})
     return PairScore(max(0.0, min(1.0, raw)), features)
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    """The common words, folded as names are (trading → trade)."""
+    return frozenset(t for word in common_words() for t in tokens(word))
+
+
+def _thin_evidence(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, raw: float, w: Mapping[str, float], features: list[dict[str, Any]]) -> float:
+    """Caps for matches that rest on too little: a one-word name inside a longer one (SUNRISE
+    in "Sunrise Bakery"), or only common words with other words left over (GOLDEN STAR CO
+    against "Golden Star Trading Co"). Each cap keeps the score under the threshold."""
+    if al.joined:
+        return raw
+    strong_q = [(t, s) for t, s in zip(q, al.q_sim) if base_weight(t) >= 0.5 and not t.isdigit()]
+    extra = [t for t, s in strong_q if s == 0.0]
+    if len(c) == 1 and al.c_sim[0] > 0.0 and extra and raw > w["one_word_alias"]:
+        features.append({"feature": "one_word_alias", "query": display(q), "candidate": display(c), "unexplained": display(extra), "value": w["one_word_alias"]})
+        return w["one_word_alias"]
+    matched = [t for t, s in strong_q if s > 0.0]
+    left = [t for t, s in [*zip(q, al.q_sim), *zip(c, al.c_sim)] if s == 0.0 and base_weight(t) > 0.1 and not t.isdigit()]
+    common = _common()
+    if left and all(t in common for t in matched) and raw > w["common_words_only"]:
+        features.append({"feature": "common_words_only", "query": display(q), "candidate": display(c), "matched": display(matched),
+                         "unexplained": display(left), "value": w["common_words_only"]})
+        return w["common_words_only"]
+    return raw
 
 
 def _could_be_acronym(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -297,7 +297,7 @@ def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = Non
         for col, name in row["names"]:
             if not name:
                 continue
-            for m in matcher.match(name, row.get("schema"), limit=limit, datasets=ds):
+            for m in matcher.match(name, row.get("schema"), limit=limit, datasets=ds, country=row.get("country") or None):
                 d = m.as_dict()
                 d["query_field"] = col
                 d["query_name"] = name

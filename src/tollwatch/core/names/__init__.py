@@ -67,7 +67,7 @@ from .legal import (
 )
 
 __all__ = [
-    "normalize", "token_keys", "query_keys", "name_variants", "name_key", "ngrams", "key_tokens",
+    "normalize", "token_keys", "query_keys", "name_variants", "explained_variants", "name_key", "ngrams", "key_tokens",
     "korean", "chinese", "legal",
     "romanize", "romanize_rr", "romanize_mr", "romanize_dprk", "romanize_person", "syllable_keys",
     "token_key", "hangul_unit", "surname_variants", "has_hangul",
@@ -270,40 +270,55 @@ def ngrams(text: str, n: int = 3) -> set[str]:
     return {padded[i:i + n] for i in range(len(padded) - n + 1)}
 
 
-def _variants(text: str) -> tuple[str, ...]:
-    out: dict[str, None] = {}
+Explained = tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]
+
+
+@lru_cache(maxsize=131072)
+def explained_variants(text: str) -> Explained:
+    """(rendering, how, words translated) for each Latin rendering: how is 'transliteration'
+    (romanization, pinyin) or 'translation' (name terms by meaning: 고려항공 → Koryo Air)."""
+    out: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
     if not normalize(text):
         return ()
     if korean.has_hangul(text):
-        for system in ("rr", "mr", "dprk"):
-            out.setdefault(korean.romanize(text, system, person=None), None)
-        for system in ("rr", "mr", "dprk"):
-            out.setdefault(korean.romanize(text, system, person=False), None)
-        translated = _translate_hangul_terms(text)
-        if translated:
-            out.setdefault(translated, None)
+        for person in (None, False):
+            for system in ("rr", "mr", "dprk"):
+                out.setdefault(korean.romanize(text, system, person=person), ("transliteration", ()))
+        for alternative in (0, 1):
+            translated, pairs = _translate_hangul_terms(text, alternative)
+            if translated:
+                out.setdefault(translated, ("translation", pairs))
     if chinese.has_han(text):
-        out.setdefault(chinese.translate(text), None)
-        out.setdefault(chinese.pinyin_name(text), None)
+        for rendered, pairs in chinese.translations(text):
+            out.setdefault(rendered, ("translation" if pairs else "transliteration", pairs))
+        as_person = chinese.person_pinyin(text)
+        if as_person:
+            out.setdefault(as_person, ("transliteration", ()))
+        out.setdefault(chinese.pinyin_name(text), ("transliteration", ()))
     if not korean.has_hangul(text) and not chinese.has_han(text):
-        out.setdefault(" ".join(text.split()), None)
+        out.setdefault(" ".join(text.split()), ("original", ()))
         rest, acr = split_acronym(text)
         if acr:
-            out.setdefault(rest, None)
-            out.setdefault(acr, None)
-    return tuple(v for v in out if v)
+            out.setdefault(rest, ("original", ()))
+            out.setdefault(acr, ("original", ()))
+    return tuple((v, how, pairs) for v, (how, pairs) in out.items() if v)
 
 
-def _translate_hangul_terms(text: str) -> str | None:
+def _variants(text: str) -> tuple[str, ...]:
+    return tuple(v for v, _, _ in explained_variants(text))
+
+
+def _translate_hangul_terms(text: str, alternative: int = 0) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """Latin with Korean name terms in English: 조선광선은행 → 'Korea Kwangson Bank'."""
-    found = False
+    pairs: list[tuple[str, str]] = []
 
     def one(m: re.Match[str]) -> str:
-        nonlocal found
         words = []
         for han, eng in korean.segment_terms(m.group(0)):
             if eng:
-                found = True
+                options = korean.TERM_RENDERINGS.get(han, (eng,))
+                eng = options[min(alternative, len(options) - 1)]
+                pairs.append((han, eng))
                 words.append(eng)
             else:
                 words.append(korean.romanize_word(han, "dprk"))
@@ -311,7 +326,7 @@ def _translate_hangul_terms(text: str) -> str | None:
 
     text = legal.replace_cjk_legal_forms(text, legal.HANGUL_LEGAL_FORMS)
     out = " ".join(_HANGUL_RUN.sub(one, text).split())
-    return out if found else None
+    return (out if pairs else None), tuple(pairs)
 
 
 def name_variants(text: str) -> list[str]:

@@ -16,6 +16,8 @@ from functools import lru_cache
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
+from .terms import load_terms
+
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 # Places in China and North Korea that appear in company names and trade routes (simplified Han).
@@ -36,33 +38,19 @@ PLACES: dict[str, str] = {
     "郑州": "Zhengzhou", "鸭绿江": "Yalu River", "图们江": "Tumen River", "辽东": "Liaodong", "营口": "Yingkou",
     "敦化": "Dunhua", "安图": "Antu", "汪清": "Wangqing", "龙口": "Longkou", "日照": "Rizhao", "潍坊": "Weifang",
     "临沂": "Linyi", "济南": "Jinan", "宁安": "Ning'an", "绥芬河": "Suifenhe", "东宁": "Dongning", "通化": "Tonghua",
+    "成都": "Chengdu", "东莞": "Dongguan", "金华": "Jinhua", "武汉": "Wuhan", "重庆": "Chongqing", "南京": "Nanjing",
+    "西安": "Xi'an", "珠海": "Zhuhai", "佛山": "Foshan", "无锡": "Wuxi", "常州": "Changzhou", "温州": "Wenzhou",
+    "福州": "Fuzhou", "泉州": "Quanzhou", "合肥": "Hefei", "长沙": "Changsha", "昆明": "Kunming", "台湾": "Taiwan",
+    "澳门": "Macau", "衡水": "Hengshui", "梅州": "Meizhou", "桂林": "Guilin", "平潭": "Pingtan",
     "白山": "Baishan", "本溪": "Benxi", "鞍山": "Anshan", "抚顺": "Fushun", "铁岭": "Tieling", "葫芦岛": "Huludao",
 }
 
-# Trade and product terms → the English used in company names (folded later by legal.fold_legal).
-TERMS: dict[str, str] = {
-    "发制品": "Hair Products", "假发": "Wigs", "睫毛": "Eyelashes", "假睫毛": "False Eyelashes", "头发": "Hair",
-    "发饰": "Hair Accessories", "饰品": "Accessories", "工艺品": "Handicrafts", "工艺": "Crafts", "贸易": "Trading",
-    "商贸": "Trading", "经贸": "Economic and Trade", "进出口": "Import and Export", "实业": "Industrial",
-    "国际": "International", "科技": "Technology", "技术": "Technology", "服装": "Garments", "服饰": "Apparel",
-    "制衣": "Garments", "纺织": "Textiles", "纺织品": "Textiles", "针织": "Knitting", "毛织": "Knitwear",
-    "美容": "Beauty", "化妆品": "Cosmetics", "制品": "Products", "产品": "Products", "食品": "Food",
-    "海产": "Seafood", "海产品": "Seafood", "水产": "Aquatic Products", "水产品": "Aquatic Products",
-    "渔业": "Fishery", "矿业": "Mining", "矿产": "Minerals", "电子": "Electronics", "机械": "Machinery",
-    "化工": "Chemical", "建材": "Building Materials", "钢铁": "Steel", "煤炭": "Coal", "物流": "Logistics",
-    "船务": "Shipping", "航运": "Shipping", "海运": "Shipping", "投资": "Investment", "发展": "Development",
-    "开发": "Development", "控股": "Holdings", "银行": "Bank", "商行": "Trading Firm", "工厂": "Factory",
-    "厂": "Factory", "鞋业": "Footwear", "皮革": "Leather", "玩具": "Toys", "首饰": "Jewelry", "珠宝": "Jewelry",
-    "经济": "Economic", "合作": "Cooperation", "合营": "Joint Venture", "合资": "Joint Venture",
-    "分公司": "Branch", "办事处": "Office", "代表处": "Representative Office", "总公司": "General Corporation",
-    "联合": "United", "友谊": "Friendship", "商务": "Business", "服务": "Services", "咨询": "Consulting",
-    "文化": "Culture", "艺术": "Arts", "旅游": "Tourism", "酒店": "Hotel", "能源": "Energy", "石油": "Petroleum",
-    "运输": "Transport", "汽车": "Automobile", "家具": "Furniture", "医药": "Pharmaceutical", "农业": "Agriculture",
-    "加工": "Processing", "工业": "Industry", "金属": "Metals", "有色金属": "Nonferrous Metals", "电器": "Electrical",
-    "信息": "Information", "网络": "Network", "软件": "Software", "生物": "Biotech", "集团": "Group",
-    "有限公司": "Co., Ltd.", "有限责任公司": "Co., Ltd.", "股份有限公司": "Co., Ltd.", "公司": "Co.",
-    "股份": "Shares", "商店": "Store", "市场": "Market", "中心": "Center", "研究所": "Institute",
-}
+# Trade and product terms → the English used in company names (folded later by legal.fold_legal):
+# data, in core/data/terms_zh.tsv. MEANINGS: single brand characters by meaning (日 → Sun).
+TERM_RENDERINGS: dict[str, tuple[str, ...]] = load_terms("terms_zh.tsv")
+TERMS: dict[str, str] = {k: v[0] for k, v in TERM_RENDERINGS.items()}
+MEANINGS: dict[str, tuple[str, ...]] = load_terms("meanings_zh.tsv")
+_MAX_MEANING = max(len(k) for k in MEANINGS)
 _DICT: dict[str, tuple[str, str]] = {**{k: ("term", v) for k, v in TERMS.items()},
                                      **{k: ("place", v) for k, v in PLACES.items()}}
 _MAX_WORD = max(len(k) for k in _DICT)
@@ -153,14 +141,56 @@ def _brand_chunks(run: str) -> list[str]:
 def translate(text: str) -> str:
     """English rendering of a Chinese company or place name, as trade records write it:
     丹东鑫达发制品有限公司 → 'Dandong Xinda Hair Products Co., Ltd.'  Non-Han text passes through."""
+    return _render(text, by_meaning=False, alternative=0)[0]
+
+
+@lru_cache(maxsize=65536)
+def translations(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Renderings by meaning, each with the (Han, English) words it translated: the trade-record
+    English, the second rendering of each term (海运 → Marine), and brands by meaning
+    (日月星 → Sun Moon Star).  Distinct renderings only; the first is `translate(text)`."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for by_meaning, alternative in ((False, 0), (False, 1), (True, 0)):
+        rendered, pairs = _render(text, by_meaning=by_meaning, alternative=alternative)
+        out.setdefault(rendered, pairs)
+    return tuple(out.items())
+
+
+def _render(text: str, *, by_meaning: bool, alternative: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+    pairs: list[tuple[str, str]] = []
 
     def one(m: re.Match[str]) -> str:
-        words = [eng for _, _, eng in segment(m.group(0))]
+        words = []
+        for kind, han, eng in segment(m.group(0)):
+            if kind == "term":
+                options = TERM_RENDERINGS.get(han, (eng,))
+                eng = options[min(alternative, len(options) - 1)]
+                pairs.append((han, eng))
+            elif kind == "brand" and by_meaning:
+                meaning = _brand_meaning(han)
+                if meaning:
+                    eng = meaning
+                    pairs.append((han, eng))
+            words.append(eng)
         return " " + " ".join(words) + " "
 
     out = HAN_RE.sub(one, text)
     out = re.sub(r"\s+([,.)])", r"\1", out)
-    return " ".join(out.split())
+    return " ".join(out.split()), tuple(pairs)
+
+
+def _brand_meaning(han: str) -> str | None:
+    """The brand word by word by meaning, longest entries first; None if any character has none."""
+    words, i = [], 0
+    while i < len(han):
+        for n in range(min(_MAX_MEANING, len(han) - i), 0, -1):
+            if han[i:i + n] in MEANINGS:
+                words.append(MEANINGS[han[i:i + n]][0])
+                i += n
+                break
+        else:
+            return None
+    return " ".join(words)
 
 
 @lru_cache(maxsize=65536)
@@ -176,6 +206,29 @@ def pinyin_name(text: str) -> str:
         return " " + " ".join(words) + " "
 
     return " ".join(HAN_RE.sub(one, text).split())
+
+
+# Common Chinese surnames, for reading a short Han name as a person's (赵伟 → Zhao Wei).
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
+    "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤倪"
+)
+
+
+def looks_like_person(text: str) -> bool:
+    """Two or three Han characters, a common surname first, no dictionary term or place."""
+    han = to_simplified(text.replace("·", "").replace(" ", ""))
+    return bool(HAN_RE.fullmatch(han)) and 2 <= len(han) <= 3 and han[0] in SURNAMES and all(kind == "brand" for kind, _, _ in segment(han))
+
+
+@lru_cache(maxsize=65536)
+def person_pinyin(text: str) -> str | None:
+    """A person's name in pinyin, surname apart from the given name: 赵光宗 → 'Zhao Guangzong'."""
+    if not looks_like_person(text):
+        return None
+    han = to_simplified(text.replace("·", "").replace(" ", ""))
+    given = "".join(lazy_pinyin(han[1:], style=Style.NORMAL))
+    return f"{lazy_pinyin(han[0], style=Style.NORMAL)[0].capitalize()} {given.capitalize()}"
 
 
 @lru_cache(maxsize=65536)

@@ -26,6 +26,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .terms import load_terms
+
 SBASE, SCOUNT = 0xAC00, 11172
 # Jamo in Unicode order.
 INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -103,17 +105,10 @@ SURNAME_SPELLINGS: dict[str, tuple[str, ...]] = {
 
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]+")
 
-# Words in North Korean organization and place names → the English their Latin names use.
-TERMS: dict[str, str] = {
-    "조선": "Korea", "은행": "Bank", "무역": "Trading", "상사": "Trading Company", "합영": "Joint Venture",
-    "합작": "Joint Venture", "공업": "Industry", "광업": "Mining", "개발": "Development", "수출입": "Import and Export",
-    "련합": "United", "연합": "United", "국제": "International", "기술": "Technology", "해운": "Shipping",
-    "수산": "Fisheries", "봉제": "Sewing", "피복": "Garments", "가발": "Wigs", "속눈썹": "Eyelashes",
-    "공장": "Factory", "기업소": "Enterprise", "정치범수용소": "Political Prison Camp", "수용소": "Camp",
-    "노동단련대": "Labor Training Camp", "로동단련대": "Labor Training Camp",
-    "집결소": "Holding Center", "총국": "General Bureau", "위원회": "Committee", "그룹": "Group", "신용": "Credit",
-    "금융": "Finance", "보험": "Insurance", "선박": "Ship", "해사": "Maritime",
-}
+# Words in Korean organization and place names → the English their Latin names use:
+# data, in core/data/terms_ko.tsv (the usual rendering first, then others: 해운 Shipping|Marine).
+TERM_RENDERINGS: dict[str, tuple[str, ...]] = load_terms("terms_ko.tsv")
+TERMS: dict[str, str] = {k: v[0] for k, v in TERM_RENDERINGS.items()}
 _MAX_TERM = max(len(k) for k in TERMS)
 
 

@@ -1,0 +1,59 @@
+"""The company-name dictionaries, kept as data (core/data/*.tsv), not code.
+
+terms_zh.tsv and terms_ko.tsv translate Chinese and Korean name terms (金属 → Metals,
+항공 → Air); meanings_zh.tsv gives single brand characters a meaning (日月星 → Sun Moon
+Star); en_forms.tsv makes forms of one English word meet (metals, metallic). They are
+package data read once, at first use: nothing is downloaded and nothing is written.
+A malformed line is an error naming the file and the line.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["load_terms", "english_forms", "read_lines", "common_words"]
+
+
+def read_lines(filename: str) -> list[tuple[int, list[str]]]:
+    text = (resources.files("tollwatch.core") / "data" / filename).read_text(encoding="utf-8")
+    out = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        out.append((lineno, line.rstrip("\n").split("\t")))
+    return out
+
+
+@lru_cache(maxsize=8)
+def load_terms(filename: str) -> dict[str, tuple[str, ...]]:
+    """term → its English renderings, the usual one first (a TAB, then renderings split by |)."""
+    terms: dict[str, tuple[str, ...]] = {}
+    for lineno, fields in read_lines(filename):
+        renderings = tuple(r.strip() for r in fields[1].split("|")) if len(fields) == 2 else ()
+        if not fields[0].strip() or not renderings or not all(renderings):
+            raise ValueError(f"{filename}, line {lineno}: expected 'term<TAB>English[|English...]'")
+        if fields[0] in terms:
+            raise ValueError(f"{filename}, line {lineno}: term {fields[0]!r} is already defined")
+        terms[fields[0].strip()] = renderings
+    return terms
+
+
+@lru_cache(maxsize=1)
+def english_forms() -> dict[str, str]:
+    """word → the first word of its group: forms of one English word share a key."""
+    forms: dict[str, str] = {}
+    for lineno, words in read_lines("en_forms.tsv"):
+        words = [w.strip().casefold() for w in words if w.strip()]
+        if len(words) < 2:
+            raise ValueError(f"en_forms.tsv, line {lineno}: expected two or more words separated by TABs")
+        for w in words:
+            forms.setdefault(w, words[0])
+    return forms
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Words common in company names everywhere (golden, star, sunrise, korea): rare in the
+    lists perhaps, but a match resting on them alone says little (core/data/common_words.tsv)."""
+    return frozenset(w.strip().casefold() for _, fields in read_lines("common_words.tsv") for w in fields if w.strip())

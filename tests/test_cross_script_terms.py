@@ -1,0 +1,93 @@
+"""Han and Hangul names meet English list names by transliteration and by translation (issue 14, item 5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tollwatch.core import names
+from tollwatch.core.matching import MatchIndex, Matcher, Record, pair_score
+from tollwatch.core.names import chinese, korean, terms
+
+
+def test_dictionaries_are_data_files_with_the_issue_terms():
+    zh = terms.load_terms("terms_zh.tsv")
+    ko = terms.load_terms("terms_ko.tsv")
+    for han, english in {"金属": "Metal", "材料": "Material", "网络": "Network", "科技": "Technology", "货运": "Freight",
+                         "代理": "Forwarding", "物流": "Logistics", "动画": "Animation", "船务": "Shipping", "海运": "Marine",
+                         "进出口": "Import and Export", "实业": "Industrial", "经贸": "Economy and Trade"}.items():
+        assert any(english.casefold() in r.casefold() for r in zh[han]), (han, zh[han])
+    for hangul, english in {"항공": "Air", "은행": "Bank", "상업": "Commercial", "합영": "Joint", "무역": "Trading",
+                            "총회사": "General Corporation", "공업": "Industrial", "해운": "Shipping", "관리": "Management",
+                            "원양": "Ocean", "콤퓨터": "Computer", "쎈터": "Center"}.items():
+        assert any(english.casefold() in r.casefold() for r in ko[hangul]), (hangul, ko[hangul])
+    assert chinese.TERMS["金属"] == zh["金属"][0] and korean.TERMS["항공"] == ko["항공"][0]
+
+
+def test_a_malformed_dictionary_line_names_file_and_line(monkeypatch, tmp_path):
+    bad = tmp_path / "data"
+    bad.mkdir()
+    (bad / "broken.tsv").write_text("# comment\n金属\tMetal\n材料\n", encoding="utf-8")
+    monkeypatch.setattr(terms.resources, "files", lambda _pkg: tmp_path)
+    terms.load_terms.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"broken.tsv, line 3"):
+            terms.load_terms("broken.tsv")
+    finally:
+        terms.load_terms.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "query, listed",
+    [
+        ("丹东至诚金属材料有限公司", "DANDONG ZHICHENG METALLIC MATERIAL CO., LTD."),  # the issue's example, 0.455 before
+        ("고려항공", "AIR KORYO"),
+        ("日月星", "SUN MOON STAR"),
+        ("華信船務(香港)有限公司", "HUAXIN SHIPPING HONGKONG LTD"),
+        ("沈忠國際海運有限公司", "SHEN ZHONG INTERNATIONAL SHIPPING COMPANY LIMITED"),
+    ],
+)
+def test_translated_names_meet(query, listed):
+    assert pair_score(query, listed).score >= 0.85
+
+
+def test_forms_of_one_english_word_meet_but_different_words_do_not():
+    assert pair_score("Zhicheng Metals Materials Co Ltd", "ZHICHENG METALLIC MATERIAL CO LTD").score >= 0.9
+    assert pair_score("Pacific Marine Co", "Pacific Shipping Co").score < 0.7
+
+
+def test_explanation_names_translation_and_transliteration_with_the_terms():
+    idx = MatchIndex([Record("e1", "test", "1", "AIR KORYO", "Organization", ("AIR KORYO",)),
+                      Record("e2", "test", "2", "KIM YONG BOK", "Person", ("KIM YONG BOK",))])
+    m = Matcher(idx).match("고려항공")[0]
+    feats = {f["feature"]: f for f in m.explanation}
+    assert m.record.entity_id == "e1" and m.is_match
+    assert feats["translation"]["candidate"] == "Koryo Air" and ["항공", "Air"] in feats["translation"]["terms"]
+    assert feats["translation"]["value"] > feats["transliteration"]["value"]
+    person = Matcher(idx).match("김영복")[0]
+    pf = {f["feature"]: f for f in person.explanation}
+    assert person.record.entity_id == "e2" and pf["transliteration"]["value"] >= 0.9 and "translation" not in pf
+
+
+def test_variants_say_how_they_were_made():
+    kinds = {v: how for v, how, _ in names.explained_variants("日月星")}
+    assert kinds["Sun Moon Star"] == "translation" and kinds["Riyuexing"] == "transliteration"
+
+
+def test_chinese_person_names_are_read_surname_first_and_glued_words_split():
+    assert chinese.person_pinyin("赵光宗") == "Zhao Guangzong"
+    assert chinese.person_pinyin("中国银行") is None
+    idx = MatchIndex([Record("e1", "test", "1", "SHEN ZHONG INTERNATIONAL SHIPPING", "Organization", ("SHEN ZHONG INTERNATIONAL SHIPPING",)),
+                      Record("e2", "test", "2", "Guangzong ZHAO", "Person", ("Guangzong ZHAO",))])
+    assert Matcher(idx).match("沈忠國際海運有限公司")[0].record.entity_id == "e1"
+    assert Matcher(idx).match("赵光宗")[0].is_match
+
+
+def test_the_cross_script_set_cites_its_list_entries():
+    import csv
+    from pathlib import Path
+
+    rows = list(csv.DictReader((Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "cross_script.csv").open(encoding="utf-8")))
+    listed = [r for r in rows if r["label"] == "listed"]
+    assert len(listed) >= 30 and all(r["entry_id"] and r["listed_as"] and r["source"] for r in listed)
+    assert {r["script"] for r in rows} == {"Han", "Hangul"}
+    assert {"하나은행", "대한항공", "中远海运", "青岛啤酒"} <= {r["query"] for r in rows if r["label"] == "not_listed"}
