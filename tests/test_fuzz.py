@@ -9,8 +9,11 @@ upload endpoints on a real server.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
+import re
+import sys
 import zipfile
 
 import pytest
@@ -93,6 +96,30 @@ FIXED = [
 ]
 
 
+def _workbook_without_sheets(raw: bytes) -> bytes:
+    """A workbook whose xl/workbook.xml lists no sheet (openpyxl opens it; `worksheets` is empty)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as zin, zipfile.ZipFile(buf, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            zout.writestr(info.filename, re.sub(rb"<sheet [^>]*/>", b"", body) if info.filename == "xl/workbook.xml" else body)
+    return buf.getvalue()
+
+
+def _parquet_with_a_broken_page() -> bytes:
+    """A footer that reads, a first page header that does not: the error comes while iterating, not at open."""
+    raw = bytearray(fi.parquet_bytes({"name": ["KOREA KWANGSON BANKING CORP", "Fuzz Co"], "country": ["KP", "CN"]}))
+    raw[4] = 0xFF
+    return bytes(raw)
+
+
+FIXED += [
+    ("au-dfat", _workbook_without_sheets(fi.au_dfat_seeds()[0]), "xlsx"),
+    ("uk-ofsi-xlsx", _workbook_without_sheets(fi.uk_ofsi_xlsx_seeds()[0]), "xlsx"),
+    ("screen-parquet", _parquet_with_a_broken_page(), "format"),
+]
+
+
 @pytest.mark.parametrize(("name", "data", "field"), FIXED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(FIXED)])
 def test_fixed_crash_sites_give_the_one_line_error(name, data, field, ctx):
     ctx.warm(ft.BY_NAME[name])
@@ -138,3 +165,19 @@ def test_control_characters_in_names_survive_an_xlsx_report(ctx, tmp_path):
     run(ctx.prepared(), src, out, "xlsx", progress=False)
     cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("KOREA\ufffdKWANGSON" in c for c in cells) and any(c.startswith("'=cmd") for c in cells), cells[:40]
+
+
+def test_an_xlsx_report_cut_short_by_bad_input_prints_no_traceback(ctx, tmp_path, monkeypatch):
+    """Line 2 is refused after line 1 went into the write-only sheet; discarding it must end its XML stream cleanly."""
+    from tollwatch.app.errors import USER_ERRORS
+    from tollwatch.engines.local import run
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    src = tmp_path / "names.jsonl"
+    src.write_bytes(b'{"name": "KOREA KWANGSON BANKING CORP"}\n{"name": "a\\ud800"}\n')
+    with pytest.raises(USER_ERRORS, match="lone surrogate"):
+        run(ctx.prepared(), src, tmp_path / "out.xlsx", "xlsx", progress=False)
+    gc.collect()
+    assert not unraisable, [str(u.exc_value) for u in unraisable]
+    assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob(".tollwatch-*"))

@@ -186,6 +186,14 @@ class ScreeningWriter:
         assert self.tmp is not None  # xlsx is a file-only format
         self.wb.save(self.tmp)
 
+    def _discard_xlsx(self) -> None:
+        """End the write-only sheet's stream and drop its temp file; left to the garbage collector, it prints a traceback."""
+        try:
+            self.ws.close()
+            self.ws._writer.cleanup()
+        except Exception:  # noqa: BLE001 - discarding a sheet already broken: nothing to keep
+            pass
+
     def _close_html(self) -> None:
         self.body.close()
         assert self.tmp is not None
@@ -215,6 +223,8 @@ class ScreeningWriter:
     def abort(self) -> None:
         if self.fmt == "parquet":
             self.pq.close()
+        elif self.fmt == "xlsx":
+            self._discard_xlsx()
         elif self.fmt == "html":
             self.body.close()
         if self.fh is not None and self.fh is not sys.stdout:
