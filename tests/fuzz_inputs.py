@@ -8,6 +8,7 @@ built to hit a known weak spot (wrong JSON types, bare \\r, odd encodings, contr
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -107,8 +108,6 @@ def uk_ofsi_header() -> list[str]:
 
 def uk_ofsi_xlsx_seeds() -> tuple[bytes, ...]:
     """The bundled OFSI CSV's first rows written as a ConList.xlsx workbook (the layout OFSI publishes)."""
-    import csv
-
     rows = list(csv.reader(io.StringIO(uk_ofsi_seeds()[0].decode("utf-8-sig"))))
     return (xlsx_bytes(rows),)
 
