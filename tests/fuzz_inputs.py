@@ -108,8 +108,7 @@ def uk_ofsi_header() -> list[str]:
 
 def uk_ofsi_xlsx_seeds() -> tuple[bytes, ...]:
     """The bundled OFSI CSV's first rows written as a ConList.xlsx workbook (the layout OFSI publishes)."""
-    rows = list(csv.reader(io.StringIO(uk_ofsi_seeds()[0].decode("utf-8-sig"))))
-    return (xlsx_bytes(rows),)
+    return (xlsx_bytes(list(csv.reader(io.StringIO(uk_ofsi_seeds()[0].decode("utf-8-sig"))))),)
 
 
 OFAC_XML = b"""<?xml version="1.0" standalone="yes"?>
@@ -136,7 +135,7 @@ def ftm_seed() -> bytes:
 
 
 LIST_CSV = b"id,name,schema,country,alias\nfz-1,Fuzz Trading Co,Organization,KP,FTC;Fuzz Co\nfz-2,Kim Fuzz,Person,KP,\n"
-SCREEN_CSV = (ROOT / "src" / "tollwatch" / "demo" / "sample_shipments_fictitious.csv")
+SCREEN_CSV = ROOT / "src" / "tollwatch" / "demo" / "sample_shipments_fictitious.csv"
 
 COMTRADE_HEADER = (
     "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
