@@ -104,7 +104,8 @@ def machine() -> str:
         model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")), "")
     except OSError:
         pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores{' (' + model + ')' if model else ''}, Python {platform.python_version()}"
+    load = f", load average {os.getloadavg()[2]:.1f} over the 15 min before the run" if hasattr(os, "getloadavg") else ""
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores{' (' + model + ')' if model else ''}, Python {platform.python_version()}{load}"
 
 
 ROW = re.compile(r"^\| (?P<name>[\w-]+) \| (?P<inputs>[\d,]+) \| (?P<ok>[\d,]+) \| (?P<user>[\d,]+) \| (?P<sites>\d+) \| (?P<crash>[\d,]+) \| "

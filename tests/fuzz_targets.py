@@ -246,7 +246,7 @@ def check(target: Target, ctx: Context, data: bytes, variant: int = 0, limit: fl
         path = Path(tmp) / ("fuzz" + target.suffix if target.suffix.startswith(".") else target.suffix)
         path.write_bytes(data)
         old = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        signal.setitimer(signal.ITIMER_REAL, limit, 1.0)  # again each second: an alarm raised inside a gc callback is swallowed
         start = time.perf_counter()
         try:
             target.run(ctx, path, variant)

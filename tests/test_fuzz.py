@@ -113,7 +113,18 @@ def _parquet_with_a_broken_page() -> bytes:
     return bytes(raw)
 
 
+def _parquet_with_a_name_not_utf8() -> bytes:
+    """A string column holding bytes that are not UTF-8 (the writer does not check; the reader fails at to_pylist)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = pa.BufferOutputStream()
+    pq.write_table(pa.table({"name": pa.array([b"KOREA", b"\xe5\x01"], type=pa.binary()).view(pa.string())}), buf)
+    return bytes(buf.getvalue().to_pybytes())
+
+
 FIXED += [
+    ("screen-parquet", _parquet_with_a_name_not_utf8(), "format"),
     ("au-dfat", _workbook_without_sheets(fi.au_dfat_seeds()[0]), "xlsx"),
     ("uk-ofsi-xlsx", _workbook_without_sheets(fi.uk_ofsi_xlsx_seeds()[0]), "xlsx"),
     ("screen-parquet", _parquet_with_a_broken_page(), "format"),

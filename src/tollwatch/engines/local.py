@@ -228,13 +228,14 @@ def _read_parquet(path: Path, mapping) -> Iterator[dict]:
     lineno = 1
     batches = pf.iter_batches(batch_size=8192)
     while True:
-        try:  # a corrupt page or footer shows only when its batch is decoded
+        try:  # a corrupt page, or a string that is not UTF-8, shows only when its batch is decoded
             batch = next(batches, None)
-        except (pa.ArrowException, OSError) as exc:
+            records = [] if batch is None else batch.to_pylist()
+        except (pa.ArrowException, OSError, UnicodeDecodeError, ValueError, OverflowError) as exc:
             raise InputError(f"not a readable Parquet file: {_first_line(exc)}", path=str(path), line=lineno + 1, field="format") from None
         if batch is None:
             return
-        for rec in batch.to_pylist():
+        for rec in records:
             lineno += 1
             yield cols.row([rec.get(h) for h in header], lineno, str(path))
 
