@@ -206,7 +206,11 @@ def main() -> None:
                 running.add(pool.submit(run_one, waiting.pop(0), args.count, args.seed, args.crashes, until and min(until, stop)))
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for fut in done:
-                name, s = fut.result()
+                try:
+                    name, s = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a broken input strategy is the harness's bug: say so, keep the other targets
+                    print(f"harness error, target not recorded: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}", flush=True)
+                    continue
                 s.update(seed=args.seed, date=today)
                 s.pop("examples", None)
                 report(name, s)

@@ -363,7 +363,7 @@ def xlsx_rows_odd(draw, header: list[str]) -> bytes:
     cols = header[: len(header) - draw(st.integers(0, 1))]
     rows = draw(st.lists(st.lists(cell, min_size=len(cols) - 2, max_size=len(cols) + 1), max_size=4))
     lead = [["Last Updated", draw(cell)]] if draw(st.integers(0, 3)) == 0 else []
-    return xlsx_bytes([*lead, cols, *[[_xlsx_safe(c) for c in r] for r in rows]])
+    return xlsx_bytes([[_xlsx_safe(c) for c in r] for r in (*lead, cols, *rows)])
 
 
 def _xlsx_safe(value):
