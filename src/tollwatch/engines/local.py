@@ -171,6 +171,8 @@ def _read_xlsx(path: Path, mapping) -> Iterator[dict]:
     except _xlsx_errors() as exc:
         raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=str(path), field="format") from None
     try:
+        if not wb.worksheets:
+            raise InputError("workbook has no worksheet", path=str(path), field="format")
         ws = wb.worksheets[0]
         it = _xlsx_checked(ws.iter_rows(values_only=True), str(path))
         header = None
