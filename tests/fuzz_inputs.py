@@ -8,6 +8,7 @@ built to hit a known weak spot (wrong JSON types, bare \\r, odd encodings, contr
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -84,6 +85,32 @@ def un_xml_seeds() -> tuple[bytes, ...]:
     return tuple(seeds)
 
 
+AU_HEADER = ["Reference", "Name of Individual or Entity", "Type", "Name Type", "Date of Birth", "Place of Birth",
+             "Citizenship", "Address", "Additional Information", "Listing Information", "Committees", "Control Date"]
+
+
+def au_dfat_seeds() -> tuple[bytes, ...]:
+    """DFAT's regulation8_consolidated.xlsx layout (columns as in ../shared), invented rows: 1, 1a and 1b are one listing."""
+    from datetime import datetime
+
+    when = datetime(2024, 12, 17)
+    rows = [AU_HEADER,
+            [1, "FUZZ TRADING CORPORATION", "Entity", "Primary Name", "NA", "NA", "NA", "Pyongyang", "Invented.", "Listed 2016", "DPRK", when],
+            ["1a", "FTC", "Entity", "aka", "NA", "NA", "NA", "Pyongyang", "Invented.", "Listed 2016", "DPRK", when],
+            [2, "KIM FUZZ", "Individual", "Primary Name", "1970-01-01", "Sinuiju", "Korea, North", "NA", "NA", "Listed 2017", "DPRK", when],
+            ["2b", "\uae40\ud37c\uc988", "Individual", "Original Script", 1970, "NA", "Korea, North", "NA", "NA", "NA", "DPRK", when]]
+    return (xlsx_bytes(rows),)
+
+
+def uk_ofsi_header() -> list[str]:
+    return uk_ofsi_seeds()[0].decode("utf-8-sig").splitlines()[1].split(",")
+
+
+def uk_ofsi_xlsx_seeds() -> tuple[bytes, ...]:
+    """The bundled OFSI CSV's first rows written as a ConList.xlsx workbook (the layout OFSI publishes)."""
+    return (xlsx_bytes(list(csv.reader(io.StringIO(uk_ofsi_seeds()[0].decode("utf-8-sig"))))),)
+
+
 OFAC_XML = b"""<?xml version="1.0" standalone="yes"?>
 <sdnList xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML">
   <publshInformation><Publish_Date>03/15/2025</Publish_Date><Record_Count>2</Record_Count></publshInformation>
@@ -108,7 +135,7 @@ def ftm_seed() -> bytes:
 
 
 LIST_CSV = b"id,name,schema,country,alias\nfz-1,Fuzz Trading Co,Organization,KP,FTC;Fuzz Co\nfz-2,Kim Fuzz,Person,KP,\n"
-SCREEN_CSV = (ROOT / "src" / "tollwatch" / "demo" / "sample_shipments_fictitious.csv")
+SCREEN_CSV = ROOT / "src" / "tollwatch" / "demo" / "sample_shipments_fictitious.csv"
 
 COMTRADE_HEADER = (
     "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
@@ -137,7 +164,18 @@ def screen_seeds() -> dict[str, tuple[bytes, ...]]:
     rows = [line.split(",") for line in csv_raw.decode().splitlines()]
     header, body = rows[0], rows[1:]
     jsonl = b"".join(json.dumps(dict(zip(header, r))).encode() + b"\n" for r in body)
-    return {"csv": (csv_raw, csv_raw.replace(b",", b"\t")), "jsonl": (jsonl,), "xlsx": (xlsx_bytes([header, *body]),)}
+    parquet = parquet_bytes({h: [r[i] if i < len(r) else None for r in body] for i, h in enumerate(header)})
+    return {"csv": (csv_raw, csv_raw.replace(b",", b"\t")), "jsonl": (jsonl,), "xlsx": (xlsx_bytes([header, *body]),),
+            "parquet": (parquet,)}
+
+
+def parquet_bytes(columns: dict[str, list]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = pa.BufferOutputStream()
+    pq.write_table(pa.table(columns), buf)
+    return bytes(buf.getvalue().to_pybytes())
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:
@@ -314,6 +352,20 @@ def xlsx_garbage() -> st.SearchStrategy[bytes]:
     return safe | st.sampled_from([b"", b"PK\x03\x04", b"PK\x05\x06" + b"\x00" * 18]) | st.binary(max_size=64).map(lambda b: b"PK" + b)
 
 
+@st.composite
+def xlsx_rows_odd(draw, header: list[str]) -> bytes:
+    """A list workbook: its header (maybe a column short), then rows of odd cells, dates and the list's own words."""
+    from datetime import datetime
+
+    cell = (st.none() | st.text(max_size=10) | st.integers() | st.floats(allow_nan=False) | st.just(datetime(1900, 1, 1))
+            | st.sampled_from(["NA", "Individual", "Entity", "Ship", "Vessel", "Primary Name", "aka", "fka", "Low quality",
+                               "1", "1a", "12 b", "00/00/1994", "31/02/2024", "2024-13-45", "Last Updated", "\x01", "=1+1", ""]))
+    cols = header[: len(header) - draw(st.integers(0, 1))]
+    rows = draw(st.lists(st.lists(cell, min_size=len(cols) - 2, max_size=len(cols) + 1), max_size=4))
+    lead = [["Last Updated", draw(cell)]] if draw(st.integers(0, 3)) == 0 else []
+    return xlsx_bytes([[_xlsx_safe(c) for c in r] for r in (*lead, cols, *rows)])
+
+
 def _xlsx_safe(value):
     """openpyxl refuses control characters on write; keep them but as a visible escape (still odd input)."""
     if isinstance(value, str):
@@ -325,3 +377,23 @@ def text_garbage() -> st.SearchStrategy[bytes]:
     return (st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass"))
             | st.binary(max_size=200)
             | st.sampled_from([b"", b"\xef\xbb\xbf", b"Start " + b"No. " * 400, b"\r" * 100, b"\x00" * 50]))
+
+
+_PARQUET_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=10) | st.sampled_from(["\x01", "=1+1", "nan", "KOREA KWANGSON BANKING CORP", ""])
+_PARQUET_COLUMN = {
+    "text": st.none() | _PARQUET_TEXT, "int": st.none() | st.integers(-(2**63), 2**63 - 1), "float": st.floats(),
+    "bool": st.booleans(), "binary": st.binary(max_size=8), "list": st.lists(_PARQUET_TEXT, max_size=3),
+    "struct": st.fixed_dictionaries({"a": _PARQUET_TEXT}), "null": st.none(),
+}
+
+
+@st.composite
+def parquet_garbage(draw) -> bytes:
+    """Parquet files with the screening columns (or none) holding numbers, bytes, lists, structs, nulls."""
+    names = draw(st.lists(st.sampled_from(["name", "country", "address", "id", "Name", "dob", "x"]) | _PARQUET_TEXT, max_size=4, unique=True))
+    n = draw(st.integers(0, 4))
+    columns = {}
+    for name in names:
+        kind = draw(st.sampled_from(sorted(_PARQUET_COLUMN)))
+        columns[name] = draw(st.lists(_PARQUET_COLUMN[kind], min_size=n, max_size=n))
+    return parquet_bytes(columns)

@@ -163,6 +163,8 @@ def _screen_inputs(kind: str):
     seeds = fi.screen_seeds()
     if kind == "xlsx":
         return fi.seeded(seeds["xlsx"], zipped=True) | fi.xlsx_garbage()
+    if kind == "parquet":
+        return fi.seeded(seeds["parquet"]) | fi.parquet_garbage()
     if kind == "jsonl":
         import json
 
@@ -170,6 +172,11 @@ def _screen_inputs(kind: str):
         return fi.seeded(seeds["jsonl"]) | fi.json_lines_like(lines)
     header = seeds["csv"][0].decode().splitlines()[0].split(",")
     return fi.seeded(seeds["csv"]) | fi.csv_rows_odd(header)
+
+
+def _sheet_inputs(seeds: tuple[bytes, ...], header: list[str]):
+    """A list workbook: the seed with a part mutated, or the list's header over rows of odd cells."""
+    return fi.seeded(seeds, zipped=True) | fi.xlsx_garbage() | fi.xlsx_rows_odd(header)
 
 
 def _ingest_inputs(kind: str):
@@ -183,6 +190,8 @@ TARGETS: list[Target] = [
     Target("ofac-xml", ".xml", lambda: fi.seeded((fi.OFAC_XML,)) | fi.xml_odd(fi.OFAC_XML), _import_list("ofac-xml"), cli=_list_cli("ofac-xml")),
     Target("un-xml", ".xml", lambda: fi.seeded(fi.un_xml_seeds()) | fi.xml_odd(fi.un_xml_seeds()[0]), _import_list("un-xml"), cli=_list_cli("un-xml")),
     Target("uk-ofsi", ".csv", lambda: fi.seeded(fi.uk_ofsi_seeds()), _import_list("uk-ofsi"), cli=_list_cli("uk-ofsi")),
+    Target("uk-ofsi-xlsx", ".xlsx", lambda: _sheet_inputs(fi.uk_ofsi_xlsx_seeds(), fi.uk_ofsi_header()), _import_list("uk-ofsi"), cli=_list_cli("uk-ofsi")),
+    Target("au-dfat", ".xlsx", lambda: _sheet_inputs(fi.au_dfat_seeds(), fi.AU_HEADER), _import_list("au-dfat"), cli=_list_cli("au-dfat")),
     Target("eu-fsf", ".xml", lambda: fi.seeded(fi.eu_fsf_seeds()) | fi.xml_odd(fi.eu_fsf_seeds()[0]), _import_list("eu-fsf"), cli=_list_cli("eu-fsf")),
     Target("list-csv", ".csv", lambda: fi.seeded((fi.LIST_CSV,)) | fi.csv_rows_odd(["id", "name", "schema", "country", "alias"]), _import_list("csv", "fuzz_list"), cli=_list_cli("csv")),
     Target("list-ftm", ".jsonl", _ftm_inputs, _import_list("ftm"), cli=_list_cli("ftm")),
@@ -191,6 +200,7 @@ TARGETS: list[Target] = [
     Target("screen-tsv", ".tsv", lambda: _screen_inputs("csv").map(lambda b: b.replace(b",", b"\t")), _screen, store="screen", cli=_screen_cli),
     Target("screen-jsonl", ".jsonl", lambda: _screen_inputs("jsonl"), _screen, store="screen", cli=_screen_cli),
     Target("screen-json", ".json", lambda: _screen_inputs("jsonl"), _screen, store="screen", cli=_screen_cli),
+    Target("screen-parquet", ".parquet", lambda: _screen_inputs("parquet"), _screen, store="screen", cli=_screen_cli),
     Target("screen-xlsx", ".xlsx", lambda: _screen_inputs("xlsx"), _screen, store="screen", cli=_screen_cli),
     Target("trade-csv", ".csv", lambda: fi.seeded(fi.trade_seeds()) | fi.csv_rows_odd(["period", "reporter", "partner", "flow", "hs", "value_usd", "net_kg"]), _trade, cli=_path_cli("trade", "import")),
     Target("claims-jsonl", ".jsonl", lambda: fi.seeded(fi.claims_seeds()) | fi.json_lines_like([__import__("json").loads(x) for x in fi.claims_seeds()[0].splitlines()]), _claims, store="graph"),
@@ -236,7 +246,7 @@ def check(target: Target, ctx: Context, data: bytes, variant: int = 0, limit: fl
         path = Path(tmp) / ("fuzz" + target.suffix if target.suffix.startswith(".") else target.suffix)
         path.write_bytes(data)
         old = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        signal.setitimer(signal.ITIMER_REAL, limit, 1.0)  # again each second: an alarm raised inside a gc callback is swallowed
         start = time.perf_counter()
         try:
             target.run(ctx, path, variant)

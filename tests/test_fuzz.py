@@ -9,8 +9,11 @@ upload endpoints on a real server.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
+import re
+import sys
 import zipfile
 
 import pytest
@@ -96,6 +99,44 @@ FIXED = [
 ]
 
 
+def _workbook_without_sheets(raw: bytes) -> bytes:
+    """A workbook whose xl/workbook.xml lists no sheet (openpyxl opens it; `worksheets` is empty)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as zin, zipfile.ZipFile(buf, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            zout.writestr(info.filename, re.sub(rb"<sheet [^>]*/>", b"", body) if info.filename == "xl/workbook.xml" else body)
+    return buf.getvalue()
+
+
+def _parquet_with_a_broken_page() -> bytes:
+    """A footer that reads, a first page header that does not: the error comes while iterating, not at open."""
+    raw = bytearray(fi.parquet_bytes({"name": ["KOREA KWANGSON BANKING CORP", "Fuzz Co"], "country": ["KP", "CN"]}))
+    raw[4] = 0xFF
+    return bytes(raw)
+
+
+def _parquet_with_a_name_not_utf8() -> bytes:
+    """A string column holding bytes that are not UTF-8 (the writer does not check; the reader fails at to_pylist)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = pa.BufferOutputStream()
+    pq.write_table(pa.table({"name": pa.array([b"KOREA", b"\xe5\x01"], type=pa.binary()).view(pa.string())}), buf)
+    return bytes(buf.getvalue().to_pybytes())
+
+
+FIXED += [
+    ("ingest-html", b"<html><head><meta charset='utf\x08-8'></head><body><p>Fuzz caf\xe9 in Sinuiju.</p></body></html>", "encoding"),
+    ("ftm-import", b'{"id": "fz-1", "schema": "Company", "properties": {"name": ["a\\ud800"]}}\n', "json"),
+    ("screen-xlsx", _workbook_without_sheets(fi.screen_seeds()["xlsx"][0]), "format"),
+    ("screen-parquet", _parquet_with_a_name_not_utf8(), "format"),
+    ("au-dfat", _workbook_without_sheets(fi.au_dfat_seeds()[0]), "xlsx"),
+    ("uk-ofsi-xlsx", _workbook_without_sheets(fi.uk_ofsi_xlsx_seeds()[0]), "xlsx"),
+    ("screen-parquet", _parquet_with_a_broken_page(), "format"),
+]
+
+
 @pytest.mark.parametrize(("name", "data", "field"), FIXED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(FIXED)])
 def test_fixed_crash_sites_give_the_one_line_error(name, data, field, ctx):
     ctx.warm(ft.BY_NAME[name])
@@ -154,3 +195,19 @@ def test_trade_cell_limit_holds_whatever_the_process_wide_csv_limit(ctx):
     finally:
         csv.field_size_limit(old)
     assert out.kind == "user" and ": row:" in out.detail and "65536-character limit" in out.detail, out.detail
+
+
+def test_an_xlsx_report_cut_short_by_bad_input_prints_no_traceback(ctx, tmp_path, monkeypatch):
+    """Line 2 is refused after line 1 went into the write-only sheet; discarding it must end its XML stream cleanly."""
+    from tollwatch.app.errors import USER_ERRORS
+    from tollwatch.engines.local import run
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    src = tmp_path / "names.jsonl"
+    src.write_bytes(b'{"name": "KOREA KWANGSON BANKING CORP"}\n{"name": "a\\ud800"}\n')
+    with pytest.raises(USER_ERRORS, match="lone surrogate"):
+        run(ctx.prepared(), src, tmp_path / "out.xlsx", "xlsx", progress=False)
+    gc.collect()
+    assert not unraisable, [str(u.exc_value) for u in unraisable]
+    assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob(".tollwatch-*"))

@@ -36,7 +36,7 @@ def live(tmp_path_factory):
         store.close()
 
 
-@pytest.mark.parametrize("name", ["screen-csv", "screen-jsonl", "screen-xlsx"])
+@pytest.mark.parametrize("name", ["screen-csv", "screen-jsonl", "screen-xlsx", "screen-parquet"])
 def test_screen_upload_never_500(live, name):
     import httpx
 

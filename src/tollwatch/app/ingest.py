@@ -135,7 +135,10 @@ def _read_html(raw: bytes, path: Path) -> Document:
         html = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         html = None
-    soup = BeautifulSoup(html if html is not None else raw, "lxml")
+    try:
+        soup = BeautifulSoup(html if html is not None else raw, "lxml")
+    except (ValueError, LookupError):  # not UTF-8, and the charset the page declares is not one lxml accepts
+        raise InputError("not UTF-8, and the page's declared charset is unusable", path=str(path), field="encoding") from None
     title = None
     og = soup.find("meta", attrs={"property": "og:title"})
     if og and og.get("content"):

@@ -176,6 +176,8 @@ def _read_xlsx(path: Path, mapping, limits: UploadLimits | None = None) -> Itera
     except _xlsx_errors() as exc:
         raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=str(path), field="format") from None
     try:
+        if not wb.worksheets:
+            raise InputError("workbook has no worksheet", path=str(path), field="format")
         ws = wb.worksheets[0]
         it = _xlsx_checked(ws.iter_rows(values_only=True), str(path))
         header = None
@@ -218,19 +220,32 @@ def _xlsx_checked(rows: Iterator, path: str) -> Iterator:
         raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=path, field="format") from None
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
 def _read_parquet(path: Path, mapping) -> Iterator[dict]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         pf = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file: {exc}", path=str(path), field="format") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a readable Parquet file: {_first_line(exc)}", path=str(path), field="format") from None
     header = pf.schema_arrow.names
     cols = Columns(header, mapping, str(path))
     lineno = 1
-    for batch in pf.iter_batches(batch_size=8192):
-        for rec in batch.to_pylist():
+    batches = pf.iter_batches(batch_size=8192)
+    while True:
+        try:  # a corrupt page, or a string that is not UTF-8, shows only when its batch is decoded
+            batch = next(batches, None)
+            records = [] if batch is None else batch.to_pylist()
+        except (pa.ArrowException, OSError, UnicodeDecodeError, ValueError, OverflowError) as exc:
+            raise InputError(f"not a readable Parquet file: {_first_line(exc)}", path=str(path), line=lineno + 1, field="format") from None
+        if batch is None:
+            return
+        for rec in records:
             lineno += 1
             yield cols.row([rec.get(h) for h in header], lineno, str(path))
 

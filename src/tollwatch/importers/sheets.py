@@ -70,6 +70,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=str(path), field="xlsx") from None
     try:
+        if not wb.worksheets:
+            raise InputError("workbook has no worksheet", path=str(path), field="xlsx")
         ws = wb.worksheets[0]
         rowno = 0
         try:

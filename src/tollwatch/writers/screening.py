@@ -186,12 +186,12 @@ class ScreeningWriter:
         assert self.tmp is not None  # xlsx is a file-only format
         self.wb.save(self.tmp)
 
-    def _finish_discarded_xlsx(self) -> None:
-        """End openpyxl's streaming sheet into the temporary file (deleted next), so its generators
-        close cleanly now rather than failing noisily when collected."""
+    def _discard_xlsx(self) -> None:
+        """End the write-only sheet's stream and drop its temp file; left to the garbage collector, it prints a traceback."""
         try:
-            self.wb.save(self.tmp)
-        except Exception:  # noqa: BLE001 - the file is being discarded; only the cleanup matters
+            self.ws.close()
+            self.ws._writer.cleanup()
+        except Exception:  # noqa: BLE001 - discarding a sheet already broken: nothing to keep
             pass
 
     def _close_html(self) -> None:
@@ -224,7 +224,7 @@ class ScreeningWriter:
         if self.fmt == "parquet":
             self.pq.close()
         elif self.fmt == "xlsx":
-            self._finish_discarded_xlsx()
+            self._discard_xlsx()
         elif self.fmt == "html":
             self.body.close()
         if self.fh is not None and self.fh is not sys.stdout:
