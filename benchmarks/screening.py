@@ -6,7 +6,7 @@
 2. a cross-script set and a supplier-file false-alarm set (benchmarks/screening_sets.py),
    tollwatch and the peer in the same run.
 3. `screen` rows/s on a generated shipment file (default 100,000 rows) against the full
-   bundled OFAC + UN lists plus the evidence graph, for tollwatch and for a yente-like
+   bundled lists (OFAC, UN, UK OFSI) plus the evidence graph, for tollwatch and for a yente-like
    peer: top-20 candidates by rapidfuzz WRatio over every list name, then logic-v2 on each.
    The peer is timed on a sample of rows (it is slow); its rows/s is rows / seconds.
 
@@ -273,7 +273,7 @@ def render(names: dict, screen: dict | None, sets: list[str] | None = None) -> s
     lines.append("")
     lines += sets or []
     if screen:
-        lines.append(f"### `screen` throughput: {screen['rows']:,} generated shipment rows against OFAC + UN ({screen['list_records']:,} records, {screen['list_names']:,} names) and the evidence graph")
+        lines.append(f"### `screen` throughput: {screen['rows']:,} generated shipment rows against the bundled OFAC, UN and UK OFSI lists ({screen['list_records']:,} records, {screen['list_names']:,} names) and the evidence graph")
         lines.append("")
         lines.append("| engine | rows/s | notes |")
         lines.append("|---|---|---|")
