@@ -251,6 +251,9 @@ def _fingerprint(store: Store) -> str:
         h.update(str(conn.execute(select(func.max(schema.entities.c.updated_at))).scalar()).encode())
         h.update(str(conn.execute(select(func.max(schema.claims.c.reviewed_at))).scalar()).encode())
         h.update(str(conn.execute(select(func.count()).select_from(schema.claims).where(schema.claims.c.status == "accepted")).scalar()).encode())
+        # What the index may show depends on each source's sensitivity; an edit changes no count.
+        for sid, level in conn.execute(select(schema.sources.c.id, schema.sources.c.sensitivity).order_by(schema.sources.c.id)):
+            h.update(f"{sid}\x1f{level}\x1e".encode())
     return h.hexdigest()[:24]
 
 
