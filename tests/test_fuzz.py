@@ -128,7 +128,8 @@ def _parquet_with_a_name_not_utf8() -> bytes:
 
 FIXED += [
     ("ingest-html", b"<html><head><meta charset='utf\x08-8'></head><body><p>Fuzz caf\xe9 in Sinuiju.</p></body></html>", "encoding"),
-    ("ftm-import", b'{"id": "fz-1", "schema": "Company", "properties": {"name": ["a\\ud800"]}}\n', "json"),
+    ("ftm-import", b'{"id": "fz-1", "schema": "Company", "properties": {"name": ["a\\ud800"]}}\n', "name"),  # the field names the key the surrogate sits under
+    ("list-ftm", b'{"id": "fz-1", "schema": "Company", "properties": {"name": ["a\\ud800"]}}\n', "name"),
     ("screen-xlsx", _workbook_without_sheets(fi.screen_seeds()["xlsx"][0]), "format"),
     ("screen-parquet", _parquet_with_a_name_not_utf8(), "format"),
     ("au-dfat", _workbook_without_sheets(fi.au_dfat_seeds()[0]), "xlsx"),

@@ -20,7 +20,7 @@ from tollwatch.core.errors import InputError
 from tollwatch.core.limits import UploadLimits
 from tollwatch.core.risk import assess
 from tollwatch.importers.packages import check_package
-from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonempty, csv_rows, open_binary
+from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonempty, csv_rows, open_binary, reject_lone_surrogates
 from tollwatch.writers.screening import OUTPUT_FORMATS, ScreeningWriter
 
 INPUT_FORMATS = ("csv", "tsv", "xlsx", "parquet", "jsonl")
@@ -250,23 +250,6 @@ def _read_parquet(path: Path, mapping) -> Iterator[dict]:
             yield cols.row([rec.get(h) for h in header], lineno, str(path))
 
 
-def _reject_lone_surrogates(obj, path: str, lineno: int) -> None:
-    """A JSON escape such as \\ud800 decodes to a lone surrogate no writer can encode; refuse it at the line."""
-    stack = [(None, obj)]
-    while stack:
-        key, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend((k, v) for k, v in value.items())
-            stack.extend((None, k) for k in value)
-        elif isinstance(value, list):
-            stack.extend((key, v) for v in value)
-        elif isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InputError("a lone surrogate escape (\\ud800-\\udfff) is not text", path=path, line=lineno, field=str(key or "json")) from None
-
-
 def _read_jsonl(path: Path, mapping) -> Iterator[dict]:
     raw = open_binary(path)
     cols = None
@@ -281,7 +264,7 @@ def _read_jsonl(path: Path, mapping) -> Iterator[dict]:
                 raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
             if not isinstance(obj, dict):
                 raise InputError("each line must be a JSON object", path=str(path), line=lineno, field="json")
-            _reject_lone_surrogates(obj, str(path), lineno)
+            reject_lone_surrogates(obj, str(path), lineno)
             if cols is None:
                 keys = list(obj.keys())
                 cols = Columns(keys, mapping, str(path))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tollwatch.core.errors import InputError
+from tollwatch.importers.streams import reject_lone_surrogates
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 
@@ -45,9 +46,6 @@ def read_jsonl(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[tuple
             raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
         if not isinstance(data, dict):
             raise InputError("each line must be a JSON object", path=str(path), line=lineno, field="json")
-        if "\\u" in line:  # an escape such as \ud800 decodes to a lone surrogate, which no store or writer can encode
-            try:
-                json.dumps(data, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError:
-                raise InputError("a lone surrogate escape (\\ud800-\\udfff) is not text", path=str(path), line=lineno, field="json") from None
+        if "\\u" in line:  # only an escape can make a lone surrogate
+            reject_lone_surrogates(data, str(path), lineno)
         yield lineno, data

@@ -18,7 +18,7 @@ from tollwatch.core.errors import InputError
 from tollwatch.core.model import Entity, EntityKind, Identifier
 from tollwatch.importers import ftm_foreign
 from tollwatch.importers.lists import SCHEMA_KIND, ImportReport, check_dataset_name
-from tollwatch.importers.streams import LineCountingText, check_nonempty, open_binary
+from tollwatch.importers.streams import LineCountingText, check_nonempty, open_binary, reject_lone_surrogates
 
 
 def _list_kind(ftm_schema: str) -> EntityKind | None:
@@ -38,6 +38,8 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                 raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno, field="json") from None
             if not isinstance(data, dict):
                 raise InputError("each line must be an FtM entity (a JSON object)", path=str(path), line=lineno, field="json")
+            if "\\u" in line:  # only an escape can make a lone surrogate
+                reject_lone_surrogates(data, str(path), lineno)
             yield lineno, data
     finally:
         raw.close()

@@ -56,6 +56,24 @@ class _CheckedGzip(gzip.GzipFile):
         return self._checked(super().peek, n)
 
 
+def reject_lone_surrogates(obj, path: str, lineno: int) -> None:
+    """A JSON escape such as \\ud800 decodes to a lone surrogate no store or writer can encode;
+    refuse it at its line, naming the key it sits under."""
+    stack = [(None, obj)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((k, v) for k, v in value.items())
+            stack.extend((None, k) for k in value)
+        elif isinstance(value, list):
+            stack.extend((key, v) for v in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError("a lone surrogate escape (\\ud800-\\udfff) is not text", path=path, line=lineno, field=str(key or "json")) from None
+
+
 def check_nonempty(path: Path) -> None:
     with open_binary(path) as fh:
         if not fh.read(4096).strip():
