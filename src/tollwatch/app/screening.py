@@ -20,8 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
 from tollwatch.core.errors import InputError
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
@@ -30,7 +28,7 @@ from tollwatch.core.model import Entity, EntityKind, ModelError, ReviewStatus, S
 from tollwatch.core.risk import RiskFacts
 from tollwatch.importers.lists import AU_DATASET, EU_DATASET, OFAC_DATASET, UK_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
-from tollwatch.store import schema
+from tollwatch.store.index_inputs import index_inputs
 from tollwatch.store.repository import Store, Txn
 
 BUNDLE_META_KEY = "lists_bundle_sha256"
@@ -238,22 +236,16 @@ class Prepared:
 
 
 def _fingerprint(store: Store) -> str:
+    """What `build_prepared` reads, digested: a change outside it (an ingest that only proposes)
+    keeps the index, so `/match` does not wait for a rebuild after every upload."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent.parent
     for p in sorted([*(here / "core" / "names").glob("*.py"), *(here / "core" / m for m in ("matching.py", "scoring.py", "name_tokens.py", "features.py")), here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
         if p.exists():
             h.update(p.read_bytes())
     with store.engine.connect() as conn:
-        meta = conn.execute(select(schema.meta.c.key, schema.meta.c.value).order_by(schema.meta.c.key)).all()
-        h.update(json.dumps([list(m) for m in meta]).encode())
-        for t in (schema.entities, schema.claims, schema.sources):
-            h.update(str(conn.execute(select(func.count()).select_from(t)).scalar()).encode())
-        h.update(str(conn.execute(select(func.max(schema.entities.c.updated_at))).scalar()).encode())
-        h.update(str(conn.execute(select(func.max(schema.claims.c.reviewed_at))).scalar()).encode())
-        h.update(str(conn.execute(select(func.count()).select_from(schema.claims).where(schema.claims.c.status == "accepted")).scalar()).encode())
-        # What the index may show depends on each source's sensitivity; an edit changes no count.
-        for sid, level in conn.execute(select(schema.sources.c.id, schema.sources.c.sensitivity).order_by(schema.sources.c.id)):
-            h.update(f"{sid}\x1f{level}\x1e".encode())
+        for row in index_inputs(conn):
+            h.update(json.dumps(row, default=str).encode())
     return h.hexdigest()[:24]
 
 
