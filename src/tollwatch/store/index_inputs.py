@@ -25,7 +25,9 @@ def index_inputs(conn: Connection) -> list:
     rows: list = [[list(m) for m in conn.execute(select(schema.meta.c.key, schema.meta.c.value).order_by(schema.meta.c.key))]]
     rows.append(list(conn.execute(select(func.count(), func.max(e.c.updated_at)).where(indexed)).one()))
     rows.append(list(conn.execute(select(func.count(), func.max(n.c.id)).select_from(n.join(e, e.c.id == n.c.entity_id)).where(indexed)).one()))
-    rows.append(list(conn.execute(select(func.count(), func.max(c.c.reviewed_at)).where(accepted)).one()))
+    # The accepted set itself: claims never change after review (an edit is a new claim), and a
+    # count or a latest review time can coincide across an accept and an edit in one second.
+    rows.append(list(conn.execute(select(c.c.id).where(accepted).order_by(c.c.id)).scalars()))
     # What the index may show depends on each cited source's sensitivity; an edit changes no count.
     rows.append([list(r) for r in conn.execute(select(s.c.id, s.c.sensitivity, s.c.title, s.c.url).where(s.c.id.in_(cited)).order_by(s.c.id))])
     return rows
