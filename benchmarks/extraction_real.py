@@ -62,7 +62,9 @@ def run_dev(dev: Path = DEV) -> dict | None:
     if not (dev / "score.py").exists():
         return None
     scorer = load_scorer(dev)
-    results, predicates, chars, seconds = [], {}, 0, 0.0
+    results: list[dict] = []
+    predicates: dict[str, dict[str, int]] = {}
+    chars, seconds = 0, 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for gold_path in sorted(dev.glob("*.gold.json")):
             name = gold_path.name.removesuffix(".gold.json")
