@@ -173,7 +173,7 @@ def throughput(gazetteer, target_chars: int = 1_000_000) -> tuple[int, float, in
     return len(big), statistics.median(times), len(result.claims)
 
 
-def render(scores: list[Score], speed: tuple[int, float, int] | None = None) -> str:
+def render(scores: list[Score], speed: tuple[int, float, int] | None = None, dev: dict | None = None) -> str:
     tp = sum(s.true_positives for s in scores)
     proposed = sum(s.proposed for s in scores)
     gold = sum(s.gold for s in scores)
@@ -218,10 +218,14 @@ def render(scores: list[Score], speed: tuple[int, float, int] | None = None) -> 
     if speed:
         chars, seconds, n = speed
         lines.append(
-            f"Throughput: {chars:,} characters (the seed report repeated) in {seconds:.2f} s (median of 3) = {chars / seconds:,.0f} chars/s, "
+            f"Throughput: {chars:,} characters (the seed report repeated) in {seconds:.2f} s (median of 3) = {chars / seconds:,.0f} chars/s (extraction only), "
             f"{n:,} claims, one core, Python {sys.version.split()[0]}."
         )
         lines.append("")
+    if dev is not None:  # the real-text figures (benchmarks/extraction_real.py)
+        from extraction_real import render_dev
+
+        lines.extend(render_dev(dev))
     lines.append(
         "Caveat: the rules were written while reading the seed report and the invented texts (except those marked blind), so "
         "the other rows show the rules do what they claim on known text; the blind rows are the better guess at accuracy on "
@@ -253,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-docs", action="store_true", help="write the results into docs/benchmarks.md")
     args = ap.parse_args(argv)
     scores = run()
-    section = render(scores, throughput(reference_gazetteer()))
+    from extraction_real import run_dev
+
+    section = render(scores, throughput(reference_gazetteer()), run_dev())
     print(section)
     if args.write_docs:
         write_docs(section)
@@ -262,4 +268,5 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     raise SystemExit(main())

@@ -168,3 +168,14 @@ def test_merge_proposed_entity_from_the_web_queue(client, env):
     r = client.post(f"/review/entities/{new_id}/merge", data={"into": target, "csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/entities/{target}"
     assert _entities_without_claims(env["store"]) == []
+
+
+def test_review_page_and_api_name_each_proposals_rule(client, env):
+    h = bearer(env, "analyst")
+    text = "Sources said prisoners at the Kaechon labor camp produced wigs in 2023."
+    sid = client.post("/api/ingest", data={"text": text, "title": "Rule test"}, headers=h).json()["source_id"]
+    claims = [c for c in client.get("/api/review", headers=h).json() if c["source_id"] == sid]
+    assert claims and {c["rule"] for c in claims} == {"products"}
+    sign_in(client, "analyst")
+    page = client.get("/review", params={"source": sid}).text
+    assert 'class="badge rule"' in page and "rule products" in page

@@ -366,7 +366,9 @@ def step(options: IngestOptions, fn, *args, **kwargs):
 
 def run_backend(text: str, source: Source, gazetteer: Gazetteer, options: IngestOptions) -> ExtractionResult:
     if options.backend == "rule":
-        return extract(text, source.id, gazetteer, reference_date=source.date)
+        from tollwatch.app.extraction_lexicon import user_entries  # a reviewer's cues, after the packaged ones
+
+        return extract(text, source.id, gazetteer, reference_date=source.date, lexicon_entries=user_entries())
     if options.backend == "llm":
         from tollwatch.engines.llm import LLMConfig, extract_with_model
 

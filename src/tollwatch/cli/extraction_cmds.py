@@ -16,6 +16,48 @@ from tollwatch.core.model import ModelError, Quantity, ReviewStatus
 def register(cli: click.Group) -> None:
     cli.add_command(ingest_cmd)
     cli.add_command(review_cmd)
+    cli.add_command(extraction_group)
+
+
+@click.group("extraction")
+def extraction_group():
+    """How the extraction rules fare in review, and the user lexicon that extends them."""
+
+
+@extraction_group.command("report")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@pass_app
+def extraction_report_cmd(app, fmt):
+    """Per rule: proposals accepted, rejected, corrected and pending, worst acceptance first."""
+    from tollwatch.app.extraction_report import rule_report
+
+    with app.read() as r:
+        rows = rule_report(r)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(dumps(row))
+        return
+    click.echo(f"{'rule':<20} {'proposed':>8} {'accepted':>8} {'rejected':>8} {'corrected':>9} {'pending':>7} {'acceptance':>10}")
+    for row in rows:
+        acc = "-" if row["acceptance"] is None else f"{row['acceptance']:.2f}"
+        click.echo(f"{row['rule']:<20} {row['proposed']:>8} {row['accepted']:>8} {row['rejected']:>8} {row['corrected']:>9} {row['pending']:>7} {acc:>10}")
+
+
+@extraction_group.group("lexicon")
+def lexicon_group():
+    """The user lexicon (TOLLWATCH_HOME/extraction/lexicon.yaml), loaded after the packaged one."""
+
+
+@lexicon_group.command("add")
+@click.argument("kind")
+@click.argument("term")
+@click.option("--lang", default="", help="Language of the term (en, ko, zh): a record for reviewers.")
+def lexicon_add_cmd(kind, term, lang):
+    """Add a cue word (KIND: produce, receive, supply, export, negation, ...) or a product term (KIND: product:ID)."""
+    from tollwatch.app.extraction_lexicon import add_entry, lexicon_path
+
+    entry, new = add_entry(kind, term, lang)
+    click.echo(f"{'added' if new else 'already there'}: {entry.kind} {entry.term!r} in {lexicon_path()}")
 
 
 @click.command("ingest")

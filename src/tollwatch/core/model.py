@@ -331,6 +331,9 @@ class Evidence:
     # The pages this very fact is cited to. None: the source's own URL is the citation;
     # an empty tuple: the compiled row gives no source for this fact ("source not given").
     cites: tuple[str, ...] | None = None
+    # The extraction rule that proposed this evidence ("products", "contracts"): None for people,
+    # imports and models. Shown with the claim, and counted by `extraction report`.
+    rule: str | None = None
 
     def check_against(self, source_text: str | None) -> None:
         """A quote with a span must be exactly the source text at that span."""

@@ -197,6 +197,7 @@ def claim_to_dict(claim: Claim, entities: dict[str, Entity]) -> dict[str, Any]:
             "confidence": claim.evidence.confidence,
             "evidence_kind": claim.evidence.kind.value,
             "cites": list(claim.evidence.cites) if claim.evidence.cites is not None else None,
+            "rule": claim.evidence.rule,
             "status": claim.review.status.value,
             "reviewed_by": claim.review.by,
             "reviewed_at": claim.review.at,

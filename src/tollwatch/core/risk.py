@@ -16,6 +16,7 @@ from typing import Any
 
 from tollwatch.core import catalogue
 from tollwatch.core.names import normalize
+from tollwatch.core.places import place_rows
 
 LEVELS = ("none", "low", "medium", "high")
 
@@ -30,16 +31,9 @@ class Place:
     aliases: tuple[str, ...]
 
 
-PLACES: tuple[Place, ...] = (
-    Place("North Korea", "origin", ("north korea", "dprk", "d p r k", "democratic people s republic of korea", "korea north", "korea dpr", "korea dem people s rep", "조선민주주의인민공화국", "북한", "조선", "朝鲜", "朝鮮")),
-    Place("Pyongyang", "origin", ("pyongyang", "p yongyang", "평양", "平壤")),
-    Place("Rason", "origin", ("rason", "rajin", "sonbong", "rajin sonbong", "라선", "나선", "罗先", "羅先")),
-    Place("Sinuiju", "origin", ("sinuiju", "sinuiju", "신의주", "新义州", "新義州")),
-    Place("Nampo", "origin", ("nampo", "namp o", "남포", "南浦")),
-    Place("Dandong", "gateway", ("dandong", "tan tung", "antung", "丹东", "丹東")),
-    Place("Hunchun", "gateway", ("hunchun", "珲春", "琿春")),
-    Place("Tumen", "gateway", ("tumen", "图们", "圖們")),
-    Place("Linjiang", "gateway", ("linjiang", "临江", "臨江")),
+# From the one place table (core/data/places.tsv), shared with claim extraction.
+PLACES: tuple[Place, ...] = tuple(
+    Place(row.name, row.risk_role, row.risk_aliases) for row in place_rows() if row.risk_role is not None
 )
 COUNTRY_CODES_NK = frozenset({"kp", "prk", "kor dpr", "408"})
 

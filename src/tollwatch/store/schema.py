@@ -125,6 +125,7 @@ claims = Table(
     Column("confidence", Float, nullable=False),
     Column("evidence_kind", String(12), nullable=False, server_default="verbatim"),
     Column("cites", JSON),
+    Column("rule", String(40)),  # the extraction rule that proposed the claim (migration 12)
     Column("status", String(10), nullable=False),
     Column("reviewed_by", String(120)),
     Column("reviewed_at", String(40)),

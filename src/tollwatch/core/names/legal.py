@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from tollwatch.core.names.terms import read_lines
+
 # Canonical token → spellings (single tokens after lowercasing and dropping punctuation).
 _FOLD_GROUPS: dict[str, tuple[str, ...]] = {
     # legal forms
@@ -85,15 +87,15 @@ _PHRASES: list[tuple[str, str]] = [
     ("gesellschaft mit beschrankter haftung", "gmbh"), ("sociedad anonima", "sa"),
     ("kabushiki kaisha", "kk"), ("private limited", "pvt ltd"), ("sdn bhd", "sdn bhd"),
 ]
-# Non-Latin legal forms (matched on the raw text, before normalization).
-HAN_LEGAL_FORMS: dict[str, str] = {
-    "股份有限公司": " co ltd ", "有限责任公司": " co ltd ", "有限責任公司": " co ltd ", "有限公司": " co ltd ",
-    "集团": " group ", "集團": " group ", "公司": " co ", "株式会社": " kk ", "有限会社": " ltd ",
-}
-HANGUL_LEGAL_FORMS: dict[str, str] = {
-    "주식회사": " co ltd ", "(주)": " co ltd ", "（주）": " co ltd ", "㈜": " co ltd ", "유한회사": " co ltd ",
-    "유한책임회사": " llc ", "합영회사": " jv co ", "합작회사": " jv co ", "총회사": " gen corp ", "회사": " co ",
-}
+# Non-Latin legal forms (matched on the raw text, before normalization): data in
+# core/data/legal_forms.tsv, the table claim extraction strips names' legal forms with.
+def _legal_forms(script: str) -> dict[str, str]:
+    rows = [f for _, f in read_lines("legal_forms.tsv")]
+    return {f[0]: f" {f[1]} " for f in rows if f[2] == script}
+
+
+HAN_LEGAL_FORMS: dict[str, str] = _legal_forms("han")
+HANGUL_LEGAL_FORMS: dict[str, str] = _legal_forms("hangul")
 CJK_LEGAL_FORMS: dict[str, str] = {**HAN_LEGAL_FORMS, **HANGUL_LEGAL_FORMS}
 
 LEGAL_FORMS = frozenset(

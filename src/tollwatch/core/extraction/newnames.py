@@ -1,0 +1,87 @@
+"""Names that look like a facility or a company the graph does not know: proposed as new
+entities, each mention noting that it is new."""
+
+from __future__ import annotations
+
+import re
+
+from tollwatch.core.extraction.context import Doc, Sentence, id_fragment
+from tollwatch.core.extraction.mentions import Mention
+from tollwatch.core.extraction.tokens import GENERIC, split_hangul, token_keys
+from tollwatch.core.model import Entity, EntityKind, FacilityType, Name
+
+
+def _facility_type(doc: Doc, kind_word: str) -> FacilityType:
+    rx = doc.lex.rx
+    if rx["kwalliso_word"].search(kind_word):
+        return FacilityType.KWALLISO
+    if rx["kyohwaso_word"].search(kind_word):
+        return FacilityType.KYOHWASO
+    if rx["danryondae_word"].search(kind_word):
+        return FacilityType.RODONG_DANRYONDAE
+    return FacilityType.OTHER
+
+
+def _facility_place(doc: Doc, sent: Sentence, m: re.Match[str]) -> tuple[str, str, int] | None:
+    """(place, kind word, where the place starts) of a facility-like match, or None when the
+    words before the kind word say what kind of place it is, not which one."""
+    s = sent.start + m.start()
+    words_ = doc.lex.words
+    if m.group(3):
+        place = m.group(3)
+        if split_hangul(place, 0)[0].text != place or place in words_["ko_not_places"] or doc.lex.rx["ko_not_name"].search(place):
+            return None  # "15일까지 교화소", "여성 교화소", "따르면 교화소": not a place name
+        return place, m.group(4), s
+    words = [w for w in m.group(1).split() if w.casefold() not in words_["stop_caps"]]
+    if not words or all(w.casefold().strip("'’s") in words_["not_place_words"] or token_keys(w) & GENERIC for w in words):
+        return None  # "Forced Labor Camp", "Women's Prison": a kind of place, not a name
+    return " ".join(words), m.group(2), s + m.group(1).find(words[0])
+
+
+def new_facilities(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Mention]:
+    out = []
+    conf = doc.lex.conf("mention", "new_facility")
+    for m in doc.lex.rx["new_facility"].finditer(sent.text):
+        e = sent.start + m.end()
+        found = _facility_place(doc, sent, m)
+        if found is None:
+            continue
+        place, kind_word, place_start = found
+        if any(c.start < e and c.end > place_start for c in chosen):
+            continue  # a known facility (or part of one)
+        caption = f"{place} {kind_word}"
+        eid = "facility-new-" + id_fragment(caption)
+        if eid not in doc.new_entities:
+            doc.new_entities[eid] = Entity(
+                id=eid, kind=EntityKind.FACILITY, caption=caption, names=[Name.of(doc.text[place_start:e])],
+                attributes={"facility_type": _facility_type(doc, kind_word).value, "proposed_from": doc.source_id, "country": "kp"},
+                is_new=True,
+            )
+        out.append(Mention(place_start, e, (eid,), EntityKind.FACILITY, False, eid, "a facility the graph does not know yet", conf))
+    return out
+
+
+def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Mention]:
+    out = []
+    conf = doc.lex.conf("mention", "new_company")
+    stop = doc.lex.words["stop_caps"]
+    for m in doc.lex.rx["new_company"].finditer(sent.text):
+        g = 1 if m.group(1) else 2
+        words = m.group(g).strip().split()
+        while words and words[0].casefold() in stop:
+            words.pop(0)
+        if len(words) < 2 and g == 1:
+            continue
+        name = " ".join(words)
+        s = sent.start + m.start(g) + m.group(g).find(words[0] if g == 1 else name)
+        e = s + len(name)
+        if doc.text[s:e] != name:
+            continue
+        if any(c.start < e and c.end > s and c.kind in (EntityKind.ORGANIZATION, EntityKind.FACILITY) for c in chosen):
+            continue
+        eid = "org-new-" + id_fragment(name)
+        if eid not in doc.new_entities:
+            doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=name, names=[Name.of(name)],
+                                           attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
+        out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, None, conf))
+    return out

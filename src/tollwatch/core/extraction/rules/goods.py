@@ -1,0 +1,87 @@
+"""What a camp makes and receives: catalogue products, goods named only as words, and inputs."""
+
+from __future__ import annotations
+
+from tollwatch.core.extraction.clauses import clause, clause_groups, clause_span, clause_start, input_mentions, role
+from tollwatch.core.extraction.context import Doc, Focus, unique
+from tollwatch.core.extraction.lexicon import HANGUL
+from tollwatch.core.extraction.mentions import Mention
+from tollwatch.core.extraction.registry import claim_rule
+from tollwatch.core.model import Period, Predicate
+
+
+def _producing(doc: Doc, f: Focus) -> bool:
+    """A production cue that is not a workplace word ("the knitting shop") nor a contract's."""
+    plain = doc.lex.cue["contract"].sub(" ", f.sent.text)
+    after = doc.lex.rx["workplace_after"]
+    return any(not after.match(plain, c.end()) for c in doc.lex.cue["produce"].finditer(plain))
+
+
+def _negated(doc: Doc, f: Focus, p: Mention, anchor: Mention) -> bool:
+    """ "did not see eyelashes made at Kaechon"; "has not taken wig orders and now makes caps":
+    a negation from the start of the clause holding both, but not one in another clause."""
+    lex, text, sent = doc.lex, doc.text, f.sent
+    from_ = clause_start(lex, text, sent, p.start if anchor.start < p.start else anchor.start)
+    between = text[min(from_, p.start) : max(anchor.start, p.end)]
+    if lex.rx["doubt"].search(text, p.end, clause_span(lex, text, sent, p.start, p.end)[1]):
+        return True  # "reports of knitted caps there appear to be mistaken"
+    if HANGUL.search(text, p.start, p.end) or HANGUL.search(between):
+        # Korean puts the verb, and its negation, after the object: "가발은 만들지 않는다"
+        between = clause(lex, text, sent, p.start) if anchor.start < p.start else between + clause(lex, text, sent, p.start)
+    return bool(lex.cue["negation"].search(between))
+
+
+@claim_rule("products")
+def products(doc: Doc, f: Focus) -> None:
+    """Catalogue products go to the nearest facility named before them in the sentence."""
+    if not f.producers or not f.products or not _producing(doc, f):
+        return
+    groups = clause_groups(doc.lex, doc.text, f.producers)
+    receive = bool(doc.lex.cue["receive"].search(f.sent.text))
+    years = sorted(set(doc.lex.rx["year"].findall(f.sent.text)))
+    period = Period(years[0], years[0]) if len(years) == 1 else None
+    ceiling, bonus, penalty = (doc.lex.conf("products", k) for k in ("ceiling", "named_bonus", "not_before_penalty"))
+    for p in f.products:
+        before = [g for g in groups if g[-1].end <= p.start]
+        group = before[-1] if before else (groups[0] if len(groups) == 1 else None)
+        if group is None or _negated(doc, f, p, group[-1] if before else group[0]):
+            continue
+        predicate = Predicate.RECEIVES_INPUT if role(doc, p) == "input" else Predicate.PRODUCES
+        if predicate == Predicate.RECEIVES_INPUT and not receive:
+            continue
+        for x in unique(group):
+            conf = min(ceiling, x.confidence + (bonus if not x.anchor else 0.0))
+            if not before:
+                conf -= penalty
+            doc.out.add(f.sent, x.resolved_id, predicate, obj=p.entity_id, period=period, confidence=conf, note=x.note)
+
+
+@claim_rule("other_goods")
+def other_goods(doc: Doc, f: Focus) -> None:
+    """ "produced gloves": goods the catalogue does not list, kept as a literal for a person to judge."""
+    if not f.facilities or doc.lex.cue["negation"].search(f.sent.text):
+        return
+    not_goods, stop = doc.lex.words["not_goods"], doc.lex.words["stop_caps"]
+    ceiling = doc.lex.conf("other_goods", "ceiling")
+    for m in doc.lex.rx["other_goods"].finditer(f.sent.text):
+        goods = m.group(1)
+        if goods.split()[-1] in not_goods or goods.split()[0] in stop:
+            continue
+        at = f.sent.start + m.start(1)
+        if any(p.start < at + len(goods) and at < p.end for p in f.products):
+            continue  # the catalogue knows these goods: claimed by their id, not as a literal
+        for x in unique(f.facilities):
+            doc.out.add(f.sent, x.resolved_id, Predicate.PRODUCES, value=goods, confidence=min(ceiling, x.confidence), note=x.note)
+
+
+@claim_rule("inputs")
+def inputs(doc: Doc, f: Focus) -> None:
+    """Inputs shipped in to a camp: named in the sentence, referred to, or the report's only camp."""
+    receivers = f.facilities or f.implicit or f.topic
+    if not receivers or not (doc.lex.cue["receive"].search(f.sent.text) or doc.lex.cue["supply"].search(f.sent.text)):
+        return
+    ceiling = doc.lex.conf("inputs", "literal_ceiling")
+    for _, obj, value in input_mentions(doc, f.sent, f.products):
+        for x in unique(receivers):
+            conf = x.confidence if obj else min(ceiling, x.confidence)
+            doc.out.add(f.sent, x.resolved_id, Predicate.RECEIVES_INPUT, obj=obj, value=value, confidence=conf, note=x.note)

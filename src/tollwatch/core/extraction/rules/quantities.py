@@ -1,0 +1,73 @@
+"""Head counts and work-team sizes: "3,000 prisoners", "teams of 20 to 30", "서른 명"."""
+
+from __future__ import annotations
+
+import re
+
+from tollwatch.core.extraction.context import Doc, Focus, unique
+from tollwatch.core.extraction.lexicon import Lexicon
+from tollwatch.core.extraction.registry import claim_rule
+from tollwatch.core.model import Predicate, Quantity
+
+
+def number(lex: Lexicon, written: str) -> float:
+    """ "3,000", "sixty-five", "two hundred", and the Korean "4천" (4,000), "1만5천" (15,000)."""
+    t = lex.tables
+    ko_tens, ko_ones, ones, tens = t["ko_tens"], t["ko_ones"], t["en_ones"], t["en_tens"]
+    if written and written[0] in {w[0] for w in (*ko_tens, *ko_ones)}:
+        ten_word = next((k for k in ko_tens if written.startswith(k)), "")
+        return float(ko_tens.get(ten_word, 0) + ko_ones.get(written[len(ten_word) :], 0))
+    words = written.casefold().replace("-", " ").split()
+    if words and (words[0] in ones or words[0] in tens):
+        n = sum(tens.get(w, 0) + ones.get(w, 0) for w in words if w not in ("hundred", "thousand"))
+        if "hundred" in words:
+            n *= 100
+        if "thousand" in words:
+            n *= 1000
+        return float(n)
+    written = written.replace(",", "").replace(" ", "")
+    m = lex.rx["digits_number"].fullmatch(written)
+    if not m:
+        return float(written)
+    if "만" in written:
+        return int(m.group(1)) * 10000 + int(m.group(2) or 0) * 1000
+    return int(m.group(1)) * (1000 if m.group(3) else 1)
+
+
+def _quantity(lex: Lexicon, q: re.Match[str]) -> Quantity | None:
+    low = number(lex, q.group(1))
+    high = number(lex, q.group(2)) if q.group(2) else low
+    scale = lex.rx["scale_at_end"].search(q.group(2) or "")
+    if scale and not lex.rx["scale_word"].search(q.group(1)):
+        low *= 100 if scale.group(1).casefold() == "hundred" else 1000  # "two to three thousand"
+    if low > high:
+        return None
+    return Quantity(low, high, lex.tables["unit_words"].get(q.group(3).casefold(), q.group(3).casefold()))
+
+
+@claim_rule("quantities")
+def quantities(doc: Doc, f: Focus) -> None:
+    lex, text = doc.lex, f.sent.text
+    found = list(lex.rx["quantity"].finditer(text))
+    general = lex.cue["general"].search(text)
+    # a work-unit word elsewhere in the sentence counts only when no other number could be its own
+    lone_team = len(found) == 1 and lex.cue["work_unit"].search(text)
+    for q in found:
+        qty = _quantity(lex, q)
+        if qty is None:
+            continue
+        near = text[max(0, q.start() - 40) : q.start()]
+        if lone_team or lex.cue["work_unit"].search(near) or lex.rx["team_of"].search(near) or lex.rx["team_near"].search(near):
+            if (f.facilities or f.topic) and not general:
+                for x in unique(f.facilities or f.topic):
+                    conf = lex.conf("quantities", "work_unit") if f.facilities else x.confidence
+                    doc.out.add(f.sent, x.resolved_id, Predicate.WORK_UNIT_SIZE, quantity=qty, confidence=conf, note=x.note)
+            elif f.general_subject and general:
+                # only a statement about the camp system goes to the body running it
+                doc.out.add(f.sent, f.general_subject, Predicate.WORK_UNIT_SIZE, quantity=qty,
+                            confidence=lex.conf("quantities", "general_work_unit"),
+                            note="general practice across camps, not a claim about a named camp; attributed to the body the report says runs them")
+        elif f.facilities and qty.unit == "prisoners" and not general:
+            for x in unique(f.facilities):
+                doc.out.add(f.sent, x.resolved_id, Predicate.HOLDS_PRISONERS, quantity=qty,
+                            confidence=lex.conf("quantities", "holds_prisoners"), note=x.note)
