@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         result["batch"] = meta.get("batch", "1")
         results.append(result)
         print(f"{name:40s} {result['lang']} recall {result['found']}/{result['gold']}  precision {result['good']}/{result['proposed']}")
-    summary = {"overall": scorer.aggregate(results)}
+    summary = {"all batches": scorer.aggregate(results)}
     for batch in sorted({r["batch"] for r in results}):
         summary[f"batch {batch}"] = scorer.aggregate([r for r in results if r["batch"] == batch])
     print(json.dumps(summary, ensure_ascii=False, indent=1))
