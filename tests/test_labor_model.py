@@ -135,6 +135,9 @@ def test_export_import_round_trip_keeps_qualifiers(tmp_path, fmt):
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     claims = {(x.get("tollwatch") or x)["id"]: x for x in lines if (x.get("tollwatch") or x).get("record") == "claim"}
     if fmt == "ftm":
+        from tests.ftm_support import ftm_problems
+
+        assert ftm_problems(lines) == []  # followthemoney validates the qualifier text too
         assert claims[ids["supplies"]]["properties"]["description"] == ["(suspended: yes)"]
         assert "nationality: kp" in claims[ids["employs"]]["properties"]["description"][0]
     invoke(f"sqlite:///{tmp_path / 'b.db'}", "import", out)
