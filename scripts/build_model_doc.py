@@ -33,7 +33,7 @@ def kinds_table() -> str:
 
 def predicates_table() -> str:
     s = schema.load()
-    lines = [_row(["Predicate", "Label / inverse", "Subject", "Object or literal", "Functional", "FtM"]), _row(["---"] * 6)]
+    lines = [_row(["Predicate", "Label / inverse", "Subject", "Object or literal", "Qualifiers", "Functional", "FtM"]), _row(["---"] * 7)]
     for p in s.predicates.values():
         targets = [", ".join(p.object)] if p.object else []
         if p.value is not None:
@@ -42,7 +42,8 @@ def predicates_table() -> str:
             targets.append(f"quantity of {', '.join(p.quantity)}")
         ftm = " / ".join(m.schema for m in (p.ftm_link, p.ftm_note) if m is not None)
         label = p.label + (f" / {p.inverse}" if p.inverse else "")
-        lines.append(_row([f"`{p.name}`", label, ", ".join(p.subject), "; ".join(targets), "yes" if p.functional else "", ftm]))
+        qualifiers = ", ".join(f"`{q.name}` ({q.type.name})" for q in p.qualifiers.values())
+        lines.append(_row([f"`{p.name}`", label, ", ".join(p.subject), "; ".join(targets), qualifiers, "yes" if p.functional else "", ftm]))
     return "\n".join(lines)
 
 

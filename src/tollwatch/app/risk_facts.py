@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tollwatch.core import catalogue
-from tollwatch.core.model import Claim, Entity, EntityKind, ReviewStatus, Source
+from tollwatch.core.model import Claim, Entity, EntityKind, FacilityType, Predicate, ReviewStatus, Source
 from tollwatch.core.risk import PLACES, Place, RiskFacts
 
 GRAPH_DATASET = "tollwatch"
@@ -42,8 +42,17 @@ def citation(c: Claim, sources: dict[str, Source], entities: dict[str, Entity]) 
         "source_id": c.evidence.source_id,
         "title": s.title if s else None,
         "url": s.url if s else None,
-        "statement": f"{subj.caption if subj else c.subject_id} {c.predicate.value.replace('_', ' ')} {obj.caption if obj else (c.value or '')}".strip(),
+        "statement": f"{subj.caption if subj else c.subject_id} {c.predicate.value.replace('_', ' ')} {obj.caption if obj else (c.value or _amount(c))}".strip(),
     }
+
+
+def _amount(c: Claim) -> str:
+    """A quantity as a statement says it: "800 workers", "50-70 prisoners"."""
+    q = c.quantity
+    if q is None:
+        return ""
+    low, high = (f"{x:g}" if x is not None else "" for x in (q.low, q.high))
+    return f"{low}-{high} {q.unit}" if low and high and low != high else f"{low or high} {q.unit}"
 
 
 def _hs_products(facts: RiskFacts, claims: list[Claim], sources: dict, entities: dict) -> None:
@@ -71,11 +80,15 @@ def _entity_claims(facts: RiskFacts, claims: list[Claim], sources: dict, entitie
         if subj is not None and obj is not None:
             _link_to_facility(facts, subj, obj, c)
             _link_to_facility(facts, obj, subj, c)
+        if subj is not None and c.predicate == Predicate.EMPLOYS_WORKERS and c.qualifiers.get("nationality") == "kp":
+            facts.kp_labor.setdefault(subj.id, []).append(citation(c, sources, entities))
 
 
 def _link_to_facility(facts: RiskFacts, party: Entity, facility: Entity, c: Claim) -> None:
     """`party` is tied by an accepted claim to a detention facility in North Korea."""
     if facility.kind != EntityKind.FACILITY or party.kind == EntityKind.FACILITY:
+        return
+    if facility.attributes.get("facility_type") == FacilityType.PLANT.value:  # a plant is never a camp
         return
     countries = {str(c).upper() for c in facility.attributes.get("country") or []}
     if countries and "KP" not in countries:  # a plant abroad is not a North Korean camp

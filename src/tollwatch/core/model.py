@@ -71,6 +71,7 @@ class FacilityType(StrEnum):
     KWALLISO = "kwalliso"  # political prison camp (관리소)
     KYOHWASO = "kyohwaso"  # long-term reform-through-labor camp (교화소)
     RODONG_DANRYONDAE = "rodong_danryondae"  # short-term labor-training camp (로동단련대)
+    PLANT = "plant"  # a factory or processing plant outside North Korea (a Chinese seafood plant)
     OTHER = "other"
 
 
@@ -104,6 +105,8 @@ class Predicate(StrEnum):
     HAS_STATUS = "has_status"
     REVIEW_DEADLINE = "review_deadline"
     REPORTED_ROLE = "reported_role"  # what reporting alleges an organization does in the chain
+    EMPLOYS_WORKERS = "employs_workers"  # a company or plant puts (North Korean) workers to work
+    DISPATCHED_BY = "dispatched_by"  # the North Korean body that sends an employer's workers
 
 
 # What each predicate may connect, its labels and whether it is functional are declared
@@ -377,6 +380,9 @@ class Claim:
     quantity: Quantity | None = None
     review: Review = field(default_factory=Review)
     note: str | None = None
+    # What the predicate declares besides object, value, quantity and period
+    # (core/schema/predicates.yaml `qualifiers`): the workers' nationality, a suspended supply.
+    qualifiers: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if (self.object_id is None) == (self.value is None) and self.quantity is None:

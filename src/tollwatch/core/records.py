@@ -111,7 +111,17 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
         evidence=evidence,
         review=review,
         note=data.get("note"),
+        qualifiers=_qualifiers_of(data.get("qualifiers")),
     )
+
+
+def _qualifiers_of(value: Any) -> dict[str, Any]:
+    """The claim's qualifiers as given; an unknown (null) one stays out. Typed by check_claim."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise ModelError("qualifiers", "must be an object of named values")
+    return {k: v for k, v in value.items() if v is not None}
 
 
 def _cites_of(value: Any) -> tuple[str, ...] | None:
@@ -202,6 +212,7 @@ def claim_to_dict(claim: Claim, entities: dict[str, Entity]) -> dict[str, Any]:
             "reviewed_by": claim.review.by,
             "reviewed_at": claim.review.at,
             "note": claim.note,
+            "qualifiers": dict(claim.qualifiers),
         }
     )
     return out

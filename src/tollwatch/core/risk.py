@@ -50,6 +50,8 @@ class RiskFacts:
     entity_claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # graph entity id -> [{"claim_id", "facility_id", "facility"}]: accepted claims tying it to a camp
     facility_links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # graph entity id -> [citation...]: accepted employs_workers claims with nationality kp
+    kp_labor: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def hs_digits(code: object) -> str:
@@ -135,7 +137,9 @@ def match_reasons(matches: list[dict[str, Any]], facts: RiskFacts) -> list[dict[
         info = m.get("info") or {}
         claims = facts.entity_claims.get(m["entity_id"], [])
         if m["dataset"] == "tollwatch":
-            if info.get("kind") == "facility":
+            if m["entity_id"] in facts.kp_labor:
+                out.append(_kp_labor_reason(m, facts))
+            elif info.get("kind") == "facility" and info.get("facility_type") != "plant":
                 text = f"name matches {m['name']}, a North Korean detention facility in the evidence graph (score {m['score']:.2f})"
                 out.append(_reason("camp_match", text, m.get("query_name"), claims, strength="high", entity_id=m["entity_id"]))
             elif m["entity_id"] in facts.facility_links:
@@ -152,6 +156,16 @@ def match_reasons(matches: list[dict[str, Any]], facts: RiskFacts) -> list[dict[
             cite = [{"source_id": f"{m['dataset']}:{m['source_id']}", "title": f"{m['dataset']} entry {m['source_id']}", "snapshot_date": info.get("snapshot_date")}]
             out.append(_reason("sanctions_match", text, m.get("query_name"), cite, strength="high", entity_id=m["entity_id"]))
     return out
+
+
+def _kp_labor_reason(m: dict[str, Any], facts: RiskFacts) -> dict[str, Any]:
+    """A graph entity that accepted claims say employs North Korean workers: high risk (CAATSA §321(b))."""
+    cited = facts.kp_labor[m["entity_id"]]
+    ids = ", ".join(sorted({c["claim_id"] for c in cited}))
+    text = (f"name matches {m['name']} in the evidence graph (score {m['score']:.2f}), which accepted claims ({ids}) say "
+            "employs North Korean workers: goods made wholly or in part by North Korean nationals are presumed "
+            "forced-labor goods (CAATSA §321(b)); an allegation, not a sanctions listing")
+    return _reason("kp_labor_match", text, m.get("query_name"), cited, strength="high", entity_id=m["entity_id"])
 
 
 def _facility_link_reason(m: dict[str, Any], facts: RiskFacts) -> dict[str, Any]:

@@ -123,7 +123,9 @@ def claim_to_ftm(c: dict) -> dict:
         if value is None and c.get("quantity"):
             q = c["quantity"]
             value = f"{q['low']:g}–{q['high']:g} {q['unit']}" if q["high"] is not None else f"{q['low']:g} {q['unit']}"
-        props[names["description"]] = [f"{c['predicate']}: {value}"]
+        props[names["description"]] = [f"{c['predicate']}: {value}" + _qualifiers_note(c)]
+    if c.get("object") and c.get("qualifiers"):
+        props["description"] = [_qualifiers_note(c).removeprefix(" ")]
     props["proof"] = [c["source_id"]]
     if c.get("quote"):
         props["summary"] = [c["quote"]]
@@ -137,6 +139,12 @@ def claim_to_ftm(c: dict) -> dict:
         "datasets": ["tollwatch"],
         "tollwatch": {"record": "claim", **{k: v for k, v in c.items() if k not in ("reviewed_by_display",)}},
     }
+
+
+def _qualifiers_note(c: dict) -> str:
+    """A claim's qualifiers as FtM text (FtM has no property for them; the tollwatch block keeps them typed)."""
+    q = c.get("qualifiers") or {}
+    return "".join(f" ({k}: {'yes' if v is True else 'no' if v is False else v})" for k, v in sorted(q.items()))
 
 
 def export_lines(sources: list[Source], entities: list[Entity], claims: list[dict], fmt: str) -> list[str]:

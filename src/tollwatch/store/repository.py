@@ -597,6 +597,7 @@ def _claim_to_row(c: Claim) -> dict:
         reviewed_by=c.review.by,
         reviewed_at=c.review.at,
         note=c.note,
+        qualifiers=dict(c.qualifiers) or None,
     )
 
 
@@ -628,4 +629,5 @@ def _claim_from_row(r) -> Claim:
         ),
         review=Review(ReviewStatus(r["status"]), r["reviewed_by"], r["reviewed_at"]),
         note=r["note"],
+        qualifiers=dict(r["qualifiers"] or {}),
     )

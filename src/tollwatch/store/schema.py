@@ -131,6 +131,7 @@ claims = Table(
     Column("reviewed_at", String(40)),
     Column("note", Text),
     Column("created_at", String(40), nullable=False),
+    Column("qualifiers", JSON),  # migration 11: what the predicate declares besides value and quantity
     Index("ix_claims_subject", "subject_id"),
     Index("ix_claims_object", "object_id"),
     Index("ix_claims_source", "source_id"),

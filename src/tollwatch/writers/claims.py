@@ -17,7 +17,7 @@ from tollwatch.writers.cells import number_text, safe_cell
 CLAIM_COLUMNS = [
     "id", "subject_id", "subject_name", "predicate", "object_id", "object_name", "value", "quantity",
     "period", "quote", "span", "source_id", "method", "confidence", "status", "reviewed_by", "note",
-    "evidence_kind", "citations", "mirror_citations",
+    "evidence_kind", "citations", "mirror_citations", "qualifiers",
 ]
 
 
@@ -62,7 +62,15 @@ def claim_row(d: dict) -> dict:
         "evidence_kind": d.get("evidence_kind"),
         "citations": citations_text(d),
         "mirror_citations": " | ".join(c["url"] for c in d.get("citations") or [] if c.get("mirror")) or None,
+        "qualifiers": qualifiers_text(d.get("qualifiers")),
     }
+
+
+def qualifiers_text(qualifiers: dict | None) -> str | None:
+    """{"nationality": "kp", "suspended": true} -> "nationality=kp; suspended=true"."""
+    if not qualifiers:
+        return None
+    return "; ".join(f"{k}={json.dumps(v, ensure_ascii=False).strip(chr(34))}" for k, v in sorted(qualifiers.items()))
 
 
 def write_claims_csv(fh: IO[str], claims: Iterable[dict]) -> int:

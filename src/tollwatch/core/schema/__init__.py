@@ -20,7 +20,7 @@ import yaml
 
 from tollwatch.core.model import Claim, Entity, ModelError, parse_date
 
-BASES = ("text", "texts", "flag", "enum", "enums", "date", "countries", "hs_codes", "property_lists")
+BASES = ("text", "texts", "flag", "enum", "enums", "date", "country", "countries", "hs_codes", "property_lists")
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 _RECURRING_DAY = re.compile(r"^--(\d{2})-(\d{2})$")
 _HS_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")  # chapter, heading or subheading
@@ -88,6 +88,7 @@ class PredicateSpec:
     functional: bool
     ftm_link: FtmMapping | None
     ftm_note: FtmMapping | None
+    qualifiers: Mapping[str, Attribute] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,11 @@ def _types(raw: Mapping[str, Any]) -> dict[str, ValueType]:
     return out
 
 
-def _attributes(raw: Mapping[str, Any], types: Mapping[str, ValueType], where: str) -> dict[str, Attribute]:
+def _attributes(raw: Mapping[str, Any], types: Mapping[str, ValueType], where: str, file: str = "entities.yaml") -> dict[str, Attribute]:
     out = {}
     for name, spec in raw.items():
         if spec["type"] not in types:
-            raise ValueError(f"entities.yaml: {where}.{name}: unknown type {spec['type']!r}")
+            raise ValueError(f"{file}: {where}.{name}: unknown type {spec['type']!r}")
         out[name] = Attribute(name, types[spec["type"]], spec["label"])
     return out
 
@@ -175,6 +176,7 @@ def _predicates(raw: Mapping[str, Any], types: Mapping[str, ValueType], kinds: M
             functional=bool(spec.get("functional", False)),
             ftm_link=_mapping(ftm["link"]) if objects else None,
             ftm_note=_mapping(ftm["note"]) if literal else None,
+            qualifiers=_attributes(spec.get("qualifiers") or {}, types, f"{name}.qualifiers", "predicates.yaml"),
         )
     return out
 
@@ -258,6 +260,9 @@ def check_value(vtype: ValueType, value: Any, field_name: str) -> None:
     if base == "text":
         if not isinstance(value, str) or not value.strip():
             raise ModelError(field_name, f"must be a non-empty text, got {value!r}")
+    elif base == "country":
+        if not (isinstance(value, str) and _COUNTRY.match(value)):
+            raise ModelError(field_name, f"not an ISO 3166 alpha-2 country code in lower case: {value!r}")
     elif base == "flag":
         if not isinstance(value, bool):
             raise ModelError(field_name, f"must be true or false, got {value!r}")
@@ -323,6 +328,17 @@ def check_claim(claim: Claim, subject_kind: str | None, object_kind: str | None 
             raise ModelError("quantity", f"{spec.name} takes {_literal_text(spec)}, not a quantity")
         if claim.quantity.unit not in spec.quantity:
             raise ModelError("quantity.unit", f"{spec.name} counts {' or '.join(spec.quantity)}, not {claim.quantity.unit!r}")
+    check_qualifiers(spec, claim.qualifiers)
+
+
+def check_qualifiers(spec: PredicateSpec, qualifiers: Mapping[str, Any]) -> None:
+    """Refuse a qualifier the predicate does not declare, or one of the wrong type."""
+    for name, value in qualifiers.items():
+        declared = spec.qualifiers.get(name)
+        if declared is None:
+            allowed = ", ".join(spec.qualifiers) or "none"
+            raise ModelError(f"qualifiers.{name}", f"not a qualifier of {spec.name} (allowed: {allowed})")
+        check_value(declared.type, value, f"qualifiers.{name}")
 
 
 def _literal_text(spec: PredicateSpec) -> str:
