@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import Entity, EntityKind, Identifier, Name
+from tollwatch.importers.ofac_remarks import remark_fields
 from tollwatch.importers.streams import MAX_CELL, check_nonempty, csv_rows, open_binary
 
 OFAC_DATASET = "us_ofac_sdn"
@@ -148,6 +149,7 @@ def read_ofac_csv(paths: list[Path], dataset: str = OFAC_DATASET, report: Import
             raise InputError("empty SDN_Name", path=str(sdn), line=lineno, field="SDN_Name")
         main[ent_num] = (lineno, row)
     aliases: dict[str, list[str]] = {}
+    former: dict[str, list[str]] = {}
     if alt:
         for lineno, row in csv_rows(alt, "latin-1"):
             if len(row) < 4:
@@ -158,6 +160,8 @@ def read_ofac_csv(paths: list[Path], dataset: str = OFAC_DATASET, report: Import
                 continue
             if name:
                 aliases.setdefault(ent_num, []).append(name)
+                if row[2].strip().casefold() == "fka":  # names by type: a former name stays screenable
+                    former.setdefault(ent_num, []).append(name)
     addresses: dict[str, list[str]] = {}
     countries: dict[str, list[str]] = {}
     if add:
@@ -184,15 +188,20 @@ def read_ofac_csv(paths: list[Path], dataset: str = OFAC_DATASET, report: Import
             "title": _ofac(row[4]) or None,
             "call_sign": _ofac(row[5]) or None,
             "vessel_flag": _ofac(row[9]) or None,
+            "vessel_type": _ofac(row[6]) or None,
+            "tonnage": " · ".join(x for x in (_ofac(row[7]) and f"{_ofac(row[7])} t", _ofac(row[8]) and f"GRT {_ofac(row[8])}") if x) or None,
+            "vessel_owner": _ofac(row[10]) or None,
+            "previousName": former.get(ent_num, []),
             "remarks": _ofac(row[11])[:2000] or None,
             "addresses": addresses.get(ent_num, [])[:20],
             "country": list(dict.fromkeys(countries.get(ent_num, [])))[:10],
             "list_ref": ent_num,
         }
+        fields, idents = remark_fields(_ofac(row[11]))
         report.count += 1
-        yield list_entity(
-            dataset, ent_num, schema, [_ofac(row[1]), *aliases.get(ent_num, [])], attrs, path=str(sdn), line=lineno
-        )
+        ent = list_entity(dataset, ent_num, schema, [_ofac(row[1]), *aliases.get(ent_num, [])], {**attrs, **fields}, path=str(sdn), line=lineno)
+        ent.identifiers += idents
+        yield ent
 
 
 # --- XML (defused) -----------------------------------------------------------------------
@@ -281,10 +290,12 @@ def read_un_xml(path: Path, dataset: str = UN_DATASET, report: ImportReport | No
         if original:
             names.append(original)
         alias_tag = "INDIVIDUAL_ALIAS" if tag == "INDIVIDUAL" else "ENTITY_ALIAS"
+        by_type: dict[str, list[str]] = {"low": [], "f.k.a.": []}
         for alias in _children(elem, alias_tag):
             name = _text(alias, "ALIAS_NAME")
-            if name:
+            if name:  # names by type: "Low" quality and "f.k.a." are also kept by type (all stay screened)
                 names.append(_check_cell(name, path, record, "ALIAS_NAME"))
+                by_type.get(_text(alias, "QUALITY").casefold(), []).append(name)
         countries = [" ".join((c.text or "").split()) for c in _children(elem, "COUNTRY") if (c.text or "").strip()]
         nationality = [" ".join((v.text or "").split()) for n in _children(elem, "NATIONALITY") for v in _children(n, "VALUE") if (v.text or "").strip()]
         addresses = []
@@ -301,6 +312,10 @@ def read_un_xml(path: Path, dataset: str = UN_DATASET, report: ImportReport | No
             "addresses": addresses[:20],
             "remarks": _text(elem, "COMMENTS1")[:2000] or None,
             "nationality": list(dict.fromkeys(nationality)),
+            "weakAlias": by_type["low"],
+            "previousName": by_type["f.k.a."],
+            "gender": [_text(elem, "GENDER")] if _text(elem, "GENDER") else [],
+            "last_updated": max(_values(elem, "LAST_DAY_UPDATED"), default=None),
         }
         details, idents = _un_details(elem)
         report.count += 1
@@ -411,6 +426,14 @@ _CSV_FIELDS = {
     "program": ("program", "programs", "regime"),
     "country": ("country", "countries", "nationality"),
     "address": ("address", "addresses"),
+    "birthDate": ("dob", "birth_date", "date_of_birth", "birthdate"),
+    "nationality": ("nationality", "citizenship"),
+    "position": ("position", "designation"),
+    "passportNumber": ("passport", "passport_number"),
+    "idNumber": ("id_number", "national_id", "registration", "registration_number"),
+    "imoNumber": ("imo", "imo_number"),
+    "remarks": ("remarks", "notes", "comments"),
+    "listed_on": ("listed_on", "date_listed"),
 }
 
 
@@ -449,9 +472,14 @@ def read_generic_csv(path: Path, dataset: str, report: ImportReport | None = Non
             "country": [c.strip() for c in cell(row, "country").split(";") if c.strip()],
             "addresses": [a.strip() for a in cell(row, "address").split(";") if a.strip()],
             "list_ref": list_id,
+            **{f: [v.strip() for v in cell(row, f).split(";") if v.strip()] for f in ("birthDate", "nationality", "position", "passportNumber", "idNumber")},
+            "remarks": cell(row, "remarks") or None,
+            "listed_on": cell(row, "listed_on") or None,
         }
         report.count += 1
-        yield list_entity(dataset, list_id, schema, names, attrs, path=str(path), line=lineno)
+        ent = list_entity(dataset, list_id, schema, names, attrs, path=str(path), line=lineno)
+        ent.identifiers += [Identifier(f, v.strip()) for f in ("passportNumber", "idNumber", "imoNumber") for v in cell(row, f).split(";") if v.strip()]
+        yield ent
 
 
 # --- dispatch ----------------------------------------------------------------------------
