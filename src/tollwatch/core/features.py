@@ -73,8 +73,8 @@ FEATURES: dict[str, Feature] = {
         # Dates of birth, identifiers and IMO numbers of the query row (core.query_facts).
         Feature("birth_date_match", 0.05, "the query's date of birth agrees with a listed one",
                 "Added when the dates agree: in full, or at half weight by year only (one side gives only a year, or the list a range or 'circa') or with day and month swapped (03/07 against 07/03)."),
-        Feature("birth_date_mismatch", 0.2, "the query's date of birth disagrees with every listed one (people)",
-                "Subtracted for a person when the years differ (outside any listed range); half of it when the year agrees but day or month differ."),
+        Feature("birth_date_mismatch", 0.35, "the query's date of birth disagrees with every listed one (people)",
+                "Subtracted for a person when the years differ (outside any listed range): an exact name then falls under the 0.7 threshold and shows as a candidate to review; half of it when the year agrees but day or month differ."),
         Feature("identifier_match", 0.35, "a passport, national id or registration number equals a listed one",
                 "Added when a query identifier, with spaces, punctuation and case dropped (at least 5 characters, one a digit), equals one the list gives: the strongest evidence there is."),
         Feature("imo_match", 0.35, "the query's IMO number is the listed ship's",
