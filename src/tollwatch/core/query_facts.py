@@ -180,7 +180,7 @@ def fact_features(facts: QueryFacts | None, info: Mapping[str, Any], schema: str
 
 def apply_facts(score: float, feats: list[dict[str, Any]]) -> float:
     """The name score moved by the fact features, kept within 0..1."""
-    delta = sum(f["value"] for f in feats if isinstance(f.get("value"), int | float))
+    delta = sum(float(f["value"]) for f in feats if isinstance(f.get("value"), int | float))
     return min(1.0, max(0.0, score + delta))
 
 
