@@ -85,6 +85,9 @@ def test_au_dfat_fields():
     people = [e for e in ents.values() if e.attributes.get("birthDate") and e.attributes.get("nationality")]
     assert len(people) > 500
     assert all(e.attributes.get("program") for e in ents.values())
+    company = next(e for e in ents.values() if e.caption == "CHONGCHONGANG SHIPPING COMPANY")
+    assert ("imoNumber", "5342883") in _idents(company)  # read out of Additional Information
+    assert ftm_problems([entity_to_ftm(e) for e in ents.values()]) == []
 
 
 def test_eu_fsf_fields_and_ftm():

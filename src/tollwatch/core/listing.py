@@ -115,4 +115,5 @@ def ftm_list_properties(attributes: Mapping[str, Any], identifiers: list[tuple[s
             props.setdefault(prop, []).append(value)
     if notes:
         props.setdefault("notes", []).extend(notes)
-    return {k: list(dict.fromkeys(v)) for k, v in props.items()}
+    # One value per spelling FtM would clean to the same ("A; B" and "A;B"): it keeps one of them.
+    return {k: list({re.sub(r"\W+", "", x).casefold(): x for x in reversed(v)}.values())[::-1] for k, v in props.items()}

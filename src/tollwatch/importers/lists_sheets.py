@@ -185,7 +185,10 @@ def read_au_dfat(path: Path, dataset: str = AU_DATASET, report: ImportReport | N
             **{k: v[:20] for k, v in f.items() if k not in ("remarks", "program", "control_date")},
         }
         report.count += 1
-        yield list_entity(dataset, ref, g["schema"], g["primary"] + g["names"], attrs, path=str(path), line=g["line"])
+        ent = list_entity(dataset, ref, g["schema"], g["primary"] + g["names"], attrs, path=str(path), line=g["line"])
+        imos = re.findall(r"\bIMO(?: Number)?:?\s*(\d{7})\b", attrs["remarks"] or "", flags=re.IGNORECASE)
+        ent.identifiers += [Identifier("imoNumber", i) for i in dict.fromkeys(imos)]
+        yield ent
 
 
 def _au_row(groups: dict[str, dict], cols: Columns, row: list[str], path: Path, lineno: int) -> None:
