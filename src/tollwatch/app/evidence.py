@@ -24,6 +24,9 @@ from tollwatch.core.model import (
 from tollwatch.core.records import claim_from_dict, claim_to_dict, entity_ref, entity_to_dict, source_to_dict  # noqa: F401
 from tollwatch.importers.files import MAX_TEXT_BYTES, read_jsonl, read_text  # noqa: F401
 from tollwatch.store.repository import DuplicateSourceError, Reader, Store, StoreError
+from tollwatch.core.listing import citation, listing_fields
+from tollwatch.core.schema import GRAPH_DATASET
+from tollwatch.store.lists import dataset_metadata
 
 
 def open_store(url: str | None = None, *, load_reference: bool = True) -> Store:
@@ -122,6 +125,11 @@ def entity_report(reader: Reader, entity: Entity) -> dict:
             else None
         )
     report = entity_to_dict(entity)
+    if entity.dataset != GRAPH_DATASET:  # a list entry: every field its list gave, labelled and cited
+        report["listing"] = {
+            "fields": listing_fields(entity.attributes),
+            "citation": citation(entity.dataset, entity.attributes.get("list_ref"), dataset_metadata(reader, entity.dataset)),
+        }
     report["claims"] = claim_dicts
     report["contradictions"] = [
         {"predicate": x.predicate, "sides": x.sides} for x in contradictions(claims) if x.subject_id == entity.id

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
 from tollwatch.core.errors import InputError
+from tollwatch.core.listing import listing_details
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
+from tollwatch.core.query_facts import record_facts
 from tollwatch.app.risk_facts import risk_facts
 from tollwatch.core.model import Entity, EntityKind, ModelError, ReviewStatus, Sensitivity, parse_date
 from tollwatch.core.risk import RiskFacts
@@ -240,7 +242,7 @@ def _fingerprint(store: Store) -> str:
     keeps the index, so `/match` does not wait for a rebuild after every upload."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent.parent
-    for p in sorted([*(here / "core" / "names").glob("*.py"), *(here / "core" / m for m in ("matching.py", "scoring.py", "name_tokens.py", "features.py")), here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
+    for p in sorted([*(here / "core" / "names").glob("*.py"), *(here / "core" / m for m in ("matching.py", "scoring.py", "name_tokens.py", "features.py", "query_facts.py", "listing.py")), here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
         if p.exists():
             h.update(p.read_bytes())
     with store.engine.connect() as conn:
@@ -314,6 +316,8 @@ def build_prepared(store: Store) -> Prepared:
                         "country": e.attributes.get("country") or [],
                         "snapshot_date": meta.get("snapshot_date"),
                         "kind": e.kind.value,
+                        **record_facts(e.attributes, [(i.scheme, i.value) for i in e.identifiers], e.dataset),
+                        **listing_details(e.attributes),
                     },
                 )
             )

@@ -113,8 +113,8 @@ class VisibleMatcher:
     def __init__(self, inner, hidden: set[str], clearance: Sensitivity = Sensitivity.PUBLIC):
         self.inner, self.hidden, self.clearance = inner, hidden, clearance
 
-    def match(self, name, schema=None, *, limit: int = 5, datasets=None, threshold=None, country=None):
-        found = self.inner.match(name, schema, limit=limit + len(self.hidden) + 5, datasets=datasets, threshold=threshold, country=country)
+    def match(self, name, schema=None, *, limit: int = 5, datasets=None, threshold=None, country=None, facts=None):
+        found = self.inner.match(name, schema, limit=limit + len(self.hidden) + 5, datasets=datasets, threshold=threshold, country=country, facts=facts)
         cut = self.inner.threshold if threshold is None else threshold
         kept = [visible_match(m, name, schema, self.clearance, cut) for m in found if m.record.entity_id not in self.hidden]
         shown = [m for m in kept if m is not None]

@@ -25,6 +25,7 @@ from typing import Any
 from tollwatch.core import names as name_intel
 from tollwatch.core.features import DEFAULT_WEIGHTS, weights_key
 from tollwatch.core.query_context import country_penalty, infer_schema, query_countries, schema_feature
+from tollwatch.core.query_facts import QueryFacts, with_facts
 from tollwatch.core.name_tokens import acronym_of, base_weight, token_keys, tokens, trigrams, variants
 from tollwatch.core.scoring import PairScore, score_tokens, token_similarity
 
@@ -145,10 +146,7 @@ class MatchIndex:
                     acr[toks[0]].append(ni)
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_cache"] = OrderedDict()
-        state["_results"] = OrderedDict()
-        return state
+        return {**self.__dict__, "_cache": OrderedDict(), "_results": OrderedDict()}
 
     # --- retrieval -----------------------------------------------------------------------
 
@@ -324,13 +322,13 @@ class Matcher:
             return None
         return best, best_label, best_variant, by_kind
 
-    def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset[str] | None = None, threshold: float | None = None, country: str | None = None) -> list[Match]:
-        """The best candidates for one name; `country` is the query row's country, when known."""
+    def match(self, name: str, schema: str | None = None, *, limit: int = 5, datasets: frozenset[str] | None = None, threshold: float | None = None, country: str | None = None, facts: QueryFacts | None = None) -> list[Match]:
+        """The best candidates for one name; `country` and `facts` (birth dates, ids, IMO) are the query row's, when known."""
         name = (name or "").strip()
         if not name:
             return []
         threshold = self.threshold if threshold is None else threshold
-        key = ("q", name, schema, limit, datasets, threshold, weights_key(self.weights), country)
+        key = ("q", name, schema, limit, datasets, threshold, weights_key(self.weights), country, facts)
         results: OrderedDict[tuple[object, ...], list[Match]] = self.index.__dict__.setdefault("_results", OrderedDict())
         hit = results.get(key)
         if hit is not None:
@@ -361,6 +359,7 @@ class Matcher:
             if mismatch:
                 score = max(0.0, score - self.weights["country_mismatch"])
                 feats.append(mismatch)
+            score, feats = with_facts(score, feats, facts, rec.info, rec.schema, self.weights)
             if inferred:
                 feats.insert(0, schema_feature(name, inferred))
             for how in ("translation", "transliteration"):

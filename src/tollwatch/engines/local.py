@@ -18,13 +18,14 @@ from typing import Any
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.limits import UploadLimits
+from tollwatch.core.query_facts import query_facts
 from tollwatch.core.risk import assess
 from tollwatch.importers.packages import check_package
 from tollwatch.importers.streams import MAX_CELL, LineCountingText, check_nonempty, csv_rows, open_binary, reject_lone_surrogates
 from tollwatch.writers.screening import OUTPUT_FORMATS, ScreeningWriter
 
 INPUT_FORMATS = ("csv", "tsv", "xlsx", "parquet", "jsonl")
-FIELDS = ("query_id", "name", "address", "country", "hs_code", "description", "schema")
+FIELDS = ("query_id", "name", "address", "country", "hs_code", "description", "schema", "dob", "id_number", "imo")
 NAME_COLUMNS = ("name", "shipper", "consignee", "supplier", "company", "shipper_name", "consignee_name", "supplier_name", "company_name", "exporter", "importer", "manufacturer")
 ALIASES = {
     "query_id": ("query_id", "id", "row_id", "record_id", "ref"),
@@ -33,6 +34,10 @@ ALIASES = {
     "hs_code": ("hs_code", "hscode", "hs", "hts", "hs6", "commodity_code", "tariff_code"),
     "description": ("description", "goods_description", "product_description", "product", "commodity", "goods"),
     "schema": ("schema", "entity_type"),
+    # Compared with the list entry's own (core.query_facts): birth dates, documents, IMO numbers.
+    "dob": ("dob", "birth_date", "date_of_birth", "birthdate"),
+    "id_number": ("id_number", "passport", "passport_number", "registration", "registration_number", "national_id", "identifier"),
+    "imo": ("imo", "imo_number", "imo_no"),
 }
 SCHEMAS = {"person": "Person", "organization": "Organization", "organisation": "Organization", "company": "Company", "vessel": "Vessel", "legalentity": "LegalEntity", "individual": "Person", "entity": "Organization"}
 
@@ -292,10 +297,11 @@ def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = Non
     screened_against = list_dates(lists, ds)
     for row in rows:
         matches = []
+        facts = query_facts(row.get("dob"), row.get("id_number"), row.get("imo"))
         for col, name in row["names"]:
             if not name:
                 continue
-            for m in matcher.match(name, row.get("schema"), limit=limit, datasets=ds, country=row.get("country") or None):
+            for m in matcher.match(name, row.get("schema"), limit=limit, datasets=ds, country=row.get("country") or None, facts=facts):
                 d = m.as_dict()
                 d["query_field"] = col
                 d["query_name"] = name
@@ -310,10 +316,11 @@ def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = Non
             if d["dataset"] != "tollwatch":
                 d["list_date"] = info.get("snapshot_date")
                 d["program"] = info.get("program") or []
+                d["listing"] = {**info.get("listing", {}), "identifiers": info.get("ids", []) + [["imoNumber", v] for v in info.get("imo", [])]}
             elif info.get("allegation"):
                 d["note"] = "named in reporting: an allegation, not a sanctions listing"
         query = {col: name for col, name in row["names"]}
-        for fld in ("address", "country", "hs_code", "description", "schema"):
+        for fld in ("address", "country", "hs_code", "description", "schema", "dob", "id_number", "imo"):
             if row.get(fld):
                 query[fld] = row[fld]
         yield {"query_id": row["query_id"], "query": query, "matches": matches, "risk": risk, "lists": screened_against}

@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tollwatch.core import schema
+from tollwatch.core import countries, schema
+from tollwatch.core.listing import ftm_list_properties
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import (
     Coordinates,
@@ -34,6 +35,7 @@ from tollwatch.core.model import (
     parse_date,
     parse_grade,
 )
+from tollwatch.core.schema import GRAPH_DATASET
 from tollwatch.core.records import claim_from_dict, entity_to_dict, source_to_dict
 from tollwatch.importers import ftm_foreign
 from tollwatch.importers.files import read_jsonl
@@ -95,8 +97,15 @@ def entity_to_ftm(e: Entity) -> dict:
     if notes:
         props["notes"] = [notes]
     ftm_schema = schema.ftm_schema_of(e.kind)
-    for prop, values in _identifier_properties(e, ftm_schema).items():
-        props.setdefault(prop, []).extend(values)
+    if e.dataset != GRAPH_DATASET:  # a list entry: every field its list gave (core.listing)
+        own = [(i.scheme, i.value) for i in e.identifiers if i.scheme != e.dataset]
+        if props.get("country"):  # a list writes countries as names; FtM wants codes
+            props["country"] = sorted(c.lower() for c in countries.codes_of(props["country"]))
+        for prop, values in ftm_list_properties(e.attributes, own, ftm_schema).items():
+            props[prop] = list(dict.fromkeys([*props.get(prop, []), *values]))
+    else:
+        for prop, values in _identifier_properties(e, ftm_schema).items():
+            props.setdefault(prop, []).extend(values)
     return {
         "id": e.id,
         "schema": ftm_schema,

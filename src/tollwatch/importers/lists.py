@@ -1,6 +1,7 @@
-"""Sanctions-list importers: OFAC SDN (CSV set and XML), UN SC consolidated XML, FtM, generic CSV.
+"""Sanctions-list importers: OFAC SDN XML, UN SC consolidated XML, and the dispatch to every format.
 
-UK OFSI and Australia DFAT (spreadsheets) are in lists_sheets, the EU FSF XML in lists_eu.
+OFAC's CSV set is in lists_ofac, the generic CSV in lists_csv, UK OFSI and Australia DFAT
+(spreadsheets) in lists_sheets, the EU FSF XML in lists_eu.
 
 Each importer streams its file and yields one `Entity` per listed record, keeping the
 list's own identifier (scheme = dataset, value = the list's id) so every screening hit
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import Entity, EntityKind, Identifier, Name
-from tollwatch.importers.streams import MAX_CELL, check_nonempty, csv_rows, open_binary
+from tollwatch.importers.streams import MAX_CELL, check_nonempty, open_binary
 
 OFAC_DATASET = "us_ofac_sdn"
 UN_DATASET = "un_sc_sanctions"
@@ -100,99 +101,6 @@ def list_entity(
         attributes={"schema": schema, **{k: v for k, v in attributes.items() if v not in (None, "", [])}},
         dataset=dataset,
     )
-
-
-# --- OFAC SDN CSV ------------------------------------------------------------------------
-
-_OFAC_TYPE = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "": "Organization"}
-
-
-def _ofac(cell: str) -> str:
-    cell = cell.strip()
-    return "" if cell == "-0-" else cell
-
-
-def _ofac_programs(cell: str) -> list[str]:
-    return [p.strip(" []") for p in _ofac(cell).split("] [") if p.strip(" []")]
-
-
-def _classify_paths(paths: list[Path]) -> tuple[Path, Path | None, Path | None]:
-    sdn = alt = add = None
-    for p in paths:
-        low = p.name.casefold()
-        if "alt" in low:
-            alt = p
-        elif "add" in low:
-            add = p
-        else:
-            if sdn is not None:
-                raise InputError("two main files given; name the alias file *alt* and the address file *add*", path=str(p))
-            sdn = p
-    if sdn is None:
-        raise InputError("the OFAC main file (sdn.csv) is missing; alt.csv and add.csv are only companions", path=str(paths[0]))
-    return sdn, alt, add
-
-
-def read_ofac_csv(paths: list[Path], dataset: str = OFAC_DATASET, report: ImportReport | None = None) -> Iterator[Entity]:
-    """sdn.csv (+ optional alt.csv, add.csv): latin-1, no header, `-0-` empty."""
-    sdn, alt, add = _classify_paths([Path(p) for p in paths])
-    report = report or ImportReport(dataset, "ofac-csv", [str(p) for p in paths])
-    main: dict[str, tuple[int, list[str]]] = {}
-    for lineno, row in csv_rows(sdn, "latin-1"):
-        if len(row) < 4:
-            raise InputError(f"expected 12 columns, found {len(row)}", path=str(sdn), line=lineno, field="row")
-        ent_num = row[0].strip()
-        if not ent_num.isdigit():
-            raise InputError(f"ent_num must be a number, got {ent_num[:40]!r}", path=str(sdn), line=lineno, field="ent_num")
-        if not _ofac(row[1]):
-            raise InputError("empty SDN_Name", path=str(sdn), line=lineno, field="SDN_Name")
-        main[ent_num] = (lineno, row)
-    aliases: dict[str, list[str]] = {}
-    if alt:
-        for lineno, row in csv_rows(alt, "latin-1"):
-            if len(row) < 4:
-                raise InputError(f"expected 5 columns, found {len(row)}", path=str(alt), line=lineno, field="row")
-            ent_num, name = row[0].strip(), _ofac(row[3])
-            if ent_num not in main:
-                report.skipped.append(f"{alt.name}:{lineno}: alias {name!r} of ent_num {ent_num} has no main record")
-                continue
-            if name:
-                aliases.setdefault(ent_num, []).append(name)
-    addresses: dict[str, list[str]] = {}
-    countries: dict[str, list[str]] = {}
-    if add:
-        for lineno, row in csv_rows(add, "latin-1"):
-            if len(row) < 5:
-                raise InputError(f"expected 6 columns, found {len(row)}", path=str(add), line=lineno, field="row")
-            ent_num = row[0].strip()
-            if ent_num not in main:
-                report.skipped.append(f"{add.name}:{lineno}: address of ent_num {ent_num} has no main record")
-                continue
-            parts = [_ofac(c) for c in row[2:5]]
-            text = ", ".join(p for p in parts if p)
-            if text:
-                addresses.setdefault(ent_num, []).append(text)
-            if _ofac(row[4]):
-                countries.setdefault(ent_num, []).append(_ofac(row[4]))
-    for ent_num, (lineno, row) in main.items():
-        row = row + [""] * (12 - len(row))
-        schema = _OFAC_TYPE.get(_ofac(row[2]).casefold())
-        if schema is None:
-            raise InputError(f"unknown SDN_Type {row[2]!r}", path=str(sdn), line=lineno, field="SDN_Type")
-        attrs = {
-            "program": _ofac_programs(row[3]),
-            "title": _ofac(row[4]) or None,
-            "call_sign": _ofac(row[5]) or None,
-            "vessel_flag": _ofac(row[9]) or None,
-            "remarks": _ofac(row[11])[:2000] or None,
-            "addresses": addresses.get(ent_num, [])[:20],
-            "country": list(dict.fromkeys(countries.get(ent_num, [])))[:10],
-            "list_ref": ent_num,
-        }
-        report.count += 1
-        yield list_entity(
-            dataset, ent_num, schema, [_ofac(row[1]), *aliases.get(ent_num, [])], attrs, path=str(sdn), line=lineno
-        )
 
 
 # --- XML (defused) -----------------------------------------------------------------------
@@ -281,10 +189,12 @@ def read_un_xml(path: Path, dataset: str = UN_DATASET, report: ImportReport | No
         if original:
             names.append(original)
         alias_tag = "INDIVIDUAL_ALIAS" if tag == "INDIVIDUAL" else "ENTITY_ALIAS"
+        by_type: dict[str, list[str]] = {"low": [], "f.k.a.": []}
         for alias in _children(elem, alias_tag):
             name = _text(alias, "ALIAS_NAME")
-            if name:
+            if name:  # names by type: "Low" quality and "f.k.a." are also kept by type (all stay screened)
                 names.append(_check_cell(name, path, record, "ALIAS_NAME"))
+                by_type.get(_text(alias, "QUALITY").casefold(), []).append(name)
         countries = [" ".join((c.text or "").split()) for c in _children(elem, "COUNTRY") if (c.text or "").strip()]
         nationality = [" ".join((v.text or "").split()) for n in _children(elem, "NATIONALITY") for v in _children(n, "VALUE") if (v.text or "").strip()]
         addresses = []
@@ -301,6 +211,10 @@ def read_un_xml(path: Path, dataset: str = UN_DATASET, report: ImportReport | No
             "addresses": addresses[:20],
             "remarks": _text(elem, "COMMENTS1")[:2000] or None,
             "nationality": list(dict.fromkeys(nationality)),
+            "weakAlias": by_type["low"],
+            "previousName": by_type["f.k.a."],
+            "gender": [_text(elem, "GENDER")] if _text(elem, "GENDER") else [],
+            "last_updated": max(_values(elem, "LAST_DAY_UPDATED"), default=None),
         }
         details, idents = _un_details(elem)
         report.count += 1
@@ -401,59 +315,6 @@ def _us_date(text: str) -> str | None:
     return m.group(0) if m else None
 
 
-# --- generic CSV -------------------------------------------------------------------------
-
-_CSV_FIELDS = {
-    "id": ("id", "list_id", "reference", "ref", "uid", "ent_num"),
-    "name": ("name", "caption", "full_name", "entity_name", "sdn_name"),
-    "aliases": ("aliases", "alias", "alt_names", "aka"),
-    "schema": ("schema", "type", "entity_type"),
-    "program": ("program", "programs", "regime"),
-    "country": ("country", "countries", "nationality"),
-    "address": ("address", "addresses"),
-}
-
-
-def read_generic_csv(path: Path, dataset: str, report: ImportReport | None = None) -> Iterator[Entity]:
-    """A header row naming at least `name`; aliases and programs are `;`-separated."""
-    path = Path(path)
-    report = report or ImportReport(dataset, "csv", [str(path)])
-    delimiter = "\t" if path.suffix.casefold() in (".tsv", ".tab") else ","
-    rows = csv_rows(path, "utf-8", delimiter)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise InputError("file is empty", path=str(path)) from None
-    cols = [h.strip().casefold() for h in header]
-    index = {}
-    for fld, options in _CSV_FIELDS.items():
-        for opt in options:
-            if opt in cols:
-                index[fld] = cols.index(opt)
-                break
-    if "name" not in index:
-        raise InputError(f"no name column (looked for: {', '.join(_CSV_FIELDS['name'])})", path=str(path), line=1, field="name")
-
-    def cell(row, fld):
-        i = index.get(fld)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    schema_alias = {"individual": "Person", "person": "Person", "entity": "Organization", "organization": "Organization", "organisation": "Organization", "company": "Company", "vessel": "Vessel", "aircraft": "Airplane", "airplane": "Airplane", "": "Organization"}
-    for lineno, row in rows:
-        raw_schema = cell(row, "schema")
-        schema = schema_alias.get(raw_schema.casefold(), raw_schema)
-        names = [cell(row, "name"), *[a for a in cell(row, "aliases").split(";")]]
-        list_id = cell(row, "id") or f"row{lineno}"
-        attrs = {
-            "program": [p.strip() for p in cell(row, "program").split(";") if p.strip()],
-            "country": [c.strip() for c in cell(row, "country").split(";") if c.strip()],
-            "addresses": [a.strip() for a in cell(row, "address").split(";") if a.strip()],
-            "list_ref": list_id,
-        }
-        report.count += 1
-        yield list_entity(dataset, list_id, schema, names, attrs, path=str(path), line=lineno)
-
-
 # --- dispatch ----------------------------------------------------------------------------
 
 
@@ -485,12 +346,15 @@ def read_list(fmt: str, paths: list[Path], dataset: str | None = None) -> tuple[
         return report, _chain(read_ftm(p, ds, report) for p in paths)
     assert ds is not None  # every other format has a default name, or one made from the file's
     if fmt == "ofac-csv":
+        from tollwatch.importers.lists_ofac import read_ofac_csv
+
         return report, read_ofac_csv(paths, ds, report)
     return report, _chain(_reader(fmt)(p, ds, report) for p in paths)
 
 
 def _reader(fmt: str):
     """The one-file reader of a format (the government lists' readers live in their own modules)."""
+    from tollwatch.importers.lists_csv import read_generic_csv
     from tollwatch.importers.lists_eu import read_eu_fsf
     from tollwatch.importers.lists_sheets import read_au_dfat, read_uk_ofsi
 

@@ -35,6 +35,12 @@ def uk_date(text: str) -> str | None:
     return f"{year}-{month:02d}" if day == 0 else f"{year}-{month:02d}-{day:02d}"
 
 
+def numbered(cell: str) -> list[str]:
+    """OFSI's '(1) A-333602 (2) M110522' as its numbers; a single number as itself."""
+    parts = [p.strip(" ,;") for p in re.split(r"\(\d{1,2}\)", cell)]
+    return [p for p in parts if p] if len(parts) > 1 else ([cell] if cell else [])
+
+
 def _uk_header(rows: Iterator[tuple[int, list[str]]], path: Path) -> tuple[str | None, Columns]:
     """The 'Last Updated' row (when there is one) and the header row after it."""
     first = next(rows, None)
@@ -103,9 +109,9 @@ def _uk_row(groups: dict[str, dict], cols: Columns, row: list[str], path: Path, 
     _add(f, "birthDate", uk_date(c("DOB")) or c("DOB"))
     _add(f, "birthPlace", ", ".join(p for p in (c("Town of Birth"), c("Country of Birth")) if p))
     _add(f, "nationality", c("Nationality"))
-    _add(f, "passportNumber", c("Passport Number"))
+    _add(f, "passportNumber", *numbered(c("Passport Number")))
     _add(f, "passport_details", c("Passport Details"))
-    _add(f, "idNumber", c("National Identification Number"))
+    _add(f, "idNumber", *numbered(c("National Identification Number")))
     _add(f, "id_details", c("National Identification Details"))
     _add(f, "position", c("Position"))
     address = [c(f"Address {i}") for i in range(1, 7)] + [c("Post/Zip Code"), c("Country")]
@@ -179,7 +185,10 @@ def read_au_dfat(path: Path, dataset: str = AU_DATASET, report: ImportReport | N
             **{k: v[:20] for k, v in f.items() if k not in ("remarks", "program", "control_date")},
         }
         report.count += 1
-        yield list_entity(dataset, ref, g["schema"], g["primary"] + g["names"], attrs, path=str(path), line=g["line"])
+        ent = list_entity(dataset, ref, g["schema"], g["primary"] + g["names"], attrs, path=str(path), line=g["line"])
+        imos = re.findall(r"\bIMO(?: Number)?:?\s*(\d{7})\b", attrs["remarks"] or "", flags=re.IGNORECASE)
+        ent.identifiers += [Identifier("imoNumber", i) for i in dict.fromkeys(imos)]
+        yield ent
 
 
 def _au_row(groups: dict[str, dict], cols: Columns, row: list[str], path: Path, lineno: int) -> None:

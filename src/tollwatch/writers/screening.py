@@ -21,7 +21,7 @@ from tollwatch.writers.screening_html import HTML_TAIL, html_head, html_row
 
 OUTPUT_FORMATS = ("jsonl", "csv", "xlsx", "html", "parquet")
 FILE_ONLY = ("xlsx", "html", "parquet")
-TABLE_COLUMNS = ["query_id", "query_field", "query_name", "risk_level", "risk_reasons", "dataset", "source_id", "entity_id", "name", "schema", "score", "match", "list_date", "explanation", "lists_screened"]
+TABLE_COLUMNS = ["query_id", "query_field", "query_name", "risk_level", "risk_reasons", "dataset", "source_id", "entity_id", "name", "schema", "score", "match", "list_date", "explanation", "listing", "lists_screened"]
 # Parquet: what a query over many part files needs as columns, plus the full JSONL record.
 PARQUET_COLUMNS = ("query_id", "risk_level", "top_score", "entity_ids", "scores", "hit", "result")
 _PARQUET_BATCH = 4096
@@ -34,6 +34,15 @@ def explanation_text(expl: list[dict], *, described: bool = False) -> str:
         f"{f['feature']}: {f.get('query')!s} ~ {f.get('candidate')!s} ({f.get('value')}" + (f"; {describe(f['feature'])})" if described else ")")
         for f in expl
     )
+
+
+def listing_text(listing: dict | None) -> str:
+    """A candidate's list fields on one line: "birthDate: 1968-07-30; position: ...; identifiers: passportNumber 123"."""
+    if not listing:
+        return ""
+    parts = [f"{k}: {'; '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in listing.items() if v and k != "identifiers"]
+    parts += [f"identifiers: {', '.join(f'{s} {v}' for s, v in listing['identifiers'])}"] if listing.get("identifiers") else []
+    return " | ".join(parts)
 
 
 def jsonl_line(result: dict) -> str:
@@ -61,7 +70,7 @@ def flat_rows(result: dict) -> list[list]:
         first_name = next(iter(result["query"].values()), "")
         return [[result["query_id"], "", first_name, risk["level"], reasons] + [""] * (len(TABLE_COLUMNS) - 6) + [screened]]
     return [
-        [result["query_id"], m.get("query_field"), m.get("query_name"), risk["level"], reasons, m["dataset"], m["source_id"], m["entity_id"], m["name"], m["schema"], m["score"], "yes" if m["match"] else "no", m.get("list_date") or "", explanation_text(m["explanation"]), screened]
+        [result["query_id"], m.get("query_field"), m.get("query_name"), risk["level"], reasons, m["dataset"], m["source_id"], m["entity_id"], m["name"], m["schema"], m["score"], "yes" if m["match"] else "no", m.get("list_date") or "", explanation_text(m["explanation"]), listing_text(m.get("listing")), screened]
         for m in result["matches"]
     ]
 

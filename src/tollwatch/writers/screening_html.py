@@ -35,7 +35,18 @@ def _match(m: dict) -> str:
     verdict = "match" if m["match"] else "below threshold"
     extra = f" · list date {_e(m['list_date'])}" if m.get("list_date") else ""
     note = f"<br><small>{_e(m['note'])}</small>" if m.get("note") else ""
-    return f"<details><summary>{_e(m['name'])} — {_e(m['dataset'])} {_e(m['source_id'])} · {m['score']:.2f} ({verdict}){extra}</summary><ul>{feats}</ul>{note}</details>"
+    return f"<details><summary>{_e(m['name'])} — {_e(m['dataset'])} {_e(m['source_id'])} · {m['score']:.2f} ({verdict}){extra}</summary><ul>{feats}</ul>{_listing(m)}{note}</details>"
+
+
+def _listing(m: dict) -> str:
+    """The list entry's own fields (dates of birth, nationality, position, documents ...), to clear the hit."""
+    listing = m.get("listing") or {}
+    rows = [(k, v) for k, v in listing.items() if v and k != "identifiers"]
+    rows += [("identifiers", [f"{s} {v}" for s, v in listing.get("identifiers") or []])] if listing.get("identifiers") else []
+    if not rows:
+        return ""
+    cells = "".join(f"<dt>{_e(k)}</dt><dd>{_e('; '.join(map(str, v)) if isinstance(v, list) else v)}</dd>" for k, v in rows)
+    return f'<dl class="listing"><small>on the list ({_e(m["dataset"])} {_e(m["source_id"])}):</small>{cells}</dl>'
 
 
 def html_row(result: dict) -> str:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from tollwatch.app.screen import dated
 from tollwatch.core.errors import InputError, NotFound
 from tollwatch.core.features import describe, resolve_weights
+from tollwatch.core.listing import ftm_list_properties
+from tollwatch.core.query_facts import query_facts
 from tollwatch.core.model import ModelError
 from tollwatch.server.auth import Principal
 from tollwatch.server.deps import CurrentPrincipal, State
@@ -109,14 +111,22 @@ def _best_matches(matcher, q: EntityQuery, names: list[str], scope: set[str], th
     """Each candidate once, at the score of its best-matching query name, best first."""
     best: dict[str, dict] = {}
     schema = None if q.schema_ in ("Thing", "LegalEntity") else q.schema_
+    facts = _query_facts(q)
     for name in names:
-        for m in matcher.match(name, schema, limit=limit + 5, datasets=frozenset(scope), threshold=threshold):
+        for m in matcher.match(name, schema, limit=limit + 5, datasets=frozenset(scope), threshold=threshold, facts=facts):
             d = m.as_dict()
             if d["schema"] in exclude_schema or d["score"] < cutoff:
                 continue
             if d["entity_id"] not in best or d["score"] > best[d["entity_id"]]["score"]:
                 best[d["entity_id"]] = d
     return sorted(best.values(), key=lambda d: (-d["score"], d["dataset"], d["entity_id"]))[:limit]
+
+
+def _query_facts(q: EntityQuery):
+    """yente's birthDate, idNumber, passportNumber, registrationNumber and imoNumber (core.query_facts)."""
+    props = {k: ([v] if isinstance(v, str) else list(v)) for k, v in q.properties.items()}
+    ids = [v for k in ("idNumber", "passportNumber", "registrationNumber", "taxNumber") for v in props.get(k, [])]
+    return query_facts(props.get("birthDate"), ids, props.get("imoNumber"))
 
 
 @router.get("/search/{dataset}", summary="Search entities (yente-compatible)")
@@ -241,6 +251,11 @@ def _yente_properties(d: dict, e) -> dict[str, list]:
     if e.attributes.get("program"):
         program = e.attributes["program"]
         props["program"] = list(program) if isinstance(program, list) else [program]
+    if e.dataset != "tollwatch":  # the entry's own fields, so a hit can be cleared (core.listing)
+        own = [(i.scheme, i.value) for i in e.identifiers if i.scheme != e.dataset]
+        for prop, values in ftm_list_properties(e.attributes, own, d["schema"] if d["schema"] in ("Person", "Vessel") else "Organization").items():
+            if prop not in ("program", "notes"):
+                props[prop] = values
     if e.dataset == "tollwatch" and e.attributes.get("allegation"):
         props.setdefault("notes", []).append("named in reporting: an allegation, not a sanctions listing")
     return props
