@@ -99,6 +99,7 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
         confidence=float(confidence),
         kind=parse_enum(EvidenceKind, data.get("evidence_kind") or "verbatim", "evidence_kind"),
         cites=_cites_of(data.get("cites")),
+        rule=_rule_of(data.get("rule")) if with_review else None,  # only an export names its rule
     )
     return Claim(
         id=data.get("id") or "",
@@ -113,6 +114,12 @@ def claim_from_dict(data: Any, *, default_method: str = "human", with_review: bo
         note=data.get("note"),
         qualifiers=_qualifiers_of(data.get("qualifiers")),
     )
+
+
+def _rule_of(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ModelError("rule", "must be the name of an extraction rule")
+    return value or None
 
 
 def _qualifiers_of(value: Any) -> dict[str, Any]:
