@@ -66,6 +66,8 @@ FEATURES: dict[str, Feature] = {
                 "When one name has a single distinctive word and the other has more that nothing explains (SUNRISE against 'Sunrise Bakery'), the score is capped at this weight: under the threshold, so it cannot make a match on its own."),
         Feature("common_words_only", 0.6, "only common words matched, others left over (a cap)",
                 "When every distinctive word matched is a common one (core/data/common_words.tsv: golden, star, korea ...) and words are left over on either side (GOLDEN STAR CO against 'Golden Star Trading Co'), the score is capped at this weight."),
+        Feature("written_differently", 0.6, "the names read alike but are written differently (a cap)",
+                "Two Han or two Hangul names of one length that differ in a character (김정은 against 김종은, 高市 against 高石) are different names even when their romanizations agree; 'A bin B' against 'B bin A' is a son against his father. The score is capped at this weight."),
         Feature("schema_inferred", None, "the query's entity type, read from its name",
                 "With no schema column, a legal form makes the query a company and a person's name shape (a Korean or Chinese surname and given name) a person; schema_mismatch then applies."),
         Feature("country_mismatch", 0.25, "the query's country is not the listed entity's",

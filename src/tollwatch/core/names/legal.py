@@ -139,7 +139,24 @@ def fold_token(token: str) -> str:
     if t in _FOLD:
         return _FOLD[t]
     t2 = t.replace("'", "").replace(".", "")
+    if t2 not in _FOLD and len(t2) >= 12:
+        return _long_form_typo(t2)
     return _FOLD.get(t2, t2)
+
+
+_LONG_SPELLINGS = tuple(sp for sp in _FOLD if len(sp) >= 12)
+
+
+@lru_cache(maxsize=65536)
+def _long_form_typo(word: str) -> str:
+    """A long legal-form or trade word with one letter wrong, missing or doubled
+    (Aktiengeselschaft, Corporatoin): one edit in twelve letters is a typo, not another word."""
+    from rapidfuzz.distance import OSA
+
+    for spelling in _LONG_SPELLINGS:
+        if abs(len(spelling) - len(word)) <= 1 and OSA.distance(word, spelling, score_cutoff=1) <= 1:
+            return _FOLD[spelling]
+    return word
 
 
 @lru_cache(maxsize=65536)
