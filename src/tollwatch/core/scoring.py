@@ -222,6 +222,9 @@ def _thin_evidence(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, raw: 
     if len(c) == 1 and al.c_sim[0] > 0.0 and extra and raw > w["one_word_alias"]:
         features.append({"feature": "one_word_alias", "query": display(q), "candidate": display(c), "unexplained": display(extra), "value": w["one_word_alias"]})
         return w["one_word_alias"]
+    if len(q) == 1 == len(c) and 0.0 < al.q_sim[0] < 1.0 and min(len(q[0]), len(c[0])) < 7 and raw > w["one_word_alias"]:
+        features.append({"feature": "one_word_typo", "query": display(q), "candidate": display(c), "value": w["one_word_alias"]})
+        return w["one_word_alias"]  # ELOIS against the alias ELVIS: one short word, spelt otherwise
     matched = [t for t, s in strong_q if s > 0.0]
     left = [t for t, s in [*zip(q, al.q_sim), *zip(c, al.c_sim)] if s == 0.0 and base_weight(t) > 0.1 and not t.isdigit()]
     common = _common()
