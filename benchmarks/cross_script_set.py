@@ -3,7 +3,10 @@
 Listed rows: every Han or Hangul name in the original-script fields of the UK OFSI ConList
 (2025-04-14, bundled) and the Australian DFAT list (2024-12-17) in ../shared/data/sanctions,
 each citing its list and entry id, with the entry's Latin names as the expected match.
-Japanese names (with kana) are left out. Not-listed rows: real South Korean and Chinese
+Japanese names (with kana) are left out. Further listed rows (SOURCED) are DPRK entities on the
+bundled OFAC and UN lists whose lists give no Han or Hangul name: the script form comes from a
+public page that names the entity in both scripts (cited per row), the Latin names from the list
+record (cited by OFAC ent_num or UN reference number). Not-listed rows: real South Korean and Chinese
 companies whose names look like listed ones (banks, airlines, shipping lines, trading
 houses), chosen as not being the listed entities. They were not checked one by one against
 every list entry: a false alarm the benchmark reports should be looked up before it is
@@ -73,6 +76,40 @@ NOT_LISTED = [
 ]
 
 
+# Listed entities whose lists carry no Han or Hangul name: (query, list record, its Latin names, where the script form is from).
+KO_WIKI = "https://ko.m.wikipedia.org/wiki/"
+SOURCED = [
+    ("고려항공", "OFAC SDN ent_num 20520", "AIR KORYO | AIRKORYO", KO_WIKI + "%EC%A1%B0%EC%84%A0%EB%AF%BC%ED%95%AD (고려항공, 高麗航空, Air Koryo)"),
+    ("高麗航空", "OFAC SDN ent_num 20520", "AIR KORYO | AIRKORYO", KO_WIKI + "%EC%A1%B0%EC%84%A0%EB%AF%BC%ED%95%AD (고려항공, 高麗航空, Air Koryo)"),
+    ("조선광선은행", "UN KPe.025; OFAC ent_num 11581", "KOREA KWANGSON BANKING CORPORATION (KKBC) | KOREA KWANGSON BANKING CORP | KKBC",
+     "https://tomorrow.paperai.life/https://ko.wikipedia.org/wiki/%EC%A1%B0%EC%84%A0%EA%B4%91%EC%84%A0%EC%9D%80%ED%96%89 (ko.wikipedia 조선광선은행, 朝鮮光鮮銀行)"),
+    ("朝鮮光鮮銀行", "UN KPe.025; OFAC ent_num 11581", "KOREA KWANGSON BANKING CORPORATION (KKBC) | KOREA KWANGSON BANKING CORP | KKBC",
+     "https://tomorrow.paperai.life/https://ko.wikipedia.org/wiki/%EC%A1%B0%EC%84%A0%EA%B4%91%EC%84%A0%EC%9D%80%ED%96%89 (ko.wikipedia 조선광선은행, 朝鮮光鮮銀行)"),
+    ("고려상업은행", "OFAC SDN ent_num 23004", "KORYO COMMERCIAL BANK LTD.",
+     "http://ko.wiki.chinapedia.org/wiki/%EA%B3%A0%EB%A0%A4%EC%83%81%EC%97%85%EC%9D%80%ED%96%89 (고려상업은행, 高麗商業銀行, Koryo Commercial Bank Ltd.)"),
+    ("高麗商業銀行", "OFAC SDN ent_num 23004", "KORYO COMMERCIAL BANK LTD.",
+     "http://ko.wiki.chinapedia.org/wiki/%EA%B3%A0%EB%A0%A4%EC%83%81%EC%97%85%EC%9D%80%ED%96%89 (고려상업은행, 高麗商業銀行, Koryo Commercial Bank Ltd.)"),
+    ("금강은행", "OFAC SDN ent_num 20571", "KUMGANG BANK",
+     "https://tomorrow.paperai.life/https://ko.wikipedia.org/wiki/%EA%B8%88%EA%B0%95%EC%9D%80%ED%96%89 (ko.wikipedia 금강은행, 金剛銀行, sanctioned by the US Treasury in 2016)"),
+    ("金剛銀行", "OFAC SDN ent_num 20571", "KUMGANG BANK",
+     "https://tomorrow.paperai.life/https://ko.wikipedia.org/wiki/%EA%B8%88%EA%B0%95%EC%9D%80%ED%96%89 (ko.wikipedia 금강은행, 金剛銀行, sanctioned by the US Treasury in 2016)"),
+    ("단천상업은행", "UN KPe.003", "TANCHON COMMERCIAL BANK | CHANGGWANG CREDIT BANK | KOREA CHANGGWANG CREDIT BANK",
+     KO_WIKI + "%EB%8B%A8%EC%B2%9C%EC%9D%80%ED%96%89 (단천상업은행, 端川商業銀行; before 1998 창광신용은행, 蒼光信用銀行)"),
+    ("端川商業銀行", "UN KPe.003", "TANCHON COMMERCIAL BANK | CHANGGWANG CREDIT BANK | KOREA CHANGGWANG CREDIT BANK",
+     KO_WIKI + "%EB%8B%A8%EC%B2%9C%EC%9D%80%ED%96%89 (단천상업은행, 端川商業銀行; before 1998 창광신용은행, 蒼光信用銀行)"),
+    ("창광신용은행", "UN KPe.003", "TANCHON COMMERCIAL BANK | CHANGGWANG CREDIT BANK | KOREA CHANGGWANG CREDIT BANK",
+     KO_WIKI + "%EB%8B%A8%EC%B2%9C%EC%9D%80%ED%96%89 (단천상업은행, 端川商業銀行; before 1998 창광신용은행, 蒼光信用銀行)"),
+    ("蒼光信用銀行", "UN KPe.003", "TANCHON COMMERCIAL BANK | CHANGGWANG CREDIT BANK | KOREA CHANGGWANG CREDIT BANK",
+     KO_WIKI + "%EB%8B%A8%EC%B2%9C%EC%9D%80%ED%96%89 (단천상업은행, 端川商業銀行; before 1998 창광신용은행, 蒼光信用銀行)"),
+    ("조선무역은행", "UN KPe.047; OFAC ent_num 15603", "FOREIGN TRADE BANK (FTB) | MOOYOKBANK | KOREA TRADING BANK | FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA",
+     "https://en.kevinzhw153.workers.dev/wiki/Joson_Trade_Bank (a mirror of en.wikipedia: Chosŏn'gŭl 조선무역은행, Hancha 朝鮮貿易銀行)"),
+    ("朝鮮貿易銀行", "UN KPe.047; OFAC ent_num 15603", "FOREIGN TRADE BANK (FTB) | MOOYOKBANK | KOREA TRADING BANK | FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA",
+     "https://en.kevinzhw153.workers.dev/wiki/Joson_Trade_Bank (a mirror of en.wikipedia: Chosŏn'gŭl 조선무역은행, Hancha 朝鮮貿易銀行)"),
+    ("조선대성은행", "UN KPe.035; OFAC ent_num 12312", "KOREA DAESONG BANK | CHOSON TAESONG UNHAENG | TAESONG BANK",
+     "http://ko.m.wikipedia.org/wiki/%EC%A1%B0%EC%84%A0%EB%8C%80%EC%84%B1%EC%9D%80%ED%96%89 (조선대성은행)"),
+]
+
+
 def _script(name: str) -> str:
     return "Hangul" if HANGUL.search(name) else "Han"
 
@@ -97,6 +134,9 @@ def listed_rows() -> list[dict[str, str]]:
                     continue
                 rows[query] = {"query": query, "script": _script(query), "label": "listed", "country": "", "source": source,
                                "entry_id": entry, "listed_as": " | ".join(latin), "english": latin[0] if latin else ""}
+    for query, record, latin, page in SOURCED:
+        rows.setdefault(query, {"query": query, "script": _script(query), "label": "listed", "country": "", "source": f"script form: {page}",
+                                "entry_id": record, "listed_as": latin, "english": latin.split(" | ")[0]})
     return list(rows.values())
 
 

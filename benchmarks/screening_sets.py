@@ -172,7 +172,7 @@ def render_sets(cross: dict | None, supplier: dict | None) -> list[str]:
     lines: list[str] = []
     if cross:
         lines += [f"### Cross-script: {cross['rows']} Han and Hangul names (`benchmarks/data/cross_script.csv`)", "",
-                  "Listed rows are the original-script names in the UK OFSI and AU DFAT lists' own fields (each row cites its entry id); every original-script name is taken out of the index first, so they are found only through the entities' Latin names. Not-listed rows are real South Korean and Chinese companies (Hana Bank, Korean Air, COSCO, Tsingtao, Rebecca Hair ...), screened with their country.", "",
+                  "Listed rows are the original-script names in the UK OFSI and AU DFAT lists' own fields (each row cites its entry id), and the Hangul and Hanja names of DPRK banks and Air Koryo on the OFAC and UN lists, whose script forms come from cited public pages; every original-script name is taken out of the index first, so they are found only through the entities' Latin names. Not-listed rows are real South Korean and Chinese companies (Hana Bank, Korean Air, COSCO, Tsingtao, Rebecca Hair ...), screened with their country.", "",
                   "| engine | script | listed | recall | not listed | false alarms | false-alarm rate |", "|---|---|---|---|---|---|---|"]
         for key, label in (("tollwatch", "tollwatch"), ("peer", "yente-like peer")):
             res = cross.get(key)

@@ -27,7 +27,7 @@ from tollwatch.core.features import DEFAULT_WEIGHTS, weights_key
 from tollwatch.core.query_context import country_penalty, infer_schema, query_countries, schema_feature
 from tollwatch.core.query_facts import QueryFacts, with_facts
 from tollwatch.core.name_tokens import acronym_of, base_weight, token_keys, tokens, trigrams, variants
-from tollwatch.core.scoring import PairScore, score_tokens, token_similarity
+from tollwatch.core.scoring import PairScore, cap_written_differently, score_tokens, token_similarity
 
 DEFAULT_THRESHOLD = 0.7
 RETRIEVE = 12  # candidate records scored in full per query
@@ -61,17 +61,10 @@ class Match:
     matched_name: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "dataset": self.record.dataset,
-            "source_id": self.record.source_id,
-            "entity_id": self.record.entity_id,
-            "name": self.record.caption,
-            "matched_name": self.matched_name,
-            "schema": self.record.schema,
-            "score": round(self.score, 4),
-            "match": self.is_match,
-            "explanation": self.explanation,
-        }
+        rec = self.record
+        return {"dataset": rec.dataset, "source_id": rec.source_id, "entity_id": rec.entity_id, "name": rec.caption,
+                "matched_name": self.matched_name, "schema": rec.schema, "score": round(self.score, 4),
+                "match": self.is_match, "explanation": self.explanation}
 
 
 class MatchIndex:
@@ -353,8 +346,11 @@ class Matcher:
             if found is None:
                 continue
             best, best_label, best_variant, by_kind = found
-            feats = list(best.features)
-            score = best.score
+            feats, score = list(best.features), best.score
+            capped = cap_written_differently(name, best_label, score, self.weights)
+            if capped is not None:
+                score = capped
+                feats.append({"feature": "written_differently", "query": name, "candidate": best_label, "value": capped})
             mismatch = country_penalty(q_codes, rec.info, country, self.weights)
             if mismatch:
                 score = max(0.0, score - self.weights["country_mismatch"])
@@ -395,5 +391,8 @@ def pair_score(name1: str, name2: str, schema: str | None = None, weights: Mappi
             ps = score_tokens(ta, tb, base_weight, token_keys, schema, schema, a, b, weights or DEFAULT_WEIGHTS)
             if ps.score > best.score or not best.features:
                 best = ps
+    capped = cap_written_differently(name1, name2, best, weights or DEFAULT_WEIGHTS)
+    if capped is not None:
+        best = PairScore(capped, [*best.features, {"feature": "written_differently", "query": name1, "candidate": name2, "value": capped}])
     return best
 

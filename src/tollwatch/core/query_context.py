@@ -10,6 +10,7 @@ Each is a feature in the match explanation with the values it compared (core.fea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 from tollwatch.core import countries
 from tollwatch.core.name_tokens import is_legal, tokens
 from tollwatch.core.names import chinese, korean
+
+_BRACKETS = re.compile(r"[(（]([^()（）]{2,40})[)）]")
+
 
 @lru_cache(maxsize=65536)
 def infer_schema(name: str) -> tuple[str, str] | None:
@@ -44,7 +48,11 @@ def schema_feature(name: str, inferred: tuple[str, str]) -> dict[str, Any]:
 def query_countries(name: str, country: str | None) -> frozenset[str]:
     """The row's country column; failing that, countries the name itself names."""
     given = countries.codes(country) if country else frozenset()
-    return given or countries.country_in_words(tokens(name))
+    if given:
+        return given
+    # "Yamahdi (UK) Limited": a country code or name in brackets is where the company is.
+    bracketed = frozenset(code for inner in _BRACKETS.findall(name) if countries.is_country_name(inner) for code in countries.codes(inner))
+    return bracketed or countries.country_in_words(tokens(name))
 
 
 def country_penalty(q_codes: frozenset[str], info: Mapping[str, Any], country: str | None, weights: Mapping[str, float]) -> dict[str, Any] | None:

@@ -25,6 +25,9 @@ from tollwatch.core.names.terms import common_words
 
 TYPO1_SHORT = 0.75  # one edit in a 4-letter word (Jang/Wang are different surnames)
 PREFIX = 0.7  # one word the start of the other (short forms, cut-off words)
+DOUBLED = 0.9  # a word with letters doubled or undoubled (Joonng, Jong)
+_SQUEEZE = re.compile(r"(.)\1+")
+_ROMAN = re.compile(r"^[ivxlcdm]+$")  # VII and VIII are numbers, not a doubled letter
 TYPO2 = 0.7  # similarity of two edits in a word of 5+ letters
 _SCHEMA_GROUP = {"Person": "person", "Organization": "org", "Company": "org", "LegalEntity": "any", "PublicBody": "org", "Vessel": "craft", "Airplane": "craft"}
 
@@ -44,6 +47,8 @@ def token_similarity(a: str, b: str, a_keys: tuple[str, ...], b_keys: tuple[str,
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:  # an initial: J. ~ Joachim
         return 0.7 if a[0] == b[0] else 0.0
+    if a[0] == b[0] and not _ROMAN.match(a) and _SQUEEZE.sub(r"\1", a) == _SQUEEZE.sub(r"\1", b):
+        return DOUBLED  # doubled letters: Joonng ~ Jong, Uun ~ Un
     m = min(la, lb)
     if m >= 3 and max(la, lb) - m >= 2 and (a.startswith(b) or b.startswith(a)):
         return PREFIX  # a short form: Ben ~ Benjamin, Abiy ~ Abiyot
@@ -192,6 +197,7 @@ def score_tokens(
     if q_label and c_label and raw < 0.8:
         raw = max(raw, _legal_features(q, c, q_label, c_label, features, w))
     raw = _thin_evidence(q, c, al, raw, w, features)
+    raw = _written_differently(q, c, q_label, c_label, raw, w, features)
     gq, gc = _SCHEMA_GROUP.get(q_schema or "", "any"), _SCHEMA_GROUP.get(c_schema or "", "any")
     if gq != "any" and gc != "any" and gq != gc:
         raw *= 1.0 - w["schema_mismatch"]
@@ -216,6 +222,9 @@ def _thin_evidence(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, raw: 
     if len(c) == 1 and al.c_sim[0] > 0.0 and extra and raw > w["one_word_alias"]:
         features.append({"feature": "one_word_alias", "query": display(q), "candidate": display(c), "unexplained": display(extra), "value": w["one_word_alias"]})
         return w["one_word_alias"]
+    if len(q) == 1 == len(c) and 0.0 < al.q_sim[0] < 1.0 and min(len(q[0]), len(c[0])) < 7 and raw > w["one_word_alias"]:
+        features.append({"feature": "one_word_typo", "query": display(q), "candidate": display(c), "value": w["one_word_alias"]})
+        return w["one_word_alias"]  # ELOIS against the alias ELVIS: one short word, spelt otherwise
     matched = [t for t, s in strong_q if s > 0.0]
     left = [t for t, s in [*zip(q, al.q_sim), *zip(c, al.c_sim)] if s == 0.0 and base_weight(t) > 0.1 and not t.isdigit()]
     common = _common()
@@ -224,6 +233,48 @@ def _thin_evidence(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, raw: 
                          "unexplained": display(left), "value": w["common_words_only"]})
         return w["common_words_only"]
     return raw
+
+
+_CJK_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$|^[\uac00-\ud7a3]+$")
+_PATRONYMIC = frozenset({"bin", "ibn", "ben"})
+
+
+def _written_differently(q: tuple[str, ...], c: tuple[str, ...], q_label: str, c_label: str, raw: float, w: Mapping[str, float], features: list[dict[str, Any]]) -> float:
+    """Caps for names whose romanizations agree but whose writing says otherwise:
+    two Han or two Hangul names of one length that differ in a character (김정은 / 김종은,
+    高市早苗 / 高石早苗: each character is a syllable of the name, not a typo); and 'A bin B'
+    against 'B bin A' (a son against his father)."""
+    cap = w["written_differently"]
+    if raw <= cap:
+        return raw
+    if cjk_written_differently(q_label, c_label):
+        features.append({"feature": "written_differently", "query": q_label, "candidate": c_label, "value": cap})
+        return cap
+    for bq in (i for i, t in enumerate(q) if t in _PATRONYMIC and 0 < i < len(q) - 1):
+        for bc in (i for i, t in enumerate(c) if t in _PATRONYMIC and 0 < i < len(c) - 1):
+            if q[bq - 1] == c[bc + 1] and q[bq + 1] == c[bc - 1] and q[bq - 1] != q[bq + 1]:
+                features.append({"feature": "written_differently", "query": display(q[bq - 1:bq + 2]), "candidate": display(c[bc - 1:bc + 2]), "value": cap})
+                return cap
+    return raw
+
+
+def cjk_written_differently(a: str, b: str) -> bool:
+    """Two Han or two Hangul names of one length that differ in a character (simplified forms compared)."""
+    qa, ca = a.replace(" ", ""), b.replace(" ", "")
+    if len(qa) != len(ca) or qa == ca or not _CJK_NAME.match(qa) or not _CJK_NAME.match(ca):
+        return False
+    from tollwatch.core.names import chinese
+
+    return chinese.to_simplified(qa) != chinese.to_simplified(ca)
+
+
+def cap_written_differently(a: str, b: str, score: PairScore | float, w: Mapping[str, float]) -> float | None:
+    """The capped score when the two names as written are different CJK names; None otherwise.
+    Scores are the best over renderings, so the check is on the names themselves."""
+    value = score.score if isinstance(score, PairScore) else score
+    if value > w["written_differently"] and cjk_written_differently(a, b):
+        return w["written_differently"]
+    return None
 
 
 def _could_be_acronym(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

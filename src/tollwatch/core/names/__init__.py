@@ -38,7 +38,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from . import chinese, korean, legal
+from . import chinese, hanja, korean, legal
 from .chinese import has_han, pinyin, pinyin_name, to_simplified, to_traditional, translate
 from .korean import (
     has_hangul,
@@ -76,6 +76,7 @@ __all__ = [
     "extract_acronym", "is_truncation", "LEGAL_FORMS", "STOPWORDS", "GENERIC_TERMS",
 ]
 
+KANA_RE = re.compile(r"[\u3040-\u30ff]")  # Japanese: its Han are not read in Korean
 KO = "k:"  # prefix of Korean syllable keys, so they never collide with plain words
 
 _APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)['’‘ʼ`](?=\w)")
@@ -280,14 +281,7 @@ def explained_variants(text: str) -> Explained:
     out: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
     if not normalize(text):
         return ()
-    if korean.has_hangul(text):
-        for person in (None, False):
-            for system in ("rr", "mr", "dprk"):
-                out.setdefault(korean.romanize(text, system, person=person), ("transliteration", ()))
-        for alternative in (0, 1):
-            translated, pairs = _translate_hangul_terms(text, alternative)
-            if translated:
-                out.setdefault(translated, ("translation", pairs))
+    _korean_variants(text, out)
     if chinese.has_han(text):
         for rendered, pairs in chinese.translations(text):
             out.setdefault(rendered, ("translation" if pairs else "transliteration", pairs))
@@ -295,6 +289,10 @@ def explained_variants(text: str) -> Explained:
         if as_person:
             out.setdefault(as_person, ("transliteration", ()))
         out.setdefault(chinese.pinyin_name(text), ("transliteration", ()))
+        # Korean names in Hanja (高麗航空 is 고려항공): read them in Korean too.
+        read = hanja.to_hangul(legal.replace_cjk_legal_forms(text, legal.HAN_LEGAL_FORMS))
+        if read and not KANA_RE.search(text):
+            _korean_variants(read, out)
     if not korean.has_hangul(text) and not chinese.has_han(text):
         out.setdefault(" ".join(text.split()), ("original", ()))
         rest, acr = split_acronym(text)
@@ -302,6 +300,19 @@ def explained_variants(text: str) -> Explained:
             out.setdefault(rest, ("original", ()))
             out.setdefault(acr, ("original", ()))
     return tuple((v, how, pairs) for v, (how, pairs) in out.items() if v)
+
+
+def _korean_variants(text: str, out: dict[str, tuple[str, tuple[tuple[str, str], ...]]]) -> None:
+    """Romanizations (RR, MR, DPRK; as a person and not) and term translations of Hangul text."""
+    if not korean.has_hangul(text):
+        return
+    for person in (None, False):
+        for system in ("rr", "mr", "dprk"):
+            out.setdefault(korean.romanize(text, system, person=person), ("transliteration", ()))
+    for alternative in (0, 1):
+        translated, pairs = _translate_hangul_terms(text, alternative)
+        if translated:
+            out.setdefault(translated, ("translation", pairs))
 
 
 def _variants(text: str) -> tuple[str, ...]:

@@ -86,7 +86,16 @@ _PHRASES: list[tuple[str, str]] = [
     ("closed joint stock company", "jsc"), ("public joint stock company", "jsc"),
     ("gesellschaft mit beschrankter haftung", "gmbh"), ("sociedad anonima", "sa"),
     ("kabushiki kaisha", "kk"), ("private limited", "pvt ltd"), ("sdn bhd", "sdn bhd"),
+    ("public limited company", "plc"), ("societatea cu raspundere limitata", "srl"),
+    ("societate cu raspundere limitata", "srl"), ("societe a responsabilite limitee", "sarl"),
+    ("aktsionernoe obshchestvo", "jsc"), ("aktsionernoye obshchestvo", "jsc"),
+    ("otkrytoe aktsionernoe obshchestvo", "jsc"), ("zakrytoe aktsionernoe obshchestvo", "jsc"),
+    ("publichnoe aktsionernoe obshchestvo", "jsc"),
 ]
+# Russian "limited liability company" in its many transliterations (OBSHCHESTVO S
+# OGRANICHENNOI / OGRANICHENNOY / OGRANICHENNOJ OTVETSTVENNOSTYU / OTVETSTVENNOSTIU ...).
+_OOO_RE = re.compile(r"\bobsh?ch?estvo s ogranichenn[a-z]* otvetstvennost[a-z]*(?: yu| iu)?\b")
+_ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 # Non-Latin legal forms (matched on the raw text, before normalization): data in
 # core/data/legal_forms.tsv, the table claim extraction strips names' legal forms with.
 def _legal_forms(script: str) -> dict[str, str]:
@@ -132,7 +141,24 @@ def fold_token(token: str) -> str:
     if t in _FOLD:
         return _FOLD[t]
     t2 = t.replace("'", "").replace(".", "")
+    if t2 not in _FOLD and len(t2) >= 12:
+        return _long_form_typo(t2)
     return _FOLD.get(t2, t2)
+
+
+_LONG_SPELLINGS = tuple(sp for sp in _FOLD if len(sp) >= 12)
+
+
+@lru_cache(maxsize=65536)
+def _long_form_typo(word: str) -> str:
+    """A long legal-form or trade word with one letter wrong, missing or doubled
+    (Aktiengeselschaft, Corporatoin): one edit in twelve letters is a typo, not another word."""
+    from rapidfuzz.distance import OSA
+
+    for spelling in _LONG_SPELLINGS:
+        if abs(len(spelling) - len(word)) <= 1 and OSA.distance(word, spelling, score_cutoff=1) <= 1:
+            return _FOLD[spelling]
+    return word
 
 
 @lru_cache(maxsize=65536)
@@ -142,7 +168,44 @@ def fold_legal(text: str) -> str:
     text = _plain(text).replace("&", " and ").replace("j/v", " jv ")
     text = re.sub(r"\bimp\s*/\s*exp\b", " imp exp ", text)
     words = [w.replace("'", "").replace("’", "") for w in _TOKEN_RE.findall(text)]
-    return " ".join(fold_token(w) for w in fold_phrases(" ".join(words)).split())
+    folded = _OOO_RE.sub("ooo", fold_phrases(" ".join(words)))
+    return " ".join(fold_token(w) for w in fold_numbers(folded.split()))
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> dict[str, int]:
+    from .terms import read_lines
+
+    out: dict[str, int] = {}
+    for lineno, fields in read_lines("numbers_en.tsv"):
+        if len(fields) != 2 or not fields[1].isdigit():
+            raise ValueError(f"numbers_en.tsv, line {lineno}: expected 'word<TAB>number'")
+        out[fields[0].strip()] = int(fields[1])
+    return out
+
+
+def fold_numbers(words: list[str]) -> list[str]:
+    """Number words and ordinals as digits: 'forty four' and 'forty 4' → '44', 'first' and '1st' → '1'
+    (core/data/numbers_en.tsv)."""
+    table = _number_words()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        m = _ORDINAL_RE.match(w)
+        value = int(m.group(1)) if m else table.get(w)
+        if value is None:
+            out.append(w)
+            i += 1
+            continue
+        i += 1
+        if value >= 20 and value % 10 == 0 and i < len(words):
+            unit = table.get(words[i], int(words[i]) if words[i].isdigit() and len(words[i]) == 1 else None)
+            if unit is not None and 0 < unit < 10:
+                value += unit
+                i += 1
+        out.append(str(value))
+    return out
 
 
 def fold_phrases(normalized: str) -> str:
