@@ -59,6 +59,7 @@ def version_meta(prepared, snapshot: dict, *, threshold: float, limit: int, data
         "limit": limit,
         "datasets": datasets,
         "lists": lists_versions(prepared, snapshot),
+        "lists_screened": list_dates(prepared.lists, frozenset(datasets) if datasets else None),
         "graph_version": graph_version(prepared, snapshot),
         "facts_version": facts_version(prepared),
         "index_names": len(prepared.index.name_tokens),
@@ -99,8 +100,8 @@ def stored(seq: int, row: dict, result: dict, near: float) -> tuple[int, str, st
 
 def save_screening(store: Store, actor: str, name: str, input_path: str | Path, out_path: str | Path | None, fmt: str = "jsonl", *,
                    mapping: dict[str, str] | None = None, threshold: float | None = None, limit: int = 5, datasets: list[str] | None = None,
-                   engine: str = "local", spark_master: str | None = None, max_list_age: int | None = None, progress: bool = False) -> dict:
-    """Screen INPUT (writing OUT as `screen` does) and store the run as NAME's next version, in one transaction."""
+                   engine: str = "local", spark_master: str | None = None, max_list_age: int | None = None, write_output: bool = True) -> dict:
+    """Screen INPUT (writing OUT as `screen` does, unless not `write_output`) and store the run as NAME's next version, in one transaction."""
     check_name(name)
     path = Path(input_path)
     if not path.is_file():
@@ -127,7 +128,7 @@ def save_screening(store: Store, actor: str, name: str, input_path: str | Path, 
         triples: Iterable[tuple[dict, dict, float]] = screen_on_spark(prepared, list(rows), threshold=threshold, limit=limit, datasets=datasets, master=spark_master)
     else:
         triples = screened_with_rows(prepared, rows, threshold=threshold, limit=limit, datasets=datasets)
-    writer: ScreeningWriter | None = ScreeningWriter(Path(out_path) if out_path else None, fmt, lists)
+    writer = ScreeningWriter(Path(out_path) if out_path else None, fmt, lists) if write_output else None
     counts: Counter = Counter()
     try:
         with store.begin(actor) as tx:
@@ -176,18 +177,21 @@ def list_runs(store: Store, name: str | None = None) -> list[dict]:
         return [summary(v) for v in runs_repo.list_versions(conn, name)]
 
 
-def run_results(store: Store, ref: str) -> tuple[dict, Iterator[dict]]:
-    """A version's meta and its results as `screen` writes them, with each hit's standing decision."""
+def run_results(store: Store, ref: str, *, hits_only: bool = False) -> tuple[dict, Iterator[dict]]:
+    """A version's meta and its results as `screen` writes them, with each hit's standing decision.
+
+    `hits_only`: only rows whose best candidate reached the threshold (read without the others)."""
     from tollwatch.app.decisions import annotate, standing
 
     v = get_run(store, ref)
-    lists = list_dates(v["meta"].get("lists") or {})
+    lists = v["meta"].get("lists_screened") or list_dates(v["meta"].get("lists") or {})
 
     def gen():
         with store.engine.connect() as conn:
             held = standing(conn, v["name"])
             records = runs_repo.version_blob(conn, v["id"], "records") or {}
-            for _, row, result in runs_repo.iter_rows(conn, v["id"]):
+            seqs = {seq for seq, _, _, near, _ in runs_repo.row_index(conn, v["id"]) if near >= v["meta"]["threshold"]} if hits_only else None
+            for _, row, result in runs_repo.iter_rows(conn, v["id"], seqs):
                 yield annotate(result | {"lists": lists}, row, held, records)
 
     return v, gen()
