@@ -48,6 +48,16 @@ def _claim_refs(store: Store, claim_ids: list[str], entity_id: str, clearance: S
     return sorted(cid for cid, c in claims.items() if c.evidence.source_id in sources), refs
 
 
+def _hidden_targets(store: Store, log, clearance: Sensitivity) -> set[tuple[str, str]]:
+    """Audit targets (sources, claims) a reader at `clearance` may not see."""
+    sources = {e["target_id"] for e in log if e["target_kind"] == "source"}
+    claims = {e["target_id"] for e in log if e["target_kind"] == "claim"}
+    with store.read(clearance) as r:
+        seen_sources = set(r.sources_by_id(sources))
+        seen_claims = {c for c in claims if r.get_claim(c) is not None}
+    return {("source", s) for s in sources - seen_sources} | {("claim", c) for c in claims - seen_claims}
+
+
 def entries(store: Store, since: str, until: str, *, clearance: Sensitivity = EXPORT_CLEARANCE) -> list[dict]:
     """The export's entries, oldest first: dates are inclusive days (UTC)."""
     start, end = _day(since, "from"), _day(until, "to")
@@ -66,9 +76,10 @@ def entries(store: Store, since: str, until: str, *, clearance: Sensitivity = EX
                     "row": d["query_id"], "entity_id": d["entity_id"], "dataset": basis.get("dataset"), "decision": d["decision"], "note": d["note"],
                     "list_snapshot_date": lst.get("snapshot_date"), "list_sha256": lst.get("content_sha256"), "claims": claim_ids, "claim_sources": sources,
                     "target_kind": "run", "target_id": f"{d['run_name']}@{d['run_version']}"})
+    hidden = _hidden_targets(store, log, clearance)
     for e in log:
-        if e["action"] == "run.decide":
-            continue  # the decision rows above say it all
+        if e["action"] == "run.decide" or (e["target_kind"], e["target_id"]) in hidden:
+            continue  # the decision rows above say it all; a source or claim above clearance is not named
         entry = {"at": e["at"], "actor": e["actor"], "action": e["action"], "target_kind": e["target_kind"], "target_id": e["target_id"]}
         if e["action"].startswith("run."):
             name, _, version = e["target_id"].partition("@")

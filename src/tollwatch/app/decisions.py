@@ -30,7 +30,7 @@ def what_changed(decision: dict, query: dict, record: list | None) -> dict:
             changed["profile"] = {"removed": True}
         elif record[1] != before.get("digest"):
             was, now_names = set(before.get("names") or []), set(record[2])
-            prof = {"names_added": sorted(now_names - was), "names_removed": sorted(was - now_names)}
+            prof: dict = {"names_added": sorted(now_names - was), "names_removed": sorted(was - now_names)}
             if record[3] != before.get("caption"):
                 prof["caption"] = {"before": before.get("caption"), "after": record[3]}
             changed["profile"] = prof if any(prof.values()) else {"details": "program, country or other listed fields"}

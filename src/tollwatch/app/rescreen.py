@@ -165,7 +165,7 @@ def rescreen(store: Store, actor: str, ref: str, *, engine: str = "local", spark
     for seq, (row, result, near) in zip(ordered, fresh):
         before = olds[seq][1]
         body = stored(seq, row, result, near)
-        if not same_result(before, body[5]):
+        if not same_result(before, body[5]) or _decided_and_changed(body[5], held, changes):
             pairs.append((seq, annotate(copy.deepcopy(before), row, held, old_snapshot), annotate(copy.deepcopy(body[5]), row, held, snapshot)))
         changed.append(body)
     diff = build_diff(pairs, changes, meta, new_meta)
@@ -177,6 +177,12 @@ def rescreen(store: Store, actor: str, ref: str, *, engine: str = "local", spark
         run_id = runs_repo.add_version(tx, base["name"], base["version"] + 1, base["id"], new_meta, snapshot, diff, diff["at"])
         runs_repo.add_rows(tx.conn, run_id, changed)
     return diff
+
+
+def _decided_and_changed(result: dict, held: dict, changes: dict) -> bool:
+    """A decided hit whose record changed: the diff must say whether a clearing is reopened."""
+    qid = str(result["query_id"])
+    return any(m["entity_id"] in changes and (qid, m["entity_id"]) in held for m in result["matches"])
 
 
 def _chunked_rows(conn, run_id: int, seqs: set[int]):
@@ -210,6 +216,6 @@ def compare_versions(store: Store, ref_a: str, ref_b: str) -> dict:
         changes = record_changes(snap_a, snap_b)
         pairs = []
         for (seq, row, ra), (_, _, rb) in zip(runs_repo.iter_rows(conn, a["id"]), runs_repo.iter_rows(conn, b["id"])):
-            if not same_result(ra, rb):
+            if not same_result(ra, rb) or _decided_and_changed(rb, held, changes):
                 pairs.append((seq, annotate(ra, row, held, snap_a), annotate(rb, row, held, snap_b)))
     return build_diff(pairs, changes, a["meta"], b["meta"])

@@ -70,7 +70,7 @@ def runs_show(app, ref: str, fmt: str, output: Path | None) -> None:
 @click.argument("row")
 @click.argument("entity")
 @click.argument("decision", type=click.Choice(["confirmed", "cleared", "escalated"]))
-@click.option("--note", required=True, help="Why: kept with the decision and in the audit log.")
+@click.option("--note", help="Why (required): kept with the decision and in the audit log.")
 @pass_app
 def runs_decide(app, ref: str, row: str, entity: str, decision: str, note: str) -> None:
     """Record a decision on ROW's hit on ENTITY: confirmed, cleared (a false positive) or escalated."""

@@ -83,7 +83,7 @@ def add_version(tx: Txn, name: str, version: int, parent_id: int | None, meta: d
         runs.insert().values(name=name, version=version, parent_id=parent_id, created_at=at, actor=tx.actor,
                              meta=meta, records=pack(records), diff=pack(diff) if diff is not None else None)
     )
-    run_id = int(res.inserted_primary_key[0])
+    run_id = int(res.inserted_primary_key[0])  # type: ignore[index]
     tx.record_audit("run.save" if parent_id is None else "run.rescreen", "run", f"{name}@{version}",
                     {"input_sha256": meta.get("input_sha256"), "lists": {k: v.get("content_sha256") for k, v in (meta.get("lists") or {}).items()},
                      "graph_version": meta.get("graph_version")})
@@ -179,7 +179,7 @@ def add_decision(tx: Txn, values: dict) -> int:
     res = tx.conn.execute(decisions.insert().values(**values, actor=tx.actor))
     detail = {k: values[k] for k in ("run_version", "query_id", "entity_id", "decision", "note")}
     tx.record_audit("run.decide", "run", values["run_name"], detail)
-    return int(res.inserted_primary_key[0])
+    return int(res.inserted_primary_key[0])  # type: ignore[index]
 
 
 def list_decisions(conn: Connection, run_name: str | None = None, since: str | None = None, until: str | None = None) -> list[dict]:
