@@ -295,7 +295,20 @@ def main() -> None:
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--from-json", type=Path, help="Rewrite the docs section from a saved scale.json.")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("--rescreen", action="store_true", help="Measure a saved run's rescreen after a 1%% list delta against a full run (benchmarks/rescreen_scale.py).")
     args = ap.parse_args()
+
+    if args.rescreen:
+        import rescreen_scale
+
+        workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tollwatch-rescreen-"))
+        workdir.mkdir(parents=True, exist_ok=True)
+        result = rescreen_scale.run(args.rows, workdir)
+        (workdir / "rescreen.json").write_text(json.dumps(result, indent=2))
+        print(json.dumps(result, indent=2))
+        if args.write_docs:
+            rescreen_scale.write_docs(result, DOCS, f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs), Python {platform.python_version()}")
+        return
 
     if args.from_json:
         write_docs(json.loads(args.from_json.read_text()))

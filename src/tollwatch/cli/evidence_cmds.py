@@ -209,13 +209,16 @@ def import_cmd(app, file):
             click.echo(f"  ... and {len(skipped) - 50} more", err=True)
 
 
-@click.command("audit")
+@click.group("audit", invoke_without_command=True)
 @click.option("--target", help="Only entries about this id.")
 @click.option("--limit", default=50, show_default=True)
 @format_option()
 @pass_app
-def audit(app, target, limit, fmt):
-    """Show the append-only audit log: who changed what and when."""
+@click.pass_context
+def audit(ctx, app, target, limit, fmt):
+    """Show the append-only audit log: who changed what and when (`audit export` for a period)."""
+    if ctx.invoked_subcommand is not None:
+        return
     with app.read() as r:
         rows = r.audit(target_id=target, limit=limit)
     emit(rows, fmt, ["id", "at", "actor", "action", "target_kind", "target_id", "detail"])

@@ -106,14 +106,23 @@ def lists_update(app, urls: tuple[str, ...], only: tuple[str, ...], force: bool)
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Rebuild the prepared index instead of using the on-disk cache.")
 @click.option("--spark-master", metavar="URL", help="With --engine spark: the cluster (spark://host:7077, yarn, local[4]); default local[*].")
+@click.option("--save", "save", metavar="NAME", help="Also store the run as NAME (rows, results, list and graph versions) for `runs`, `rescreen`, `watch`.")
 @_max_age_option()
 @pass_app
-def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps, engine, no_cache, spark_master, max_list_age) -> None:
+def screen_cmd(app, input_file: str, lists, threshold, limit, fmt, output, maps, engine, no_cache, spark_master, max_list_age, save) -> None:
     """Screen suppliers or shipments (CSV, TSV, XLSX, Parquet, JSONL) against lists and the evidence graph."""
     from tollwatch.app.lists import max_list_age as list_age_limit
     from tollwatch.app.screen import parse_mapping, screen_file
 
     max_list_age = list_age_limit(max_list_age)  # a bad TOLLWATCH_MAX_LIST_AGE fails before the work
+    if save:
+        from tollwatch.app.runs import save_screening
+
+        saved = save_screening(_open(app), app.actor, save, input_file, output, fmt, mapping=parse_mapping(maps), threshold=threshold, limit=limit,
+                               datasets=list(lists) or None, engine=engine, spark_master=spark_master, max_list_age=max_list_age)
+        click.echo(f"saved run {saved['name']}@{saved['version']}: {saved['rows']} rows, {saved['counts'].get('high', 0)} high risk", err=True)
+        _warn_stale(saved["lists"], max_list_age)
+        return
     done = screen_file(_open(app), input_file, output, fmt, mapping=parse_mapping(maps), threshold=threshold, limit=limit, datasets=list(lists) or None, engine=engine, use_cache=not no_cache, spark_master=spark_master, max_list_age=max_list_age)
     counts = done.counts
     dates = ", ".join(f"{ds} {m.get('snapshot_date') or 'undated'}" for ds, m in done.lists.items())

@@ -9,6 +9,7 @@ from tollwatch.server.routes import (
     ingest,
     match,
     meta,
+    monitoring,
     pages,
     review,
     screening,
@@ -28,6 +29,7 @@ ROUTERS = [
     ingest.router,
     pages.router,
     review.router,
+    monitoring.router,
     signin.router,
     users.router,
 ]
