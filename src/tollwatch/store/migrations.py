@@ -120,6 +120,13 @@ def _v7_name_sensitivity(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE names ADD COLUMN source_id VARCHAR(120)"))
 
 
+def _v8_judgements(conn: Connection) -> None:
+    """Entity-resolution judgements: a pair of entity ids judged same, different or unsure."""
+    from tollwatch.store.judgements_repo import create_tables
+
+    create_tables(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial evidence graph", _v1_initial),
     (2, "append-only audit log", _v2_append_only_audit),
@@ -128,6 +135,7 @@ MIGRATIONS: list[Migration] = [
     (5, "sessions and sign-in attempts", _v5_sessions_and_sign_in_attempts),
     (6, "evidence kind and per-fact citations", _v6_evidence_kind),
     (7, "name sensitivity", _v7_name_sensitivity),
+    (8, "entity-resolution judgements", _v8_judgements),
 ]
 
 LATEST = MIGRATIONS[-1][0]
