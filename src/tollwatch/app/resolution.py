@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tollwatch.app.visibility import Reader, Store, entity_visible, redact_entity
 from tollwatch.core.errors import InputError
-from tollwatch.core.model import Entity, ModelError, Sensitivity
+from tollwatch.core.model import Entity, EntityKind, ModelError, Sensitivity
 from tollwatch.core.records import entity_to_dict
 from tollwatch.core.resolution import (
     Judgement,
@@ -26,6 +26,7 @@ from tollwatch.core.resolution import (
     merge_properties,
     parse_judgement,
 )
+from tollwatch.core.xref_features import compare, different_numbers, features_of
 from tollwatch.importers.streams import reject_lone_surrogates
 from tollwatch.store import judgements_repo
 from tollwatch.store import lists as store_lists
@@ -37,7 +38,17 @@ def judge_pair(store: Store, actor: str, a: str, b: str, judgement: str, note: s
     """Judge a pair (replacing any earlier judgement of it); audited in the same transaction."""
     verdict = parse_judgement(judgement)
     with store.begin(actor) as tx:
+        if verdict == Judgement.SAME:
+            _refuse_numbered_facilities(tx.entities([a, b]))
         return judgements_repo.judge(tx, a, b, verdict, rule=rule, note=note)
+
+
+def _refuse_numbered_facilities(ents: dict[str, Entity]) -> None:
+    """Two facilities with different numbers (Kyohwaso No. 1, Kwalliso No. 14) are never one."""
+    pair = list(ents.values())
+    if len(pair) == 2 and all(e.kind == EntityKind.FACILITY for e in pair):
+        if different_numbers(compare(features_of(pair[0]), features_of(pair[1]))):
+            raise ModelError("judgement", f"{pair[0].id} and {pair[1].id} are facilities with different numbers; never the same")
 
 
 def undo_judgement(store: Store, actor: str, a: str, b: str) -> JudgementRecord:

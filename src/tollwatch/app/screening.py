@@ -23,12 +23,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
+from tollwatch.app.resolution import profile_map
 from tollwatch.core.errors import InputError
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
 from tollwatch.app.risk_facts import risk_facts
 from tollwatch.core.model import Entity, EntityKind, ModelError, ReviewStatus, Sensitivity, parse_date
 from tollwatch.core.risk import RiskFacts
+from tollwatch.engines.local import fold_profiles
 from tollwatch.importers.lists import AU_DATASET, EU_DATASET, OFAC_DATASET, UK_DATASET, UN_DATASET, ImportReport, read_list
+from tollwatch.store import judgements_repo
 from tollwatch.store import lists as store_lists
 from tollwatch.store import schema
 from tollwatch.store.repository import Store, Txn
@@ -231,6 +234,7 @@ class Prepared:
     facts: RiskFacts
     lists: dict[str, dict] = field(default_factory=dict)
     threshold: float = DEFAULT_THRESHOLD
+    profiles: dict[str, str] = field(default_factory=dict)  # member id -> canonical id of its profile (app.resolution)
 
     def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None) -> Matcher:
         """`weights`: core.features.resolve_weights' result (a request's yente `weights`)."""
@@ -250,6 +254,9 @@ def _fingerprint(store: Store) -> str:
             h.update(str(conn.execute(select(func.count()).select_from(t)).scalar()).encode())
         h.update(str(conn.execute(select(func.max(schema.entities.c.updated_at))).scalar()).encode())
         h.update(str(conn.execute(select(func.max(schema.claims.c.reviewed_at))).scalar()).encode())
+        # A judgement (or its undoing) changes which records share a result slot.
+        jt = judgements_repo.judgements
+        h.update(str(conn.execute(select(func.count(), func.max(jt.c.at)).select_from(jt)).all()).encode())
         h.update(str(conn.execute(select(func.count()).select_from(schema.claims).where(schema.claims.c.status == "accepted")).scalar()).encode())
         # What the index may show depends on each source's sensitivity; an edit changes no count.
         for sid, level in conn.execute(select(schema.sources.c.id, schema.sources.c.sensitivity).order_by(schema.sources.c.id)):
@@ -345,8 +352,9 @@ def build_prepared(store: Store) -> Prepared:
                     },
                 )
             )
+        profiles = profile_map(r)  # judged at public clearance: a hidden record joins no public slot
     _add_restricted_names(store, records)
-    return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta)
+    return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta, profiles=profiles)
 
 
 def _add_restricted_names(store: Store, records: list[Record]) -> None:
@@ -368,4 +376,5 @@ def _add_restricted_names(store: Store, records: list[Record]) -> None:
 def match_one(prepared: Prepared, query: str, schema: str | None = None, *, lists: list[str] | None = None, limit: int = 5, threshold: float | None = None) -> list[dict]:
     matcher = prepared.matcher(threshold)
     datasets = frozenset(lists) if lists else None
-    return [m.as_dict() for m in matcher.match(query, schema, limit=limit, datasets=datasets)]
+    found = [m.as_dict() for m in matcher.match(query, schema, limit=limit + 5, datasets=datasets)]
+    return fold_profiles(found, prepared.profiles)[:limit]
