@@ -206,7 +206,7 @@ def import_judgements(store: Store, path: Path, actor: str) -> int:
 def _judgement_line(line: str, path: Path, lineno: int) -> dict[str, Any]:
     try:
         d = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise InputError(f"not JSON ({exc.msg})", path=str(path), line=lineno, field="line") from None
     if not isinstance(d, dict) or d.get("kind", "judgement") != "judgement":
         raise InputError("expected a judgement object", path=str(path), line=lineno, field="kind")

@@ -98,9 +98,9 @@ def _name_pairs(ents: list[Entity]) -> dict[tuple[str, str], tuple[float, list]]
                 for m in matcher.match(name, schema, limit=5, datasets=others):
                     if m.record.entity_id == e.id or m.score < NAME_FLOOR:
                         continue
-                    key = tuple(sorted((e.id, m.record.entity_id)))
-                    if m.score > out.get(key, (0.0, []))[0]:
-                        out[key] = (m.score, m.explanation)  # type: ignore[index]
+                    a, b = sorted((e.id, m.record.entity_id))
+                    if m.score > out.get((a, b), (0.0, []))[0]:
+                        out[(a, b)] = (m.score, m.explanation)
     return out
 
 

@@ -129,14 +129,14 @@ def _norm(value: Any) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def merge_properties(members: list[Entity]) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+def merge_properties(members: list[Entity]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     """The union of the members' attributes, each value with the dataset and record it came from.
 
     Returns (properties, conflicts): a single-valued attribute (birth date, facility type ...)
     with two different values, and coordinates more than one value apart, are conflicts: both
     stay, side by side, with their sources."""
-    props: dict[str, list[dict]] = defaultdict(list)
-    seen: dict[str, dict[str, dict]] = defaultdict(dict)
+    props: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seen: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for e in members:
         for key, value in e.attributes.items():
             for v in value if isinstance(value, list) else [value]:
