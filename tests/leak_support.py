@@ -33,7 +33,7 @@ def build_world(tmp) -> dict:
     """A store with a confidential testimony (markers everywhere) and a merge of its entity into a public one."""
     from screening_support import fresh_db
 
-    from tollwatch.app import curation
+    from tollwatch.app import curation, resolution
     from tollwatch.app.evidence import make_source, open_store
     from tollwatch.core.model import Claim, Entity, EntityKind, Evidence, Method, Name, Predicate, Sensitivity
     from tollwatch.server.app import create_app
@@ -60,6 +60,9 @@ def build_world(tmp) -> dict:
         tx.add_claim(claim("c-leak-alias", merged, f"{m['alias']} Trading in Dandong"))
     partly = _add_partly_visible(store, conf.id)
     curation.merge_entity(store, "analyst", Sensitivity.CONFIDENTIAL, merged, public_id)
+    # A resolver judgement joins the confidential proposal to the public entity's profile:
+    # its names and id must reach no page, API answer or export below confidential.
+    resolution.judge_pair(store, "analyst", proposed, public_id, "same", note="leak suite")
     app = create_app(store=store, secret_key="leak-suite-secret")
     with store.read(Sensitivity.CONFIDENTIAL) as r:
         public_sources = [s.id for s in r.list_sources() if s.id != conf.id][:2]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
+from tollwatch.app.resolution import profile_map
 from tollwatch.core.errors import InputError
 from tollwatch.core.listing import listing_details
 from tollwatch.core.matching import DEFAULT_THRESHOLD, MatchIndex, Matcher, Record
@@ -28,6 +29,7 @@ from tollwatch.core.query_facts import record_facts
 from tollwatch.app.risk_facts import risk_facts
 from tollwatch.core.model import Entity, EntityKind, ModelError, ReviewStatus, Sensitivity, parse_date
 from tollwatch.core.risk import RiskFacts
+from tollwatch.engines.local import fold_profiles
 from tollwatch.importers.lists import AU_DATASET, EU_DATASET, OFAC_DATASET, UK_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
 from tollwatch.store.index_inputs import index_inputs
@@ -231,6 +233,7 @@ class Prepared:
     facts: RiskFacts
     lists: dict[str, dict] = field(default_factory=dict)
     threshold: float = DEFAULT_THRESHOLD
+    profiles: dict[str, str] = field(default_factory=dict)  # member id -> canonical id of its profile (app.resolution)
 
     def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None) -> Matcher:
         """`weights`: core.features.resolve_weights' result (a request's yente `weights`)."""
@@ -341,8 +344,9 @@ def build_prepared(store: Store) -> Prepared:
                     },
                 )
             )
+        profiles = profile_map(r)  # judged at public clearance: a hidden record joins no public slot
     _add_restricted_names(store, records)
-    return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta)
+    return Prepared(index=MatchIndex(records), facts=facts, lists=lists_meta, profiles=profiles)
 
 
 def _add_restricted_names(store: Store, records: list[Record]) -> None:
@@ -364,4 +368,5 @@ def _add_restricted_names(store: Store, records: list[Record]) -> None:
 def match_one(prepared: Prepared, query: str, schema: str | None = None, *, lists: list[str] | None = None, limit: int = 5, threshold: float | None = None) -> list[dict]:
     matcher = prepared.matcher(threshold)
     datasets = frozenset(lists) if lists else None
-    return [m.as_dict() for m in matcher.match(query, schema, limit=limit, datasets=datasets)]
+    found = [m.as_dict() for m in matcher.match(query, schema, limit=limit + 5, datasets=datasets)]
+    return fold_profiles(found, prepared.profiles)[:limit]

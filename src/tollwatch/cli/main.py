@@ -46,13 +46,14 @@ def _register() -> None:
         demo_cmds,
         evidence_cmds,
         extraction_cmds,
+        resolution_cmds,
         runs_cmds,
         screening_cmds,
         server_cmds,
         trade_cmds,
     )
 
-    for module in (evidence_cmds, extraction_cmds, screening_cmds, trade_cmds, server_cmds, demo_cmds, runs_cmds):
+    for module in (evidence_cmds, extraction_cmds, resolution_cmds, screening_cmds, trade_cmds, server_cmds, demo_cmds, runs_cmds):
         module.register(cli)
 
 

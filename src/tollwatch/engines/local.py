@@ -309,7 +309,8 @@ def screen_rows(prepared, rows: Iterable[dict], *, threshold: float | None = Non
                 matches.append(d)
         matches.sort(key=lambda d: -d["score"])
         # Candidates under half the threshold are noise to a reviewer: kept out of the report.
-        matches = [d for d in _dedupe(matches) if d["score"] >= floor][:limit]
+        matches = [d for d in _dedupe(matches) if d["score"] >= floor]
+        matches = fold_profiles(matches, getattr(prepared, "profiles", None) or {})[:limit]
         risk = assess(row, matches, prepared.facts)
         for d in matches:
             info = d.pop("info")
@@ -345,6 +346,29 @@ def _dedupe(matches: list[dict]) -> list[dict]:
         if k not in seen:
             seen.add(k)
             out.append(m)
+    return out
+
+
+def fold_profiles(matches: list[dict], profiles: dict[str, str]) -> list[dict]:
+    """One result slot per profile: records judged the same target fold into the best-scoring one,
+    which lists every list that names the target (`also_listed`, each with its list date)."""
+    slots: dict[str, dict] = {}
+    out = []
+    for d in matches:
+        key = profiles.get(d["entity_id"], d["entity_id"])
+        first = slots.get(key)
+        if first is None:
+            slots[key] = d
+            out.append(d)
+            continue
+        if "profile_id" not in first:
+            first["profile_id"] = key
+            first["also_listed"] = []
+        info = d.get("info") or {}
+        first["also_listed"].append({
+            **{k: d[k] for k in ("dataset", "source_id", "entity_id", "name", "matched_name", "score") if k in d},
+            "list_date": info.get("snapshot_date"), "program": info.get("program") or [],
+        })
     return out
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from tollwatch.store import schema
+from tollwatch.store import judgements_repo, schema
 
 
 def index_inputs(conn: Connection) -> list:
     """Aggregates over exactly what the index and its risk facts are built from: list metadata,
     the entities it indexes (list and reviewed graph entities, and proposed ones an accepted
-    claim uses) with their names, the accepted claims, and the sources those cite or name."""
+    claim uses) with their names, the accepted claims, the sources those cite or name, and the resolver's judgements."""
     e, n, c, s = schema.entities, schema.names, schema.claims, schema.sources
     accepted = c.c.status == "accepted"
     used = select(c.c.subject_id).where(accepted).union(select(c.c.object_id).where(accepted, c.c.object_id.is_not(None)))
@@ -30,4 +30,7 @@ def index_inputs(conn: Connection) -> list:
     rows.append(list(conn.execute(select(c.c.id).where(accepted).order_by(c.c.id)).scalars()))
     # What the index may show depends on each cited source's sensitivity; an edit changes no count.
     rows.append([list(r) for r in conn.execute(select(s.c.id, s.c.sensitivity, s.c.title, s.c.url).where(s.c.id.in_(cited)).order_by(s.c.id))])
+    # A judgement (or its undoing) changes which records share a result slot.
+    j = judgements_repo.judgements
+    rows.append([list(r) for r in conn.execute(select(j.c.left_id, j.c.right_id, j.c.judgement).order_by(j.c.left_id, j.c.right_id))])
     return rows

@@ -120,6 +120,13 @@ def _v7_name_sensitivity(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE names ADD COLUMN source_id VARCHAR(120)"))
 
 
+def _v8_judgements(conn: Connection) -> None:
+    """Entity-resolution judgements: a pair of entity ids judged same, different or unsure."""
+    from tollwatch.store.judgements_repo import create_tables
+
+    create_tables(conn)
+
+
 def _v9_screening_runs(conn: Connection) -> None:
     """Saved screening runs (versioned by rescreen), their rows, and analysts' decisions on hits."""
     from tollwatch.store.runs_repo import create_tables
@@ -147,6 +154,7 @@ MIGRATIONS: list[Migration] = [
     (5, "sessions and sign-in attempts", _v5_sessions_and_sign_in_attempts),
     (6, "evidence kind and per-fact citations", _v6_evidence_kind),
     (7, "name sensitivity", _v7_name_sensitivity),
+    (8, "entity-resolution judgements", _v8_judgements),
     (9, "screening runs and decisions", _v9_screening_runs),
     (11, "claim qualifiers", _v11_claim_qualifiers),
     (12, "extraction rule of a claim", _v12_claim_rule),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from tollwatch.app import evidence as ev
+from tollwatch.app import resolution
 from tollwatch.core.errors import NotFound
 from tollwatch.server import views
 from tollwatch.server.deps import CurrentPrincipal, State
@@ -27,7 +28,16 @@ def api_entity(state: State, p: CurrentPrincipal, entity_id: str):
         entity = views.get_visible_entity(r, entity_id)
         if not entity:
             raise NotFound()
-        return ev.entity_report(r, entity)
+        # A member of a merged profile answers as the profile, under its canonical id.
+        profile = resolution.profile_view(r, entity_id)
+        if profile and len(profile["members"]) > 1:
+            entity = views.get_visible_entity(r, profile["id"]) or entity
+        report = ev.entity_report(r, entity)
+        if profile and len(profile["members"]) > 1:
+            report["profile"] = profile
+            if entity_id != entity.id:
+                report["requested_id"] = entity_id
+        return report
 
 
 @router.get("/api/facilities")

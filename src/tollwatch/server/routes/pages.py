@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from tollwatch.app import resolution
 
 from tollwatch.core.errors import NotFound
 from tollwatch.core.model import FacilityType
@@ -43,7 +47,12 @@ def entity_page(request: Request, state: State, p: CurrentPrincipal, entity_id: 
         entity = views.get_visible_entity(r, entity_id)
         if not entity:
             raise NotFound()
+        canon = resolution.resolve_id(r, entity_id)
+        if canon != entity_id:  # a merged record's URL leads to its profile
+            return RedirectResponse(f"/entities/{quote(canon, safe='')}", status_code=303)
         page = views.entity_page(r, entity)
+        profile = resolution.profile_view(r, entity_id)
+        page["profile"] = profile if profile and len(profile["members"]) > 1 else None
     return no_store(render(request, "entity.html", {"e": page}))
 
 

@@ -1,0 +1,201 @@
+"""`tollwatch xref`: candidate pairs of records that may be one real thing, scored and explained.
+
+Candidates come from the matcher (name features, any script) and from shared identifiers;
+each is scored from its name score plus what else both records state (core/xref_features).
+A pair already judged, directly or through its profiles, is never proposed again.
+
+Automatic merges (docs/resolution.md) need a strong identifier, never a name alone:
+  `un-ref-cited`  one record cites the other's UN reference number (OFAC remarks "UN Ref KPi.022")
+                  and the names agree (name score >= 0.5);
+  `shared-document`  two person records carry the same passport or national id number, their
+                  names agree (>= 0.7) and no birth date disagrees;
+  `shared-imo`    two records carry the same IMO number and no IMO disagrees;
+  `name-and-birth-date`  two person records whose names agree (>= 0.9) state the same full
+                  birth date, nothing they both state disagrees, and the pair is unique;
+  `same-name-same-country`  two organization or vessel records with the same name (>= 0.98)
+                  and the same country, nothing disagreeing, and the pair is unique.
+A pair is unique when it is the best candidate of both records and neither record has
+another candidate scoring within 0.1 of it.
+Two facilities whose numbers differ are never merged, and never proposed as a pair.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tollwatch.app.resolution import list_judgements
+from tollwatch.app.visibility import Reader, Store, entity_visible
+from tollwatch.core.matching import Matcher, MatchIndex, Record
+from tollwatch.core.model import Entity, EntityKind, Sensitivity
+from tollwatch.core.resolution import Judgement, blocked, components
+from tollwatch.core.xref_features import STRONG_IDS, Profile, compare, different_numbers, features_of
+from tollwatch.store import judgements_repo, lists as store_lists
+
+AUTO_ACTOR = "tollwatch/xref"
+NAME_FLOOR = 0.5  # a pair below this name score is proposed only when an identifier joins it
+_KIND_SCHEMA = {"person": "Person", "vessel": "Vessel", "facility": "Organization", "organization": "Organization"}
+XREF_KINDS = (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.VESSEL, EntityKind.FACILITY)
+
+
+@dataclass
+class Candidate:
+    left: Entity
+    right: Entity
+    name_score: float
+    name_features: list[dict[str, Any]]
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    rule: str | None = None
+    unique: bool = False  # neither record has another candidate nearly as good
+
+    @property
+    def score(self) -> float:
+        return round(max(0.0, min(1.0, self.name_score + sum(e["weight"] for e in self.evidence))), 4)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "left_id": self.left.id, "left_dataset": self.left.dataset, "left_name": self.left.caption,
+            "right_id": self.right.id, "right_dataset": self.right.dataset, "right_name": self.right.caption,
+            "score": self.score, "name_score": round(self.name_score, 4),
+            "explanation": {"name": self.name_features, "evidence": self.evidence},
+            "auto_rule": self.rule,
+        }
+
+
+def _entities(reader: Reader, datasets: list[str] | None) -> list[Entity]:
+    lists = list(store_lists.list_metadata(reader))
+    wanted = [d for d in lists if datasets is None or d in datasets]
+    ents = store_lists.list_entities(reader, wanted) if wanted else []
+    if datasets is None or "tollwatch" in datasets:
+        graph = [e for e in reader.list_entities(dataset="tollwatch") if e.kind in XREF_KINDS]
+        ents += [e for e in graph if entity_visible(reader, e)]
+    return [e for e in ents if e.kind in XREF_KINDS]
+
+
+def _record(e: Entity) -> Record:
+    schema = e.attributes.get("schema") or _KIND_SCHEMA.get(e.kind.value, "Organization")
+    return Record(entity_id=e.id, dataset=e.dataset, source_id=e.id, caption=e.caption, schema=schema, names=tuple(e.all_names()))
+
+
+def _name_pairs(ents: list[Entity]) -> dict[tuple[str, str], tuple[float, list]]:
+    """Pairs across datasets the matcher finds: each record's names queried against the other datasets."""
+    by_ds: dict[str, list[Entity]] = defaultdict(list)
+    for e in ents:
+        by_ds[e.dataset].append(e)
+    if len(by_ds) < 2 and not by_ds.get("tollwatch"):
+        return {}
+    largest = max(by_ds, key=lambda d: len(by_ds[d]))
+    matcher = Matcher(MatchIndex([_record(e) for e in ents]), threshold=NAME_FLOOR)
+    out: dict[tuple[str, str], tuple[float, list]] = {}
+    for ds, group in by_ds.items():
+        if ds == largest and len(by_ds) > 1:
+            continue  # every other dataset queries it
+        others = frozenset(by_ds) - {ds} if ds != "tollwatch" else frozenset(by_ds)
+        for e in group:
+            schema = _record(e).schema
+            for name in e.all_names()[:6]:
+                for m in matcher.match(name, schema, limit=5, datasets=others):
+                    if m.record.entity_id == e.id or m.score < NAME_FLOOR:
+                        continue
+                    a, b = sorted((e.id, m.record.entity_id))
+                    if m.score > out.get((a, b), (0.0, []))[0]:
+                        out[(a, b)] = (m.score, m.explanation)
+    return out
+
+
+def _identifier_pairs(ents: list[Entity], feats: dict[str, Profile]) -> set[tuple[str, str]]:
+    """Pairs that share a strong identifier, whatever their names."""
+    owners: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for e in ents:
+        for f in STRONG_IDS:
+            for v in feats[e.id].get(f):
+                owners[(f, v)].append(e.id)
+    pairs = set()
+    for ids in owners.values():
+        if 1 < len(ids) <= 10:  # a number shared by more records than that is no identifier
+            pairs |= {tuple(sorted((a, b))) for a in ids for b in ids if a < b}
+    return pairs  # type: ignore[return-value]
+
+
+def auto_rule(c: Candidate) -> str | None:
+    """The documented automatic rule this pair meets, if any (module docstring)."""
+    agree = {e["feature"] for e in c.evidence if e["agree"]}
+    disagree = {e["feature"] for e in c.evidence if not e["agree"]}
+    if different_numbers(c.evidence):
+        return None
+    if "un_ref" in agree and "un_ref" not in disagree and c.name_score >= 0.5:
+        return "un-ref-cited"
+    people = c.left.kind == c.right.kind == EntityKind.PERSON
+    if people and agree & {"passport", "national_id"} and c.name_score >= 0.7 and "birth_date" not in disagree:
+        return "shared-document"
+    if "imo" in agree and "imo" not in disagree:
+        return "shared-imo"
+    if not c.unique or disagree:
+        return None
+    if people and c.name_score >= 0.9 and _full_birth_date(c.evidence):
+        return "name-and-birth-date"
+    if not people and c.name_score >= 0.98 and "nationality" in agree:
+        return "same-name-same-country"
+    return None
+
+
+def _full_birth_date(evidence: list[dict[str, Any]]) -> bool:
+    return any(e["feature"] == "birth_date" and e["agree"] and any(len(v) == 10 for v in e["values"]) for e in evidence)
+
+
+def _mark_unique(found: list[Candidate]) -> None:
+    """A pair is unique when neither record has another candidate scoring within 0.1 of it."""
+    by_record: dict[str, list[float]] = defaultdict(list)
+    for c in found:
+        by_record[c.left.id].append(c.score)
+        by_record[c.right.id].append(c.score)
+    for c in found:
+        rivals = sorted(by_record[c.left.id], reverse=True)[1:2] + sorted(by_record[c.right.id], reverse=True)[1:2]
+        best_rival = max(rivals, default=0.0)
+        c.unique = best_rival < c.score - 0.1 and c.score >= max(by_record[c.left.id] + by_record[c.right.id])
+
+
+def candidates(reader: Reader, datasets: list[str] | None = None) -> list[Candidate]:
+    """Every unjudged candidate pair, best first, with its score, explanation and automatic rule."""
+    ents = _entities(reader, datasets)
+    by_id = {e.id: e for e in ents}
+    feats = {e.id: features_of(e) for e in ents}
+    named = _name_pairs(ents)
+    judged = list_judgements(reader)
+    comps = components(judged)
+    out = []
+    for a, b in set(named) | _identifier_pairs(ents, feats):
+        left, right = by_id[a], by_id[b]
+        if left.dataset == right.dataset and left.dataset != "tollwatch" or blocked(a, b, judged, comps):
+            continue
+        score, explanation = named.get((a, b), (0.0, []))
+        c = Candidate(left, right, score, explanation, compare(feats[a], feats[b]))
+        if different_numbers(c.evidence):
+            continue  # two facilities with different numbers are never one
+        if left.kind != right.kind and EntityKind.PERSON in (left.kind, right.kind):
+            continue
+        out.append(c)
+    _mark_unique(out)
+    for c in out:
+        c.rule = auto_rule(c)
+    return sorted(out, key=lambda c: (-c.score, c.left.id, c.right.id))
+
+
+def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[str] | None = None, *, limit: int | None = None, auto: bool = True) -> dict[str, Any]:
+    """Propose candidates; with `auto`, record the ones an automatic rule decides as `same`."""
+    with store.read(clearance) as r:
+        found = candidates(r, datasets)
+    merged: dict[str, int] = defaultdict(int)
+    if auto:
+        with store.begin(AUTO_ACTOR if actor == "cli" else f"{actor} via {AUTO_ACTOR}") as tx:
+            for c in found:
+                if c.rule:
+                    judgements_repo.judge(tx, c.left.id, c.right.id, Judgement.SAME, rule=c.rule, note=f"score {c.score}")
+                    merged[c.rule] += 1
+    pending = [c for c in found if not (auto and c.rule)]
+    return {
+        "merged": dict(merged),
+        "pending": len(pending),
+        "candidates": [c.as_dict() for c in (pending[:limit] if limit else pending)],
+    }
