@@ -57,6 +57,31 @@ def _read_csv(path: Path) -> list[dict]:
         return [dict(r) for r in csv.DictReader(fh)]
 
 
+# Names of gazetteer facilities found by our own research (one cited page per name), added to
+# the row's aliases with the page among its sources, so every name keeps a citation.
+OWN_NAMES = Path(__file__).resolve().parent / "data" / "facility_names.tsv"
+
+
+def _with_own_names(rows: list[dict]) -> list[dict]:
+    by_id = {r["facility_id"]: r for r in rows}
+    with OWN_NAMES.open(encoding="utf-8", newline="") as fh:
+        for line, extra in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            row = by_id.get(extra["facility_id"])
+            if row is None:
+                raise BuildError(f"{OWN_NAMES.name}:{line}: facility_id: {extra['facility_id']!r} is not in the gazetteer")
+            if not extra["source_url"].startswith("https://"):
+                raise BuildError(f"{OWN_NAMES.name}:{line}: source_url: a name needs the page it was found on")
+            row["aliases"] = "; ".join(a for a in (row["aliases"], extra["name"]) if a)
+            note = "tollwatch found names since (cited among the other sources): "
+            if note not in row["notes"]:
+                row["notes"] = f"{row['notes']} {note}{extra['name']}".strip()
+            else:
+                row["notes"] += f", {extra['name']}"
+            if extra["source_url"] not in row["other_sources"]:
+                row["other_sources"] = " | ".join(a for a in (row["other_sources"], extra["source_url"]) if a)
+    return rows
+
+
 def _gzip_bytes(data: bytes) -> bytes:
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
@@ -99,7 +124,7 @@ def build(shared: Path, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {}
 
-    facilities = _read_csv(shared / BUNDLE["facilities"][0])
+    facilities = _with_own_names(_read_csv(shared / BUNDLE["facilities"][0]))
     hs_rows = _read_csv(shared / BUNDLE["hs2022"][0])
     hs_codes = {r["hscode"] for r in hs_rows}
     files["facilities.json"] = _dump(facilities)
