@@ -47,7 +47,8 @@ def token_similarity(a: str, b: str, a_keys: tuple[str, ...], b_keys: tuple[str,
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:  # an initial: J. ~ Joachim
         return 0.7 if a[0] == b[0] else 0.0
-    if a[0] == b[0] and not _ROMAN.match(a) and _SQUEEZE.sub(r"\1", a) == _SQUEEZE.sub(r"\1", b):
+    # (same letters is a cheap necessary condition, checked before the two regex passes)
+    if a[0] == b[0] and set(a) == set(b) and not _ROMAN.match(a) and _SQUEEZE.sub(r"\1", a) == _SQUEEZE.sub(r"\1", b):
         return DOUBLED  # doubled letters: Joonng ~ Jong, Uun ~ Un
     m = min(la, lb)
     if m >= 3 and max(la, lb) - m >= 2 and (a.startswith(b) or b.startswith(a)):
