@@ -369,8 +369,13 @@ def xlsx_rows_odd(draw, header: list[str]) -> bytes:
 def _xlsx_safe(value):
     """openpyxl refuses control characters on write; keep them but as a visible escape (still odd input)."""
     if isinstance(value, str):
-        return "".join(c if c >= " " or c in "\t\n\r" else f"_x{ord(c):04X}_" for c in value)
+        return "".join(c if _xml_char(c) else f"_x{ord(c):04X}_" for c in value)
     return value
+
+
+def _xml_char(c: str) -> bool:
+    """What XML 1.0 allows in text: no C0 controls but tab and newlines, no surrogates, no U+FFFE/U+FFFF."""
+    return (c >= " " or c in "\t\n\r") and not ("\ud800" <= c <= "\udfff") and c not in "\ufffe\uffff"
 
 
 def text_garbage() -> st.SearchStrategy[bytes]:
