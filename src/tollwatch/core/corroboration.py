@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from tollwatch.core.disjoint import DisjointSets
 from tollwatch.core.model import (
     GRADE_WEIGHT,
     Claim,
@@ -58,18 +59,8 @@ def independence_groups(sources: list[Source]) -> dict[str, str]:
     story), or share a publisher unless both name different origins: two articles from one
     publisher may rest on one informant, and without a stated origin we cannot tell.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    sets = DisjointSets()
+    find, union = sets.find, sets.union
 
     by_origin: dict[str, str] = {}
     by_publisher: dict[str, list[Source]] = defaultdict(list)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from tollwatch.core.disjoint import DisjointSets
 from tollwatch.core.model import Entity, ModelError
 
 GRAPH_DATASET = "tollwatch"
@@ -75,25 +76,16 @@ class JudgementRecord:
 
 def components(judgements: Iterable[JudgementRecord], visible: set[str] | None = None) -> dict[str, frozenset[str]]:
     """id -> its profile's members, for every id in a `same` judgement (both ends visible)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets()
     for j in judgements:
         if j.judgement != Judgement.SAME:
             continue
         if visible is not None and not (j.left_id in visible and j.right_id in visible):
             continue
-        ra, rb = find(j.left_id), find(j.right_id)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        sets.union(j.left_id, j.right_id)
     groups: dict[str, set[str]] = defaultdict(set)
-    for x in list(parent):
-        groups[find(x)].add(x)
+    for x in list(sets.parent):
+        groups[sets.find(x)].add(x)
     return {x: frozenset(g) for g in groups.values() for x in g}
 
 
