@@ -21,7 +21,7 @@ from tollwatch.core.errors import InputError, NotFound
 from tollwatch.engines.local import REPORT_FLOOR, list_dates, read_rows, screen_rows
 from tollwatch.store import runs_repo
 from tollwatch.store.repository import Store, now
-from tollwatch.writers.screening import ScreeningWriter
+from tollwatch.writers.screening import ScreeningWriter, write_all
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 DECISIONS = ("confirmed", "cleared", "escalated")
@@ -200,15 +200,7 @@ def run_results(store: Store, ref: str, *, hits_only: bool = False) -> tuple[dic
 def show_run(store: Store, ref: str, out: Path | None, fmt: str) -> Counter:
     """Write a version's results in any screening output format (jsonl/csv to stdout without OUT)."""
     v, results = run_results(store, ref)
-    writer = ScreeningWriter(out, fmt, v["meta"].get("lists") or {})
-    try:
-        for r in results:
-            writer.write(r)
-        writer.close()
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.counts
+    return write_all(results, out, fmt, v["meta"].get("lists") or {})
 
 
 def decide(store: Store, actor: str, ref: str, query_id: str, entity_id: str, decision: str, note: str | None) -> dict:

@@ -243,8 +243,9 @@ class ScreeningWriter:
                 os.unlink(p)
 
 
-def write_all(results, out: Path, fmt: str, lists: dict[str, dict]) -> Counter:
-    """Results already in memory (a server job's) to one file."""
+def write_all(results, out: Path | None, fmt: str, lists: dict[str, dict]) -> Counter:
+    """Results (a server job's, a saved run's) to one file, or jsonl/csv to stdout without OUT;
+    a failure part-way leaves no file behind."""
     writer = ScreeningWriter(out, fmt, lists)
     try:
         for res in results:
