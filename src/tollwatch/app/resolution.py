@@ -8,6 +8,7 @@ clearance hides (an entity proposed from a confidential source) adds no name, fi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from tollwatch.app.visibility import Reader, Store, entity_visible, redact_entity
 from tollwatch.core.errors import InputError
-from tollwatch.core.model import Entity, EntityKind, ModelError, Sensitivity
+from tollwatch.core.model import Claim, Entity, EntityKind, ModelError, Sensitivity
 from tollwatch.core.records import entity_to_dict
 from tollwatch.core.resolution import (
     Judgement,
@@ -137,6 +138,16 @@ def _profile_ids(reader: Reader, entity_id: str) -> tuple[str, list[str]]:
     seen = _visible_ids(reader, set(members))
     mine = components(rows, seen, facility_numbers(reader, set(members))).get(entity_id, frozenset({entity_id}))
     return canonical_id(mine, _datasets(reader, set(mine))), sorted(mine)
+
+
+def to_profiles(claims: list[Claim], profiles: dict[str, str]) -> list[Claim]:
+    """Claims about a member of a merged profile, restated about its canonical entity, so a report
+    naming a proposed facility that a judgement merged with a known one adds to the known one."""
+    out = []
+    for c in claims:
+        subject, obj = profiles.get(c.subject_id, c.subject_id), profiles.get(c.object_id or "", c.object_id)
+        out.append(c if (subject, obj) == (c.subject_id, c.object_id) else dataclasses.replace(c, id="", subject_id=subject, object_id=obj))
+    return out
 
 
 def resolve_id(reader: Reader, entity_id: str) -> str:
