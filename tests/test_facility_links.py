@@ -133,3 +133,5 @@ def test_cli_reads_the_points_at_run_time(cli):
     pairs = {(c["left_id"], c["right_id"]) for c in out}
     assert ("KP-KHS-001", "kfpdb-008") in pairs
     assert not any(c["auto_rule"] for c in out)  # a facility link waits for review
+    table = cli("xref", "--dataset", "tollwatch", "--dataset", "kf_prison_db")
+    assert "KP-KLS-015 -> kfpdb-012" in table.output

@@ -248,8 +248,10 @@ def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[st
                     judgements_repo.judge(tx, c.left.id, c.right.id, Judgement.SAME, rule=c.rule, note=f"score {c.score}")
                     merged[c.rule] += 1
     pending = [c for c in found if not (auto and c.rule)]
+    links = facility_links(found)
     return {
         "merged": dict(merged),
         "pending": len(pending),
+        "facility_links": {g: (c.right if c.left.id == g else c.left).id for g, c in sorted(links.items())},
         "candidates": [c.as_dict() for c in (pending[:limit] if limit else pending)],
     }

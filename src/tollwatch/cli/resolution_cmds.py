@@ -41,6 +41,9 @@ def xref_group(ctx: click.Context, app, datasets: tuple[str, ...], limit: int | 
     if fmt == "table":
         merged = ", ".join(f"{n} by {rule}" for rule, n in sorted(result["merged"].items())) or "none"
         click.echo(f"merged automatically: {merged}; waiting for review: {result['pending']}", err=True)
+        if result["facility_links"]:
+            links = ", ".join(f"{g} -> {p}" for g, p in result["facility_links"].items())
+            click.echo(f"facility links proposed (waiting for review): {links}", err=True)
     emit(result["candidates"], fmt, CANDIDATE_COLUMNS)
 
 
