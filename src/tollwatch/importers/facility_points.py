@@ -27,6 +27,7 @@ KF_PUBLISHER = "Korea Future, North Korean Prison Database"
 _NAME = "Location Where the Violation Occurred"
 _AGENCY = "Affiliated Organisation"
 _PROVINCE = "Province Where the Violation Occurred"
+MAX_BYTES = 64 * 1024 * 1024  # the real file is 30 kB; a facility database this large is a broken or hostile file
 
 
 @cache
@@ -52,6 +53,8 @@ def point_id(index: int) -> str:
 def read_points(path: Path, source_url: str = KF_SOURCE_URL) -> list[Entity]:
     """Every point of a Korea Future GeoJSON file as a facility entity; a bad point is a one-line error."""
     try:
+        if Path(path).stat().st_size > MAX_BYTES:
+            raise InputError(f"larger than {MAX_BYTES // 2**20} MiB", path=str(path), field="size")
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
