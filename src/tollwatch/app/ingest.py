@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tollwatch.app import document_limits as limits_in
 from tollwatch.app.opaque_ids import hide_ids
+from tollwatch.importers.facility_points import KF_DATASET
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
 from tollwatch.core.limits import UploadLimits
@@ -302,11 +303,16 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
             existing = r.find_source_by_hash(source.sha256 or "")
             if existing:
                 raise InputError(f"already ingested as {existing}", path=doc.path, field="content")
-        gazetteer = Gazetteer(r.list_entities())
+        # Facility-database points (Korea Future) are evidence beside the gazetteer, not names to resolve to.
+        gazetteer = Gazetteer([e for e in r.list_entities() if e.dataset != KF_DATASET])
+    from tollwatch.app.resolution import profile_map, to_profiles
+
+    with store.read(Sensitivity.PUBLIC) as pr:
+        profiles = profile_map(pr)  # judged at public clearance: a hidden record names no profile
     results = []
     for doc, source in _progress(sources, "extracting"):
         extraction = step(options, run_backend, doc.text, source, gazetteer, options)
-        claims, dropped = fit_schema(extraction.claims, gazetteer.by_id, extraction.new_entities)
+        claims, dropped = fit_schema(to_profiles(extraction.claims, profiles), gazetteer.by_id, extraction.new_entities)
         results.append(IngestResult(source, claims, used_entities(extraction.new_entities, claims), doc.language, doc.path, dropped))
     with store.begin(actor) as tx:
         for res in results:

@@ -8,6 +8,7 @@ clearance hides (an entity proposed from a confidential source) adds no name, fi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from tollwatch.app.visibility import Reader, Store, entity_visible, redact_entity
 from tollwatch.core.errors import InputError
-from tollwatch.core.model import Entity, EntityKind, ModelError, Sensitivity
+from tollwatch.core.model import Claim, Entity, EntityKind, ModelError, Sensitivity
 from tollwatch.core.records import entity_to_dict
 from tollwatch.core.resolution import (
     Judgement,
@@ -24,9 +25,11 @@ from tollwatch.core.resolution import (
     canonical_id,
     components,
     merge_properties,
+    numbers_conflict,
     parse_judgement,
+    profile_numbers,
 )
-from tollwatch.core.xref_features import compare, different_numbers, features_of
+from tollwatch.core.xref_features import features_of
 from tollwatch.importers.streams import reject_lone_surrogates
 from tollwatch.store import judgements_repo
 from tollwatch.store import lists as store_lists
@@ -39,16 +42,37 @@ def judge_pair(store: Store, actor: str, a: str, b: str, judgement: str, note: s
     verdict = parse_judgement(judgement)
     with store.begin(actor) as tx:
         if verdict == Judgement.SAME:
-            _refuse_numbered_facilities(tx.entities([a, b]))
+            refuse_numbered_merge(tx, a, b)
         return judgements_repo.judge(tx, a, b, verdict, rule=rule, note=note)
 
 
-def _refuse_numbered_facilities(ents: dict[str, Entity]) -> None:
-    """Two facilities with different numbers (Kyohwaso No. 1, Kwalliso No. 14) are never one."""
-    pair = list(ents.values())
-    if len(pair) == 2 and all(e.kind == EntityKind.FACILITY for e in pair):
-        if different_numbers(compare(features_of(pair[0]), features_of(pair[1]))):
-            raise ModelError("judgement", f"{pair[0].id} and {pair[1].id} are facilities with different numbers; never the same")
+def refuse_numbered_merge(reader: Reader, a: str, b: str) -> None:
+    """Two facilities with different numbers (Kyohwaso No. 1, Kwalliso No. 14) are never one,
+    neither directly nor through a chain: the two profiles' numbers are compared."""
+    rows = judgements_repo.all_judgements(reader)
+    ids = {x for j in rows for x in (j.left_id, j.right_id)} | {a, b}
+    numbers = facility_numbers(reader, ids)
+    comps = components(rows, numbers=numbers)
+    left = profile_numbers(comps.get(a, frozenset({a})), numbers)
+    right = profile_numbers(comps.get(b, frozenset({b})), numbers)
+    if numbers_conflict(left, right):
+        raise ModelError(
+            "judgement",
+            f"{a} and {b} are facilities with different numbers ({', '.join(sorted(left | right))}); never the same",
+        )
+
+
+def facility_numbers(reader: Reader, ids: set[str]) -> dict[str, frozenset[str]]:
+    """facility id -> the numbers its names and designation state (No. 1, 제14호, Camp 15)."""
+    t = entities_table
+    facility_ids: list[str] = []
+    chunk = list(ids)
+    for i in range(0, len(chunk), 500):
+        q = select(t.c.id).where(t.c.id.in_(chunk[i : i + 500]), t.c.kind == EntityKind.FACILITY.value)
+        facility_ids += [r[0] for r in reader.conn.execute(q)]
+    ents = reader.entities(facility_ids) if facility_ids else {}
+    out = {i: frozenset(features_of(e).get("facility_number")) for i, e in ents.items()}
+    return {i: n for i, n in out.items() if n}
 
 
 def undo_judgement(store: Store, actor: str, a: str, b: str) -> JudgementRecord:
@@ -96,7 +120,7 @@ def _datasets(reader: Reader, ids: set[str]) -> dict[str, str]:
 def profile_map(reader: Reader) -> dict[str, str]:
     """member id -> canonical id, for every member of a profile the reader may see (others map to themselves)."""
     rows = list_judgements(reader)
-    comps = components(rows)
+    comps = components(rows, numbers=facility_numbers(reader, {x for j in rows for x in (j.left_id, j.right_id)}))
     datasets = _datasets(reader, set(comps))
     out = {}
     for members in set(comps.values()):
@@ -112,8 +136,18 @@ def _profile_ids(reader: Reader, entity_id: str) -> tuple[str, list[str]]:
     if not members:
         return entity_id, [entity_id]
     seen = _visible_ids(reader, set(members))
-    mine = components(rows, seen).get(entity_id, frozenset({entity_id}))
+    mine = components(rows, seen, facility_numbers(reader, set(members))).get(entity_id, frozenset({entity_id}))
     return canonical_id(mine, _datasets(reader, set(mine))), sorted(mine)
+
+
+def to_profiles(claims: list[Claim], profiles: dict[str, str]) -> list[Claim]:
+    """Claims about a member of a merged profile, restated about its canonical entity, so a report
+    naming a proposed facility that a judgement merged with a known one adds to the known one."""
+    out = []
+    for c in claims:
+        subject, obj = profiles.get(c.subject_id, c.subject_id), profiles.get(c.object_id or "", c.object_id)
+        out.append(c if (subject, obj) == (c.subject_id, c.object_id) else dataclasses.replace(c, id="", subject_id=subject, object_id=obj))
+    return out
 
 
 def resolve_id(reader: Reader, entity_id: str) -> str:

@@ -16,13 +16,18 @@ Automatic merges (docs/resolution.md) need a strong identifier, never a name alo
                   and the same country, nothing disagreeing, and the pair is unique.
 A pair is unique when it is the best candidate of both records and neither record has
 another candidate scoring within 0.1 of it.
-Two facilities whose numbers differ are never merged, and never proposed as a pair.
+Two facilities whose numbers differ are never merged, and never proposed as a pair, nor are two
+profiles whose facilities state different numbers (core/resolution.py keeps that block).
+Facilities are never merged automatically: a name is no identifier (Open Supply Hub's lesson),
+so a facility's link to a facility database (Korea Future's points) waits for review, and
+`facility_links` names the counterpart xref proposes for each gazetteer facility.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tollwatch.app.resolution import list_judgements
@@ -31,12 +36,16 @@ from tollwatch.core.matching import Matcher, MatchIndex, Record
 from tollwatch.core.model import Entity, EntityKind, Sensitivity
 from tollwatch.core.resolution import Judgement, blocked, components
 from tollwatch.core.xref_features import STRONG_IDS, Profile, compare, different_numbers, features_of
+from tollwatch.importers.facility_points import KF_DATASET, read_points
 from tollwatch.store import judgements_repo, lists as store_lists
 
 AUTO_ACTOR = "tollwatch/xref"
 NAME_FLOOR = 0.5  # a pair below this name score is proposed only when an identifier joins it
 _KIND_SCHEMA = {"person": "Person", "vessel": "Vessel", "facility": "Organization", "organization": "Organization"}
 XREF_KINDS = (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.VESSEL, EntityKind.FACILITY)
+FACILITY_DATASETS = (KF_DATASET,)  # facility databases read at run time (importers/facility_points)
+# A gazetteer facility's link: its best facility-database candidate, the best for both, at least this.
+FACILITY_LINK_FLOOR = 0.6
 
 
 @dataclass
@@ -58,9 +67,18 @@ class Candidate:
             "left_id": self.left.id, "left_dataset": self.left.dataset, "left_name": self.left.caption,
             "right_id": self.right.id, "right_dataset": self.right.dataset, "right_name": self.right.caption,
             "score": self.score, "name_score": round(self.name_score, 4),
-            "explanation": {"name": self.name_features, "evidence": self.evidence},
+            "explanation": {"name": self.name_features, "evidence": self.evidence, **_facility_evidence(self.left, self.right)},
             "auto_rule": self.rule,
         }
+
+
+def _facility_evidence(*pair: Entity) -> dict[str, Any]:
+    """For two facilities: every coordinate side by side with its source, and what each record cites."""
+    if not all(e.kind == EntityKind.FACILITY for e in pair):
+        return {}
+    coords = [{"entity_id": e.id, "lat": c.lat, "lon": c.lon, "source": c.source} for e in pair for c in e.coordinates]
+    cites = {e.id: e.attributes.get("citations") or [] for e in pair}
+    return {"coordinates": coords, "citations": cites}
 
 
 def _entities(reader: Reader, datasets: list[str] | None) -> list[Entity]:
@@ -70,6 +88,9 @@ def _entities(reader: Reader, datasets: list[str] | None) -> list[Entity]:
     if datasets is None or "tollwatch" in datasets:
         graph = [e for e in reader.list_entities(dataset="tollwatch") if e.kind in XREF_KINDS]
         ents += [e for e in graph if entity_visible(reader, e)]
+    for ds in FACILITY_DATASETS:
+        if datasets is None or ds in datasets:
+            ents += [e for e in reader.list_entities(EntityKind.FACILITY, dataset=ds) if entity_visible(reader, e)]
     return [e for e in ents if e.kind in XREF_KINDS]
 
 
@@ -135,7 +156,8 @@ def auto_rule(c: Candidate) -> str | None:
         return None
     if people and c.name_score >= 0.9 and _full_birth_date(c.evidence):
         return "name-and-birth-date"
-    if not people and c.name_score >= 0.98 and "nationality" in agree:
+    facility = EntityKind.FACILITY in (c.left.kind, c.right.kind)
+    if not people and not facility and c.name_score >= 0.98 and "nationality" in agree:
         return "same-name-same-country"
     return None
 
@@ -163,12 +185,15 @@ def candidates(reader: Reader, datasets: list[str] | None = None) -> list[Candid
     feats = {e.id: features_of(e) for e in ents}
     named = _name_pairs(ents)
     judged = list_judgements(reader)
-    comps = components(judged)
+    numbers = {i: frozenset(f.get("facility_number")) for i, f in feats.items() if f.get("facility_number")}
+    comps = components(judged, numbers=numbers)
     out = []
     for a, b in set(named) | _identifier_pairs(ents, feats):
         left, right = by_id[a], by_id[b]
-        if left.dataset == right.dataset and left.dataset != "tollwatch" or blocked(a, b, judged, comps):
+        if left.dataset == right.dataset and left.dataset != "tollwatch" or blocked(a, b, judged, comps, numbers):
             continue
+        if (left.kind == EntityKind.FACILITY) != (right.kind == EntityKind.FACILITY):
+            continue  # a facility is never a list's organization or a person
         score, explanation = named.get((a, b), (0.0, []))
         c = Candidate(left, right, score, explanation, compare(feats[a], feats[b]))
         if different_numbers(c.evidence):
@@ -182,8 +207,37 @@ def candidates(reader: Reader, datasets: list[str] | None = None) -> list[Candid
     return sorted(out, key=lambda c: (-c.score, c.left.id, c.right.id))
 
 
-def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[str] | None = None, *, limit: int | None = None, auto: bool = True) -> dict[str, Any]:
-    """Propose candidates; with `auto`, record the ones an automatic rule decides as `same`."""
+def facility_links(found: list[Candidate], database: str = KF_DATASET) -> dict[str, Candidate]:
+    """gazetteer facility id -> the facility-database record xref proposes as its counterpart:
+    the pair is the best candidate of both records and scores at least FACILITY_LINK_FLOOR."""
+    pairs = [c for c in found if {c.left.dataset, c.right.dataset} == {"tollwatch", database}]
+    best: dict[str, Candidate] = {}
+    for c in sorted(pairs, key=lambda c: -c.score):
+        for e in (c.left, c.right):
+            best.setdefault(e.id, c)
+    out = {}
+    for c in pairs:
+        ours, theirs = (c.left, c.right) if c.left.dataset == "tollwatch" else (c.right, c.left)
+        if best[ours.id] is c and best[theirs.id] is c and c.score >= FACILITY_LINK_FLOOR:
+            out[ours.id] = c
+    return out
+
+
+def load_facility_points(store: Store, actor: str, path: Path) -> int:
+    """Read a Korea Future GeoJSON at run time into its own dataset (never bundled); replaces earlier points."""
+    points = read_points(path)
+    with store.begin(actor) as tx:
+        for e in points:
+            tx.upsert_entity(e)
+    return len(points)
+
+
+def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[str] | None = None, *, limit: int | None = None,
+             auto: bool = True, facility_points: Path | None = None) -> dict[str, Any]:
+    """Propose candidates; with `auto`, record the ones an automatic rule decides as `same`.
+    With `facility_points`, a facility database's GeoJSON is read first (load_facility_points)."""
+    if facility_points is not None:
+        load_facility_points(store, actor, facility_points)
     with store.read(clearance) as r:
         found = candidates(r, datasets)
     merged: dict[str, int] = defaultdict(int)
@@ -194,8 +248,10 @@ def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[st
                     judgements_repo.judge(tx, c.left.id, c.right.id, Judgement.SAME, rule=c.rule, note=f"score {c.score}")
                     merged[c.rule] += 1
     pending = [c for c in found if not (auto and c.rule)]
+    links = facility_links(found)
     return {
         "merged": dict(merged),
         "pending": len(pending),
+        "facility_links": {g: (c.right if c.left.id == g else c.left).id for g, c in sorted(links.items())},
         "candidates": [c.as_dict() for c in (pending[:limit] if limit else pending)],
     }

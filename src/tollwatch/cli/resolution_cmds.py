@@ -25,19 +25,25 @@ def _datasets_option():
 @_datasets_option()
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show at most N pending candidates.")
 @click.option("--no-auto", is_flag=True, help="Propose only; record no automatic merge.")
+@click.option("--facility-points", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Read Korea Future's prison-database GeoJSON first (dataset kf_prison_db; read, never bundled).")
 @format_option()
 @pass_app
 @click.pass_context
-def xref_group(ctx: click.Context, app, datasets: tuple[str, ...], limit: int | None, no_auto: bool, fmt: str) -> None:
+def xref_group(ctx: click.Context, app, datasets: tuple[str, ...], limit: int | None, no_auto: bool, facility_points: Path | None, fmt: str) -> None:
     """Propose records that may be one real thing; merge those a strong identifier decides."""
     if ctx.invoked_subcommand is not None:
         return
     from tollwatch.app.xref import run_xref
 
-    result = run_xref(app.store, app.actor, app.clearance, list(datasets) or None, limit=limit, auto=not no_auto)
+    result = run_xref(app.store, app.actor, app.clearance, list(datasets) or None, limit=limit, auto=not no_auto,
+                      facility_points=facility_points)
     if fmt == "table":
         merged = ", ".join(f"{n} by {rule}" for rule, n in sorted(result["merged"].items())) or "none"
         click.echo(f"merged automatically: {merged}; waiting for review: {result['pending']}", err=True)
+        if result["facility_links"]:
+            links = ", ".join(f"{g} -> {p}" for g, p in result["facility_links"].items())
+            click.echo(f"facility links proposed (waiting for review): {links}", err=True)
     emit(result["candidates"], fmt, CANDIDATE_COLUMNS)
 
 

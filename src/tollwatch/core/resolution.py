@@ -16,7 +16,7 @@ Only members the reader may see take part, so a hidden member never names the pr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -74,19 +74,49 @@ class JudgementRecord:
         }
 
 
-def components(judgements: Iterable[JudgementRecord], visible: set[str] | None = None) -> dict[str, frozenset[str]]:
-    """id -> its profile's members, for every id in a `same` judgement (both ends visible)."""
+def components(
+    judgements: Iterable[JudgementRecord],
+    visible: set[str] | None = None,
+    numbers: Mapping[str, frozenset[str]] | None = None,
+) -> dict[str, frozenset[str]]:
+    """id -> its profile's members, for every id in a `same` judgement (both ends visible).
+
+    With `numbers` (facility id -> its facility numbers), a `same` judgement that would put
+    two facilities with different numbers in one profile is not followed: the hard block
+    that keeps Kyohwaso No. 1 and Kwalliso No. 14 apart, however a chain of judgements runs."""
     sets = DisjointSets()
-    for j in judgements:
+    held: dict[str, frozenset[str]] = {}  # root -> the numbers its profile states
+    for j in sorted(judgements, key=lambda j: (j.at, j.left_id, j.right_id)):
         if j.judgement != Judgement.SAME:
             continue
         if visible is not None and not (j.left_id in visible and j.right_id in visible):
+            continue
+        if numbers is not None:
+            ra, rb = sets.find(j.left_id), sets.find(j.right_id)
+            na = held.get(ra, numbers.get(j.left_id, frozenset()))
+            nb = held.get(rb, numbers.get(j.right_id, frozenset()))
+            if ra != rb and numbers_conflict(na, nb):
+                continue
+            sets.union(j.left_id, j.right_id)
+            held[sets.find(j.left_id)] = na | nb
             continue
         sets.union(j.left_id, j.right_id)
     groups: dict[str, set[str]] = defaultdict(set)
     for x in list(sets.parent):
         groups[sets.find(x)].add(x)
     return {x: frozenset(g) for g in groups.values() for x in g}
+
+
+def numbers_conflict(left: frozenset[str], right: frozenset[str]) -> bool:
+    """Two sets of facility numbers that cannot be one facility's: both stated, and not the same."""
+    return bool(left and right and left != right)
+
+
+def profile_numbers(members: Iterable[str], numbers: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for m in members:
+        out |= numbers.get(m, frozenset())
+    return out
 
 
 def dataset_of(entity_id: str, datasets: dict[str, str]) -> str:
@@ -103,11 +133,20 @@ def canonical_id(members: Iterable[str], datasets: dict[str, str]) -> str:
     return min(members, key=rank)
 
 
-def blocked(a: str, b: str, judgements: Iterable[JudgementRecord], comps: dict[str, frozenset[str]]) -> bool:
+def blocked(
+    a: str,
+    b: str,
+    judgements: Iterable[JudgementRecord],
+    comps: dict[str, frozenset[str]],
+    numbers: Mapping[str, frozenset[str]] | None = None,
+) -> bool:
     """A pair already decided, directly or through its profiles (nomenklatura's rule:
-    `different` between any two members keeps the two profiles apart)."""
+    `different` between any two members keeps the two profiles apart), or one whose
+    profiles state different facility numbers (a `different` no judgement can undo)."""
     left, right = comps.get(a, frozenset({a})), comps.get(b, frozenset({b}))
     if left == right:
+        return True
+    if numbers is not None and numbers_conflict(profile_numbers(left, numbers), profile_numbers(right, numbers)):
         return True
     for j in judgements:
         if j.judgement == Judgement.SAME:

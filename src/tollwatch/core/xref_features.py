@@ -57,6 +57,8 @@ def _normalize(feature: str, value: str) -> str:
         return _country(value)
     if feature in STRONG_IDS:
         return re.sub(r"[\s.-]", "", value).upper()
+    if feature == "province":  # "Pyongyang (Kangdong-gun; older sources: South Pyongan)" is Pyongyang
+        value = re.sub(r"\s*\(.*\)\s*$", "", value)
     return value.casefold()
 
 
