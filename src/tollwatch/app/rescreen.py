@@ -4,7 +4,9 @@ Only rows a change can affect are screened again:
 - a row one of whose names reaches an added, removed or changed record: a query key it
   looks up (core.name_tokens keys, the name-level keys, acronyms) is one such a record's
   names are posted under, or a token of it is spelt like one of theirs (the trigram
-  expansion), or glued from one (the split lookup);
+  expansion), or glued from one (the split lookup). Only retrieving tokens count: in a
+  name with a strong token, legal forms and generic words only rank (retrieval skips them,
+  retrieving_tokens says which), so a record they share cannot become a candidate by them;
 - a row whose best candidate, reported or not, scored within MARGIN of the report floor:
   token weights are corpus statistics, so any list change moves every score a little, and
   only such a row can gain or lose a reported candidate or a score without touching a
@@ -28,7 +30,8 @@ from tollwatch.app.screen import dated
 from tollwatch.app.screening import prepare
 from tollwatch.core import names as name_intel
 from tollwatch.core.errors import InputError
-from tollwatch.core.name_tokens import acronym_of, token_keys, tokens, trigrams, variants
+from tollwatch.core.matching import RETRIEVES
+from tollwatch.core.name_tokens import acronym_of, base_weight, token_keys, tokens, trigrams, variants
 from tollwatch.engines.local import REPORT_FLOOR
 from tollwatch.store import runs_repo
 from tollwatch.store.repository import Store, now
@@ -106,12 +109,21 @@ class ChangeProbe:
         return False
 
 
+def retrieving_tokens(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens of one query variant that retrieve candidates, as MatchIndex.retrieve_names
+    decides: with a strong token (base weight 0.5 or more) present, legal forms and generic
+    words only rank, so a changed record they share cannot enter the candidates through them."""
+    if any(base_weight(t) >= RETRIEVES for t in toks):
+        return tuple(t for t in toks if base_weight(t) >= RETRIEVES)
+    return toks
+
+
 def _reaches(probe: ChangeProbe, name: str) -> bool:
     for v in variants(name):
         toks = tokens(v)
         if not toks:
             continue
-        if any(probe.token_reaches(t) for t in toks):
+        if any(probe.token_reaches(t) for t in retrieving_tokens(toks)):
             return True
         if "".join(toks).casefold() in probe.acronyms or acronym_of(toks) in probe.acronyms:
             return True

@@ -35,6 +35,7 @@ CACHE_SMALL = 200_000  # token expansions and query variants remembered
 CACHE_RESULTS = 20_000  # whole query results remembered (shipment files repeat names)
 NAMES_PER_RECORD = 2  # of each, the names retrieval ranked best
 MAX_POSTING = 2500  # keys more common than this only score, they do not retrieve
+RETRIEVES = 0.5  # base weight a token needs to retrieve when its name has one that strong
 
 __all__ = ["DEFAULT_THRESHOLD", "Match", "MatchIndex", "Matcher", "PairScore", "Record", "pair_score"]
 
@@ -225,9 +226,9 @@ class MatchIndex:
         """Name id -> normalized retrieval score in [0, ~1] (shared weight over both names' weight)."""
         name_score: dict[int, float] = defaultdict(float)
         for toks in variants:
-            strong = any(base_weight(t) >= 0.5 for t in toks)
+            strong = any(base_weight(t) >= RETRIEVES for t in toks)
             for t in dict.fromkeys(toks):  # ordered: float sums must not depend on hash seeds
-                if strong and base_weight(t) < 0.5:
+                if strong and base_weight(t) < RETRIEVES:
                     continue  # legal forms and generic words rank, they do not retrieve
                 w = self.idf(t)
                 hits: dict[int, float] = {}
