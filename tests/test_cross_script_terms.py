@@ -91,3 +91,15 @@ def test_the_cross_script_set_cites_its_list_entries():
     assert len(listed) >= 30 and all(r["entry_id"] and r["listed_as"] and r["source"] for r in listed)
     assert {r["script"] for r in rows} == {"Han", "Hangul"}
     assert {"하나은행", "대한항공", "中远海运", "青岛啤酒"} <= {r["query"] for r in rows if r["label"] == "not_listed"}
+
+
+def test_a_place_may_have_a_second_rendering_and_a_term_may_lend_a_character_to_the_brand():
+    """中国 is also Sino and 香港 also HK, as list names write them; 恒邦微电子 is also read
+    Hengbangwei Electronics (the list's own split), besides Hengbang Microelectronics."""
+    rendered = [r for r, _ in chinese.translations("香港恒邦微電子有限公司")]
+    assert rendered[0] == "Hong Kong Hengbang Microelectronics Co., Ltd."  # the usual reading stays first
+    assert "HK Hengbangwei Electronic Co., Ltd." in rendered
+    assert "Sino Bank" in [r for r, _ in chinese.translations("中国银行")]
+    assert pair_score("香港恒邦微電子有限公司", "HK HENGBANGWEI ELECTRONICS LIMITED", "Company").score >= 0.85
+    # negative control: the glued reading does not make a different brand meet
+    assert pair_score("香港恒邦微電子有限公司", "HK HENGDA ELECTRONICS LIMITED", "Company").score < 0.7

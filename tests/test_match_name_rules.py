@@ -49,3 +49,13 @@ def test_one_short_word_spelt_otherwise_cannot_match():
     assert ps.score < 0.7 and any(f["feature"] == "one_word_typo" for f in ps.features)
     assert pair_score("Elvis", "ELVIS").score >= 0.7  # positive control
     assert pair_score("Al Qaeda", "Al Qa'ida", "Organization").score >= 0.7  # two words: not capped
+
+
+def test_a_legal_form_does_not_lift_one_short_word_spelt_otherwise():
+    """OOO BAYKAL against the one-word alias BAIKAL (of Izhevsky Mekhanichesky Zavod): the
+    legal form is not a word of the name, so this is one short word against one, spelt otherwise."""
+    for query in ('ООО "БАЙКАЛ"', "OOO Baykal", "Baykal LLC"):
+        ps = pair_score(query, "BAIKAL", "Company")
+        assert ps.score < 0.7 and any(f["feature"] == "one_word_typo" for f in ps.features), query
+    assert pair_score('ООО "БАЙКАЛ"', "BAYKAL", "Company").score >= 0.7  # positive control: spelt alike
+    assert pair_score("OOO Baykal Trade", "BAIKAL TRADE", "Company").score >= 0.7  # two words: not capped

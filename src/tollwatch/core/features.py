@@ -65,7 +65,7 @@ FEATURES: dict[str, Feature] = {
         Feature("one_word_alias", 0.6, "a one-word name inside a longer one (a cap, not a penalty)",
                 "When one name has a single distinctive word and the other has more that nothing explains (SUNRISE against 'Sunrise Bakery'), the score is capped at this weight: under the threshold, so it cannot make a match on its own."),
         Feature("one_word_typo", None, "one short word against one, spelt differently (capped at one_word_alias)",
-                "When both names are a single word of under 7 letters and they meet only as a typo (ELOIS against the alias ELVIS), the score is capped at the one_word_alias weight: one edit in a short word is weak evidence."),
+                "When both names are a single word of under 7 letters, legal forms not counted, and they meet only as a typo (ELOIS against the alias ELVIS, OOO BAYKAL against BAIKAL), the score is capped at the one_word_alias weight: one edit in a short word is weak evidence."),
         Feature("common_words_only", 0.6, "only common words matched, others left over (a cap)",
                 "When every distinctive word matched is a common one (core/data/common_words.tsv: golden, star, korea ...) and words are left over on either side (GOLDEN STAR CO against 'Golden Star Trading Co'), the score is capped at this weight."),
         Feature("written_differently", 0.6, "the names read alike but are written differently (a cap)",

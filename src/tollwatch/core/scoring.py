@@ -223,7 +223,10 @@ def _thin_evidence(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, raw: 
     if len(c) == 1 and al.c_sim[0] > 0.0 and extra and raw > w["one_word_alias"]:
         features.append({"feature": "one_word_alias", "query": display(q), "candidate": display(c), "unexplained": display(extra), "value": w["one_word_alias"]})
         return w["one_word_alias"]
-    if len(q) == 1 == len(c) and 0.0 < al.q_sim[0] < 1.0 and min(len(q[0]), len(c[0])) < 7 and raw > w["one_word_alias"]:
+    # The legal form is not a word of the name: OOO BAYKAL against the alias BAIKAL is one word against one.
+    core_q = [(t, s) for t, s in zip(q, al.q_sim) if not is_legal(t)]
+    core_c = [t for t in c if not is_legal(t)]
+    if len(core_q) == 1 == len(core_c) and 0.0 < core_q[0][1] < 1.0 and min(len(core_q[0][0]), len(core_c[0])) < 7 and raw > w["one_word_alias"]:
         features.append({"feature": "one_word_typo", "query": display(q), "candidate": display(c), "value": w["one_word_alias"]})
         return w["one_word_alias"]  # ELOIS against the alias ELVIS: one short word, spelt otherwise
     matched = [t for t, s in strong_q if s > 0.0]

@@ -89,11 +89,13 @@ def pinyin(text: str, sep: str = " ") -> str:
 
 
 @lru_cache(maxsize=65536)
-def segment(han: str) -> tuple[tuple[str, str, str], ...]:
+def segment(han: str, glue: bool = False) -> tuple[tuple[str, str, str], ...]:
     """Split a run of Han into (kind, han, english) pieces: kind is 'place', 'term' or 'brand'.
 
     Longest dictionary match wins; the characters between matches form brands, written in
-    glued pinyin and cut into two-character names (东港金辉 → Donggang Jinhui).
+    glued pinyin and cut into two-character names (东港金辉 → Donggang Jinhui). With `glue`,
+    a term whose tail is itself a term gives its first character to the brand before it, as
+    a list may write it (恒邦微电子 → Hengbangwei Electronics, not Hengbang Microelectronics).
     """
     han = to_simplified(han)
     pieces: list[tuple[str, str, str]] = []
@@ -112,6 +114,11 @@ def segment(han: str) -> tuple[tuple[str, str, str], ...]:
             w = han[i:i + n]
             # A one-character term (厂) only counts at the end of a name, not inside a brand.
             if w in _DICT and (n > 1 or i + n == len(han)):
+                if glue and brand and n > 2 and w[1:] in _DICT:
+                    brand += w[0]
+                    w = w[1:]
+                    n -= 1
+                    i += 1
                 flush()
                 kind, eng = _DICT[w]
                 i += n
@@ -148,21 +155,22 @@ def translate(text: str) -> str:
 def translations(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """Renderings by meaning, each with the (Han, English) words it translated: the trade-record
     English, the second rendering of each term (海运 → Marine), and brands by meaning
-    (日月星 → Sun Moon Star).  Distinct renderings only; the first is `translate(text)`."""
+    (日月星 → Sun Moon Star), and the second renderings with a term's first character glued to the
+    brand before it (see `segment`).  Distinct renderings only; the first is `translate(text)`."""
     out: dict[str, tuple[tuple[str, str], ...]] = {}
-    for by_meaning, alternative in ((False, 0), (False, 1), (True, 0)):
-        rendered, pairs = _render(text, by_meaning=by_meaning, alternative=alternative)
+    for by_meaning, alternative, glue in ((False, 0, False), (False, 1, False), (True, 0, False), (False, 1, True)):
+        rendered, pairs = _render(text, by_meaning=by_meaning, alternative=alternative, glue=glue)
         out.setdefault(rendered, pairs)
     return tuple(out.items())
 
 
-def _render(text: str, *, by_meaning: bool, alternative: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+def _render(text: str, *, by_meaning: bool, alternative: int, glue: bool = False) -> tuple[str, tuple[tuple[str, str], ...]]:
     pairs: list[tuple[str, str]] = []
 
     def one(m: re.Match[str]) -> str:
         words = []
-        for kind, han, eng in segment(m.group(0)):
-            if kind == "term":
+        for kind, han, eng in segment(m.group(0), glue):
+            if kind == "term" or han in TERM_RENDERINGS:  # a place may have another rendering too (中国: Sino)
                 options = TERM_RENDERINGS.get(han, (eng,))
                 eng = options[min(alternative, len(options) - 1)]
                 pairs.append((han, eng))
