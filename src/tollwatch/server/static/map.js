@@ -54,7 +54,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     });
     m.facilityId = p.id;
     m.bindPopup(`<strong><a href="${esc(p.url)}">${esc(p.caption)}</a></strong><br>${esc(p.type)} · ${esc(p.status)}` +
-      `<br>Point from ${esc(p.source || "an uncited source")}<br>Confidence: ${esc(p.confidence || "not stated")}`);
+      `<br>Point from ${esc(p.source || "an uncited source")}<br>Confidence: ${esc(p.confidence || "not stated")}`,
+      { maxWidth: Math.min(300, el.clientWidth - 70), autoPanPadding: [40, 40] });
     m.bindTooltip(esc(p.caption), { direction: "right", offset: [8, 0] });
     entry.markers.push(m);
   }
