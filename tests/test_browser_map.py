@@ -86,3 +86,15 @@ def test_geojson_api_matches_the_table(tab):
     assert CAMP_14 in points and len(points) <= rows
     spread = [f for f in doc["features"] if f["properties"]["role"] == "spread"]
     assert any(f["properties"]["id"] == CAMP_14 for f in spread)
+
+
+def test_place_names_appear_and_thicken_with_zoom(tab):
+    page = tab
+    _ready(page)
+    names = page.locator("#map .tw-place")
+    assert "Pyongyang" in page.inner_text("#map")
+    few = names.count()
+    page.evaluate("window.tollwatchMap.setView([39.6, 126.0], 9, {animate: false})")
+    page.wait_for_timeout(300)
+    assert 0 < few < names.count()
+    assert "Natural Earth" in page.inner_text(".attribution")

@@ -56,6 +56,7 @@ def _check(chromium, live, url: str, name: str, width: int, folder: Path, state=
     ctx = chromium.new_context(base_url=live.url, viewport={"width": width, "height": 900}, storage_state=state)
     ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(live.url) else r.abort())
     page = ctx.new_page()
+    page.set_default_timeout(120_000)  # a shared machine: a slow page is not a broken one
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None)

@@ -47,6 +47,7 @@ def facility_geojson(rows: list[dict]) -> dict:
 @cache
 def basemap_info() -> dict:
     """The bundled Natural Earth layer's extent and attribution (its shapes are served as a file)."""
-    raw = (resources.files("tollwatch.server") / "static" / "basemap" / "korea_ne10m.geojson").read_text("utf-8")
-    doc = json.loads(raw)
-    return {"bbox": doc["bbox"], "source": doc["source"]}
+    folder = resources.files("tollwatch.server") / "static" / "basemap"
+    doc = json.loads((folder / "korea_ne10m.geojson").read_text("utf-8"))
+    places = json.loads((folder / "places_ne10m.geojson").read_text("utf-8"))
+    return {"bbox": doc["bbox"], "source": doc["source"], "places_source": places["source"]}

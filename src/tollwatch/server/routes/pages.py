@@ -94,6 +94,7 @@ def map_page(request: Request, state: State, p: CurrentPrincipal, type: str = ""
             "total": len(rows),
             "bbox": base["bbox"],
             "attribution": base["source"],
+            "places_source": base["places_source"],
             "tiles_url": state.tiles_url,
         },
     )

@@ -19,13 +19,31 @@ document.addEventListener("DOMContentLoaded", async () => {
     L.tileLayer(el.dataset.tiles, { attribution: "tiles as configured by the operator" }).addTo(map);
   }
   const get = async (url) => (await fetch(url, { credentials: "same-origin" })).json();
-  const [base, data] = await Promise.all([get(el.dataset.basemap), get(el.dataset.geojson)]);
+  const [base, data, places] = await Promise.all([get(el.dataset.basemap), get(el.dataset.geojson), get(el.dataset.places)]);
   L.geoJSON(base, {
     interactive: false,
     style: (f) => ({ color: f.properties.iso_a3 === "PRK" ? "#6d6554" : "#9c9686", weight: f.properties.iso_a3 === "PRK" ? 1.4 : 0.8,
       fillColor: f.properties.iso_a3 === "PRK" ? "#efe6d2" : "#f3f0e6", fillOpacity: 1 }),
   }).addTo(map);
   map.attributionControl.addAttribution("Natural Earth (public domain)");
+
+  // Place names (Natural Earth populated places): the larger ones at country scale, all when zoomed in.
+  const placeLabels = places.features.map((f) => {
+    const [lon, lat] = f.geometry.coordinates;
+    const label = L.marker([lat, lon], { interactive: false, keyboard: false, pane: "overlayPane",
+      icon: L.divIcon({ className: `tw-place${f.properties.iso_a2 === "KP" ? " kp" : ""}`, iconSize: null,
+        html: `<span class="dot"></span>${f.properties.name.replace(/[&<>"']/g, "")}` }) });
+    label.rank = f.properties.rank;
+    return label;
+  });
+  const places_ = L.layerGroup().addTo(map);
+  const showPlaces = () => {
+    const z = map.getZoom(), limit = z < 7 ? 8 : z < 8 ? 20 : z < 9 ? 40 : Infinity;
+    places_.clearLayers();
+    placeLabels.filter((m) => m.rank <= limit).forEach((m) => places_.addLayer(m));
+  };
+  map.on("zoomend", showPlaces);
+  showPlaces();
 
   const clusters = L.markerClusterGroup({ maxClusterRadius: 36, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
     iconCreateFunction: (c) => L.divIcon({ html: `<span>${c.getChildCount()}</span>`, className: "tw-cluster",
