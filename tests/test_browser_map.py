@@ -47,6 +47,12 @@ def test_keyboard_zooms_and_reaches_markers(tab):
     focusable = page.locator("#map .tw-point[tabindex='0'], #map .tw-cluster[tabindex='0']")
     assert focusable.count() >= 1
     assert page.locator("#map .tw-point[title]").first.get_attribute("title")
+    # Enter on a focused cluster zooms in until it splits, as a click would.
+    _ready(page)
+    zoom = page.evaluate("window.tollwatchMap.getZoom()")
+    page.locator("#map .tw-cluster").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"window.tollwatchMap.getZoom() > {zoom}")
 
 
 def test_show_on_map_centres_and_highlights(tab):
