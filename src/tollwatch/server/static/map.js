@@ -117,8 +117,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       focus.markers.forEach((m) => m.getElement() && m.getElement().classList.add("highlight"));
       if (first.getElement()) first.getElement().focus({ preventScroll: true });
       first.closeTooltip();
-      first.openPopup();
-      el.dataset.focused = el.dataset.focus;
+      // Open once the cluster's zoom has settled, so the popup can pan itself into view.
+      setTimeout(() => { first.openPopup(); el.dataset.focused = el.dataset.focus; }, 60);
     };
     map.setView(fit.getCenter(), Math.max(map.getZoom(), 9), { animate: false });
     clusters.zoomToShowLayer(first, done);
