@@ -30,7 +30,7 @@ def test_close_camps_cluster_and_split_when_zoomed(tab):
     shown = _visible_marker_ids(page)
     assert CAMP_14 not in shown or CAMP_18 not in shown  # 3 km apart: one cluster at country scale
     page.evaluate("window.tollwatchMap.setView([39.56, 126.06], 13, {animate: false})")
-    page.wait_for_function("window.tollwatchMap.getZoom() === 13")
+    page.wait_for_function("() => window.tollwatchMap.getZoom() === 13")
     page.wait_for_timeout(400)
     shown = _visible_marker_ids(page)
     assert CAMP_14 in shown and CAMP_18 in shown
@@ -43,7 +43,7 @@ def test_keyboard_zooms_and_reaches_markers(tab):
     before = page.evaluate("window.tollwatchMap.getZoom()")
     page.focus("#map")
     page.keyboard.press("+")
-    page.wait_for_function(f"window.tollwatchMap.getZoom() > {before}")
+    page.wait_for_function(f"() => window.tollwatchMap.getZoom() > {before}")
     focusable = page.locator("#map .tw-point[tabindex='0'], #map .tw-cluster[tabindex='0']")
     assert focusable.count() >= 1
     assert page.locator("#map .tw-point[title]").first.get_attribute("title")
@@ -52,7 +52,7 @@ def test_keyboard_zooms_and_reaches_markers(tab):
     zoom = page.evaluate("window.tollwatchMap.getZoom()")
     page.locator("#map .tw-cluster").first.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"window.tollwatchMap.getZoom() > {zoom}")
+    page.wait_for_function(f"() => window.tollwatchMap.getZoom() > {zoom}")
 
 
 def test_show_on_map_centres_and_highlights(tab):
