@@ -111,18 +111,22 @@ def test_search_entity_map(tab):
     assert page.locator(".claim .evidence-box").count() >= 1  # compiled rows and paraphrases: labelled boxes, not quotes
     shot(page, "entity")
     page.click("text=Show on map")
-    page.wait_for_url(re.compile(r".*/map"))
-    assert page.locator("svg.map path.land-prk").count() == 1
-    assert page.locator("#f-KP-KHS-001 circle").count() >= 1
-    assert "Paekto" in page.inner_text("section, main")
+    page.wait_for_url(re.compile(r".*/map\?focus=KP-KHS-001"))
+    page.wait_for_selector("#map[data-focused='KP-KHS-001']")
+    assert page.locator(".tw-point.highlight").count() >= 1
+    assert "Paekto" in page.inner_text("#unlocated")
     shot(page, "map")
-    # The filter applies on change (our own script), server-side.
+    # The filter applies in place: no reload, focus stays on the select (WCAG 3.2.2).
+    page.evaluate("window.__same_page = true")
+    page.focus("select[name=type]")
     page.select_option("select[name=type]", "kwalliso")
     page.wait_for_url(re.compile(r".*type=kwalliso"))
-    assert page.locator("#f-KP-KLS-014").count() == 1
-    assert page.locator("#f-KP-KHS-001").count() == 0
+    assert page.evaluate("window.__same_page") is True
+    assert page.evaluate("document.activeElement.name") == "type"
+    assert page.locator("#row-KP-KLS-014").is_visible()
+    assert page.locator("#row-KP-KHS-001").is_hidden()
     shot(page, "map-kwalliso")
-    page.click("#f-KP-KLS-014 text.label")
+    page.click("#row-KP-KLS-014 a")
     page.wait_for_url("**/entities/KP-KLS-014")
 
 

@@ -126,10 +126,10 @@ def test_map_uses_online_tiles_only_when_configured(env):
     from tollwatch.server.app import create_app
 
     plain = TestClient(env["app"]).get("/map").text
-    assert "<image" not in plain and "tile." not in plain
+    assert "data-tiles" not in plain and "tile." not in plain
     tiled = TestClient(create_app(store=env["store"], secret_key="x", tiles_url="https://tile.example.org/{z}/{x}/{y}.png")).get("/map").text
-    assert re.search(r'<image href="https://tile\.example\.org/6/\d+/\d+\.png"', tiled)
-    assert 'id="f-KP-KHS-001"' in tiled
+    assert 'data-tiles="https://tile.example.org/{z}/{x}/{y}.png"' in tiled
+    assert 'id="row-KP-KHS-001"' in tiled
 
 
 def test_tollwatch_serve_runs_uvicorn(db_url, tmp_path):
@@ -369,15 +369,38 @@ def test_entity_page_names_claims_contradictions(client):
 
 def test_map_draws_located_facilities_and_lists_unknown_ones(client):
     page = client.get("/map").text
-    assert "<svg" in page and 'class="land land-prk"' in page
-    assert 'id="f-KP-KHS-001"' in page
+    assert 'id="map"' in page and "/static/vendor/leaflet/leaflet.js" in page
+    assert 'id="row-KP-KHS-001"' in page
     unknown = page.split("Location unknown", 1)[1].split("All facilities shown", 1)[0]
     assert "Paekto" in unknown
-    assert 'id="f-KP-LTC-PAEKTO"' not in page  # never placed without coordinates
-    kwalliso = client.get("/map", params={"type": "kwalliso"}).text
-    assert 'id="f-KP-KLS-014"' in kwalliso and 'id="f-KP-KHS-001"' not in kwalliso
+    geo = client.get("/api/facilities.geojson").json()
+    placed = {f["properties"]["id"] for f in geo["features"]}
+    assert "KP-KHS-001" in placed and "KP-LTC-PAEKTO" not in placed  # never placed without coordinates
+    kwalliso = client.get("/map", params={"type": "kwalliso"}).text  # without script: rows hidden server-side
+    assert re.search(r'id="row-KP-KHS-001"[^>]*hidden', kwalliso) and not re.search(r'id="row-KP-KLS-014"[^>]*hidden', kwalliso)
+    assert {f["properties"]["type"] for f in client.get("/api/facilities.geojson", params={"type": "kwalliso"}).json()["features"]} == {"kwalliso"}
     closed = client.get("/api/facilities", params={"status": "contested"}).json()
     assert "KP-KLS-015" in [f["id"] for f in closed]
+
+
+def test_map_geojson_joins_conflicting_points_and_grades_confidence(client):
+    geo = client.get("/api/facilities.geojson")
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    features = geo.json()["features"]
+    spread = [f for f in features if f["properties"]["role"] == "spread"]
+    assert "KP-KLS-014" in {f["properties"]["id"] for f in spread}
+    assert {f["properties"]["level"] for f in features if f["properties"]["role"] == "point"} <= {"high", "medium", "low", "not stated"}
+
+
+def test_vendored_map_scripts_record_their_licence(client):
+    import json
+    from importlib import resources
+
+    vendor = json.loads((resources.files("tollwatch.server") / "static" / "vendor" / "VENDOR.json").read_text("utf-8"))
+    assert {v["name"]: v["license"] for v in vendor} == {"leaflet": "BSD-2-Clause", "leaflet.markercluster": "MIT"}
+    for v in vendor:
+        assert client.get(f"/static/{v['folder']}/" + ("LICENSE" if v["name"] == "leaflet" else "MIT-LICENCE.txt")).status_code == 200
+    assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
 
 
 def test_source_page_highlights_quotes_escaped(client, env):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from tollwatch.app import evidence as ev
 from tollwatch.app import resolution
 from tollwatch.core.errors import NotFound
-from tollwatch.server import views
+from tollwatch.server import mapview, views
 from tollwatch.server.deps import CurrentPrincipal, State
 from tollwatch.server.matching import similar_names
 
@@ -45,3 +46,10 @@ def api_facilities(state: State, p: CurrentPrincipal, type: str | None = None, s
     with state.read(p) as r:
         rows = views.facility_rows(r)
     return [f for f in rows if (not type or f["type"] == type) and (not status or f["status"] == status)]
+
+
+@router.get("/api/facilities.geojson")
+def api_facilities_geojson(state: State, p: CurrentPrincipal, type: str | None = None, status: str | None = None):  # noqa: A002
+    """The map's data: each cited point with its source and confidence; conflicting points joined."""
+    rows = api_facilities(state, p, type, status)
+    return JSONResponse(mapview.facility_geojson(rows), media_type="application/geo+json")

@@ -70,23 +70,32 @@ def trade_page(request: Request, state: State, reporter: str = "CN", partner: st
 
 
 @router.get("/map")
-def map_page(request: Request, state: State, p: CurrentPrincipal, type: str = "", status: str = ""):  # noqa: A002
+def map_page(request: Request, state: State, p: CurrentPrincipal, type: str = "", status: str = "", focus: str = ""):  # noqa: A002
+    """Every facility is on the page; the filter only hides rows (server-side without script,
+    in place with it), so changing a filter never reloads the page or moves focus."""
     with state.read(p) as r:
         rows = views.facility_rows(r)
-    shown = [f for f in rows if (not type or f["type"] == type) and (not status or f["status"] == status)]
+    for f in rows:
+        f["shown"] = (not type or f["type"] == type) and (not status or f["status"] == status)
     statuses = [s for s in STATUS_ORDER if any(f["status"] == s for f in rows)] or STATUS_ORDER
+    base = mapview.basemap_info()
     return render(
         request,
         "map.html",
         {
-            "map": mapview.render_map(shown, state.tiles_url),
-            "facilities": shown,
-            "unlocated": [f for f in shown if not f["points"]],
+            "facilities": rows,
+            "unlocated": [f for f in rows if not f["points"]],
             "types": [t.value for t in FacilityType],
             "statuses": statuses,
             "type": type,
             "status": status,
+            "focus": focus[:200],
+            "shown": sum(1 for f in rows if f["shown"]),
             "total": len(rows),
+            "bbox": base["bbox"],
+            "attribution": base["source"],
+            "places_source": base["places_source"],
+            "tiles_url": state.tiles_url,
         },
     )
 

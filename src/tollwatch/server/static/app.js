@@ -1,12 +1,7 @@
 // tollwatch: our own small script. Pages work without it; it only adds conveniences.
 "use strict";
 
-// Map filters apply on change, no button press needed.
 document.addEventListener("DOMContentLoaded", () => {
-  const filters = document.getElementById("map-filters");
-  if (filters) {
-    filters.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => filters.submit()));
-  }
 
   // Review queue: one box ticks every claim shown for a bulk decision.
   const all = document.getElementById("pick-all");
