@@ -21,3 +21,12 @@ def chain_svg_for(reader: Reader, entity_id: str, *, include_proposed: bool = Tr
     from tollwatch.writers.chain_svg import chain_svg
 
     return chain_svg(entity_chain(reader, entity_id, include_proposed=include_proposed), **hrefs)
+
+
+def chain_view(reader: Reader, entity_id: str, *, include_proposed: bool = True) -> dict:
+    """What the /chain page shows: the SVG, the edges and each node's caption."""
+    from tollwatch.core.chain import chain_to_dict
+    from tollwatch.writers.chain_svg import chain_svg
+
+    chain = entity_chain(reader, entity_id, include_proposed=include_proposed)
+    return {"svg": chain_svg(chain), "chain": chain_to_dict(chain), "captions": {n.id: n.caption for n in chain.nodes}}

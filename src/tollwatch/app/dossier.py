@@ -94,7 +94,7 @@ def _party(entity: Entity, reader: Reader) -> dict:
 
 def _evidence_row(c: Claim, d: dict, src: Source | None, placeholder: str | None, names: dict[str, str]) -> dict:
     obj = names.get(c.object_id or "", "[withheld entity]") if c.object_id else (c.value or _quantity(d))
-    row = {
+    row: dict[str, object] = {
         "id": c.id, "subject_id": c.subject_id, "subject": names.get(c.subject_id, "[withheld entity]"),
         "predicate": c.predicate.value, "label": predicate_label(c.predicate.value), "object": obj, "object_id": c.object_id,
         "status": c.review.status.value, "reviewer": c.review.by, "reviewed_at": c.review.at,

@@ -12,6 +12,7 @@ from html import escape
 from tollwatch.core.chain import Chain, ChainEdge
 
 COL_W, ROW_H, BOX_W, BOX_H, PAD = 400, 74, 250, 40, 24
+LABEL_AT = 0.7
 FONT = "'Noto Sans CJK KR','Noto Sans CJK SC','Noto Sans',sans-serif"
 
 
@@ -20,7 +21,7 @@ def _positions(chain: Chain) -> dict[str, tuple[float, float]]:
     for n in chain.nodes:
         columns.setdefault(n.depth, []).append(n.id)
     tallest = max((len(v) for v in columns.values()), default=1)
-    pos = {}
+    pos: dict[str, tuple[float, float]] = {}
     for depth, ids in columns.items():
         offset = (tallest - len(ids)) * ROW_H / 2
         for i, nid in enumerate(ids):
@@ -39,7 +40,9 @@ def _edge(e: ChainEdge, pos: dict[str, tuple[float, float]], claim_href: str) ->
     cls = "edge accepted" if e.accepted else "edge proposed"
     style = 'stroke="#1f4e79" stroke-width="2"' if e.accepted else 'stroke="#999" stroke-width="1.5" stroke-dasharray="6 4"'
     label = f"{e.label} · {e.citations} source{'s' if e.citations != 1 else ''}" + ("" if e.accepted else " (proposed)")
-    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2 - 4
+    # Near the deeper column's end, where edges fanning out from one node have already parted.
+    near, far = (b, a) if b[0] >= a[0] else (a, b)
+    mx, my = far[0] + (near[0] - far[0]) * LABEL_AT, far[1] + (near[1] - far[1]) * LABEL_AT - 4
     href = escape(claim_href.format(claim=e.claim_ids[0]), quote=True)
     title = escape(f"{label}: claims {', '.join(e.claim_ids)}")
     return (

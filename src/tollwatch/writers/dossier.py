@@ -22,6 +22,6 @@ def render_html(content: dict, chain_svg: str, *, dossier_hash: str, version: st
 
 
 def write_pdf(html: str, path: Path) -> None:
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     HTML(string=html).write_pdf(str(path))
