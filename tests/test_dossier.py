@@ -112,3 +112,17 @@ def test_withdrawal_drops_exactly_the_claims_on_that_source(store, tmp_path):
     assert manifest["withdrawn"]["sources"][0]["reason"] == "retracted by its publisher"
     with store.read(Sensitivity.PUBLIC) as r:
         assert r.audit(target_id=victim, action="source.withdraw")
+
+
+def test_cli_builds_a_dossier_and_verify_names_the_changed_file(cli, tmp_path):
+    out = tmp_path / "d"
+    cli("dossier", "product-wigs", "-o", str(out), "--purpose", "cbp-admissibility", "--no-pdf")
+    cli("dossier", "verify", str(out))
+    path = out / "chain.svg"
+    data = bytearray(path.read_bytes())
+    data[10] ^= 1
+    path.write_bytes(bytes(data))
+    result = cli("dossier", "verify", str(out), expect=1)
+    assert "chain.svg: changed" in result.output
+    cli("dossier", "no-such-thing", "-o", str(tmp_path / "x"), expect=2)
+    assert not (tmp_path / "x").exists()

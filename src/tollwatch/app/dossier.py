@@ -25,7 +25,8 @@ from tollwatch.core.corroboration import contradictions, corroborate
 from tollwatch.core.errors import InputError, NotFound
 from tollwatch.core.model import Claim, Entity, EvidenceKind, ReviewStatus, Sensitivity, Source
 from tollwatch.core.schema import predicate_label
-from tollwatch.store.lists import list_metadata
+from tollwatch.core.listing import citation, listing_fields
+from tollwatch.store.lists import dataset_metadata, list_metadata
 from tollwatch.store.users_repo import DEFAULT_CLEARANCE
 
 PURPOSES = ("cbp-allegation", "cbp-admissibility", "eu-flr", "research")
@@ -82,8 +83,12 @@ def _party(entity: Entity, reader: Reader) -> dict:
     lists = [{"dataset": e.dataset, "id": e.id, "caption": e.caption} for e in memberships][:10]
     if entity.dataset != "tollwatch":
         lists.insert(0, {"dataset": entity.dataset, "id": entity.id, "caption": entity.caption})
+    listing = None
+    if entity.dataset != "tollwatch":  # a list entry: every field its list gave, and where from
+        listing = {"fields": listing_fields(entity.attributes),
+                   "citation": citation(entity.dataset, entity.attributes.get("list_ref"), dataset_metadata(reader, entity.dataset))}
     return {
-        "id": entity.id, "kind": entity.kind.value, "caption": entity.caption, "dataset": entity.dataset,
+        "id": entity.id, "kind": entity.kind.value, "caption": entity.caption, "dataset": entity.dataset, "listing": listing,
         "names": [{"value": n.value, "script": n.script.value, "system": n.system.value if n.system else None, "lang": n.lang}
                   for n in entity.names if n.visible_at(Sensitivity.PUBLIC)],
         "identifiers": [{"scheme": i.scheme, "value": i.value} for i in entity.identifiers],
