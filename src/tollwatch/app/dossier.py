@@ -252,9 +252,10 @@ def _audit_trail(reader: Reader, claims: list[Claim]) -> list[dict]:
 
 
 def _evidence_version(reader: Reader) -> str:
+    """The append-only audit log's last entry: any change to evidence moves it. No counts: the
+    store's totals would tell a public reader that protected claims exist."""
     last = reader.audit(limit=1)
-    counts = reader.counts()
-    return f"audit#{last[0]['id'] if last else 0}; {counts['sources']} sources, {counts['claims']} claims"
+    return f"audit#{last[0]['id'] if last else 0}"
 
 
 def _trade_context(parties: list[dict]) -> list[dict]:
