@@ -11,8 +11,8 @@ from html import escape
 
 from tollwatch.core.chain import Chain, ChainEdge
 
-COL_W, ROW_H, BOX_W, BOX_H, PAD = 400, 74, 250, 40, 24
-LABEL_AT = 0.7
+COL_W, ROW_H, BOX_W, BOX_H, PAD = 380, 74, 240, 40, 24
+LABEL_AT = 0.6
 FONT = "'Noto Sans CJK KR','Noto Sans CJK SC','Noto Sans',sans-serif"
 
 
@@ -33,7 +33,7 @@ def _short(text: str, limit: int = 36) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _edge(e: ChainEdge, pos: dict[str, tuple[float, float]], claim_href: str) -> str:
+def _edge(e: ChainEdge, pos: dict[str, tuple[float, float]], claim_href: str, stack: dict[str, int]) -> str:
     (x1, y1), (x2, y2) = pos[e.subject_id], pos[e.object_id]
     a = (x1 + BOX_W, y1 + BOX_H / 2) if x2 > x1 else (x1, y1 + BOX_H / 2) if x2 < x1 else (x1 + BOX_W / 2, y1 + BOX_H)
     b = (x2, y2 + BOX_H / 2) if x2 > x1 else (x2 + BOX_W, y2 + BOX_H / 2) if x2 < x1 else (x2 + BOX_W / 2, y2)
@@ -42,7 +42,10 @@ def _edge(e: ChainEdge, pos: dict[str, tuple[float, float]], claim_href: str) ->
     label = f"{e.label} · {e.citations} source{'s' if e.citations != 1 else ''}" + ("" if e.accepted else " (proposed)")
     # Near the deeper column's end, where edges fanning out from one node have already parted.
     near, far = (b, a) if b[0] >= a[0] else (a, b)
-    mx, my = far[0] + (near[0] - far[0]) * LABEL_AT, far[1] + (near[1] - far[1]) * LABEL_AT - 4
+    # Edges meeting at one node stack their labels rather than print over each other.
+    end = e.object_id if near is b else e.subject_id
+    k = stack[end] = stack.get(end, -1) + 1
+    mx, my = far[0] + (near[0] - far[0]) * LABEL_AT, far[1] + (near[1] - far[1]) * LABEL_AT - 4 - 13 * k
     href = escape(claim_href.format(claim=e.claim_ids[0]), quote=True)
     title = escape(f"{label}: claims {', '.join(e.claim_ids)}")
     return (
@@ -65,7 +68,8 @@ def chain_svg(chain: Chain, *, entity_href: str = "/entities/{entity}", claim_hr
         '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
         f'<text x="{PAD}" y="{PAD}" font-size="12" fill="#333">Solid: accepted by a reviewer. Dashed grey: proposed, not reviewed.</text>',
     ]
-    parts += [_edge(e, pos, claim_href) for e in chain.edges]
+    stack: dict[str, int] = {}
+    parts += [_edge(e, pos, claim_href, stack) for e in chain.edges]
     for n in chain.nodes:
         x, y = pos[n.id]
         fill = "#fff4d6" if n.depth == 0 else "#f4f7fb"
