@@ -69,7 +69,8 @@ def write_dossier(store: Store, target: str, out_dir: Path, *, purpose: str = "r
     version = pkg_version("tollwatch")
     html = render_html(content, svg, dossier_hash=dossier_hash, version=version, builder=builder, built_at=built_at)
     files["dossier.html"] = html.encode()
-    tmp = Path(tempfile.mkdtemp(prefix=".dossier-", dir=out_dir.parent if out_dir.parent.exists() else None))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".dossier-", dir=out_dir.parent))
     try:
         for name, data in files.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
