@@ -12,7 +12,6 @@ from html import escape
 from tollwatch.core.chain import Chain, ChainEdge
 
 COL_W, ROW_H, BOX_W, BOX_H, PAD = 380, 74, 240, 40, 24
-LABEL_AT = 0.6
 FONT = "'Noto Sans CJK KR','Noto Sans CJK SC','Noto Sans',sans-serif"
 
 
@@ -40,18 +39,20 @@ def _edge(e: ChainEdge, pos: dict[str, tuple[float, float]], claim_href: str, st
     cls = "edge accepted" if e.accepted else "edge proposed"
     style = 'stroke="#1f4e79" stroke-width="2"' if e.accepted else 'stroke="#999" stroke-width="1.5" stroke-dasharray="6 4"'
     label = f"{e.label} · {e.citations} source{'s' if e.citations != 1 else ''}" + ("" if e.accepted else " (proposed)")
-    # Near the deeper column's end, where edges fanning out from one node have already parted.
-    near, far = (b, a) if b[0] >= a[0] else (a, b)
-    # Edges meeting at one node stack their labels rather than print over each other.
+    # Right-aligned just before the deeper node's box, edges meeting there stacked upwards:
+    # labels then never sit on a box or on each other.
+    near = b if b[0] >= a[0] else a
     end = e.object_id if near is b else e.subject_id
     k = stack[end] = stack.get(end, -1) + 1
-    mx, my = far[0] + (near[0] - far[0]) * LABEL_AT, far[1] + (near[1] - far[1]) * LABEL_AT - 4 - 13 * k
+    mx, my = near[0] - 10, near[1] - 6 - 14 * k
+    width = len(label) * 6.0
     href = escape(claim_href.format(claim=e.claim_ids[0]), quote=True)
     title = escape(f"{label}: claims {', '.join(e.claim_ids)}")
     return (
         f'<g class="{cls}"><a href="{href}"><title>{title}</title>'
         f'<line x1="{a[0]:.0f}" y1="{a[1]:.0f}" x2="{b[0]:.0f}" y2="{b[1]:.0f}" {style} marker-end="url(#arrow)"/>'
-        f'<text x="{mx:.0f}" y="{my:.0f}" font-size="11" text-anchor="middle" fill="{"#1f4e79" if e.accepted else "#666"}"'
+        f'<rect x="{mx - width:.0f}" y="{my - 10:.0f}" width="{width:.0f}" height="13" fill="#fff" fill-opacity="0.85"/>'
+        f'<text x="{mx:.0f}" y="{my:.0f}" font-size="11" text-anchor="end" fill="{"#1f4e79" if e.accepted else "#666"}"'
         f'>{escape(label)}</text></a></g>'
     )
 
