@@ -12,6 +12,7 @@ from html import escape
 from tollwatch.core.chain import Chain, ChainEdge
 
 COL_W, ROW_H, BOX_W, BOX_H, PAD = 380, 74, 240, 40, 24
+MIN_W = 560
 FONT = "'Noto Sans CJK KR','Noto Sans CJK SC','Noto Sans',sans-serif"
 
 
@@ -60,7 +61,7 @@ def _edge(e: ChainEdge, pos: dict[str, tuple[float, float]], claim_href: str, st
 def chain_svg(chain: Chain, *, entity_href: str = "/entities/{entity}", claim_href: str = "/api/claims/{claim}") -> str:
     """One self-contained SVG document; `entity_href`/`claim_href` say where nodes and edges link."""
     pos = _positions(chain)
-    width = PAD * 2 + max((n.depth for n in chain.nodes), default=0) * COL_W + BOX_W
+    width = max(MIN_W, PAD * 2 + max((n.depth for n in chain.nodes), default=0) * COL_W + BOX_W)  # room for the legend
     height = PAD * 2 + 40 + max((y for _, y in pos.values()), default=0) + BOX_H
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}"'
