@@ -25,6 +25,14 @@ if [ ! -d /usr/share/fonts/truetype/nanum ] && [ "$(id -u)" = 0 ] && command -v 
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null || true
 fi
 
+# The dossier's PDF: WeasyPrint needs pango; Hangul and Han need a CJK font; tests read the PDF with pdftotext.
+if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftotext >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing pango, Noto CJK fonts and poppler-utils for the dossier tests" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils >/dev/null
+  fi
+fi
+
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
     echo "starting PostgreSQL" >&2

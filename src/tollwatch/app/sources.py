@@ -88,6 +88,16 @@ def delete_source(store: Store, actor: str, source_id: str, clearance: Sensitivi
         sources_repo.delete_source(tx, source_id)
 
 
+def withdraw_source(store: Store, actor: str, source_id: str, reason: str, clearance: Sensitivity) -> None:
+    """Withdraw a source (retracted, discredited): recorded in the append-only audit log, which
+    dossiers read to drop the claims resting on it. Its text and claims stay, for the record."""
+    if not (reason or "").strip():
+        raise ModelError("reason", "a withdrawal needs a reason")
+    _visible_or_not_found(store, source_id, clearance)
+    with store.begin(actor) as tx:
+        tx.record_audit("source.withdraw", "source", source_id, {"reason": reason.strip()})
+
+
 __all__ = [
     "EDITABLE",
     "add_source",
@@ -99,4 +109,5 @@ __all__ = [
     "read_text",
     "source_changes",
     "source_to_dict",
+    "withdraw_source",
 ]

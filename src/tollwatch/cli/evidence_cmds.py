@@ -113,6 +113,19 @@ def sources_delete(app, source_id):
     click.echo(f"deleted source {source_id}")
 
 
+@sources.command("withdraw")
+@click.argument("source_id", metavar="ID")
+@click.option("--reason", required=True, help="Why (retracted, discredited): kept in the audit log.")
+@pass_app
+def sources_withdraw(app, source_id, reason):
+    """Withdraw a source: dossiers built afterwards drop the claims resting on it (audited)."""
+    try:
+        source_cases.withdraw_source(app.store, app.actor, source_id, reason, app.clearance)
+    except ModelError as exc:
+        raise InputError(exc.message, field=exc.field) from None
+    click.echo(f"withdrew source {source_id}")
+
+
 # --- claims --------------------------------------------------------------------------
 @click.group()
 def claims():

@@ -44,6 +44,7 @@ def _register() -> None:
     """Each area of work owns its commands in its own module."""
     from tollwatch.cli import (
         demo_cmds,
+        dossier_cmds,
         evidence_cmds,
         extraction_cmds,
         resolution_cmds,
@@ -53,7 +54,7 @@ def _register() -> None:
         trade_cmds,
     )
 
-    for module in (evidence_cmds, extraction_cmds, resolution_cmds, screening_cmds, trade_cmds, server_cmds, demo_cmds, runs_cmds):
+    for module in (evidence_cmds, extraction_cmds, resolution_cmds, screening_cmds, trade_cmds, server_cmds, demo_cmds, runs_cmds, dossier_cmds):
         module.register(cli)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from tollwatch.app import resolution
@@ -54,6 +54,16 @@ def entity_page(request: Request, state: State, p: CurrentPrincipal, entity_id: 
         profile = resolution.profile_view(r, entity_id)
         page["profile"] = profile if profile and len(profile["members"]) > 1 else None
     return no_store(render(request, "entity.html", {"e": page}))
+
+
+@router.get("/chain")
+def chain_page(request: Request, state: State, p: CurrentPrincipal, from_: str = Query("", alias="from"), proposed: bool = True):
+    """The entities one and two steps from one entity, drawn, at the reader's clearance."""
+    from tollwatch.app.chain import chain_view
+
+    with state.read(p) as r:
+        view = chain_view(r, from_[:200], include_proposed=proposed)
+    return no_store(render(request, "chain.html", view))
 
 
 @router.get("/trade")
