@@ -19,6 +19,7 @@ PUBLIC = {
     "search-listed": "/search?q=Korea+Kwangson+Banking", "map": "/map", "map-focus": "/map?focus=KP-KLS-014",
     "sources": "/sources", "source": "/sources/article-dailynk-kaechon-works-inmates-death",
     "screen": "/screen", "trade": "/trade", "login": "/login",
+    "chain-kaechon": "/chain?from=KP-KHS-001", "chain-wigs": "/chain?from=product-wigs",
 }
 ANALYST = {"ingest": "/ingest", "review": "/review", "monitoring": "/monitoring"}
 SUPPLIERS = "name,country,extra note\nKorea Kwangson Banking Corp,kp,first supplier\nJang Pom Su,kp,x\nAcme Garden Furniture,de,y\n"
