@@ -62,13 +62,12 @@ def chain_svg(chain: Chain, *, entity_href: str = "/entities/{entity}", claim_hr
     """One self-contained SVG document; `entity_href`/`claim_href` say where nodes and edges link."""
     pos = _positions(chain)
     width = max(MIN_W, PAD * 2 + max((n.depth for n in chain.nodes), default=0) * COL_W + BOX_W)  # room for the legend
-    height = PAD * 2 + 40 + max((y for _, y in pos.values()), default=0) + BOX_H
+    height = PAD * 2 + 40 + max((y for _, y in pos.values()), default=0) + BOX_H + 24  # the legend sits below
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}"'
         f' font-family="{FONT}" role="group" aria-label="Chain around {escape(_caption(chain), quote=True)}">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
-        f'<text x="{PAD}" y="{PAD}" font-size="12" fill="#333">Solid: accepted by a reviewer. Dashed grey: proposed, not reviewed.</text>',
     ]
     stack: dict[str, int] = {}
     parts += [_edge(e, pos, claim_href, stack) for e in chain.edges]
@@ -82,6 +81,9 @@ def chain_svg(chain: Chain, *, entity_href: str = "/entities/{entity}", claim_hr
             f'<text x="{x + 8}" y="{y + 17}" font-size="12" fill="#111">{escape(_short(n.caption))}</text>'
             f'<text x="{x + 8}" y="{y + 32}" font-size="10" fill="#666">{escape(n.kind)} · {escape(_short(n.id, 34))}</text></a></g>'
         )
+    parts.append(  # below every node and edge label, so no label can cover it
+        f'<text x="{PAD}" y="{height - 10:.0f}" font-size="12" fill="#333">Solid: accepted by a reviewer. Dashed grey: proposed, not reviewed.</text>'
+    )
     parts.append("</svg>")
     return "\n".join(parts)
 
