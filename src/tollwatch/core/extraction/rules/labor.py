@@ -1,0 +1,57 @@
+"""The labour facts: a company or plant that employs North Korean workers, and how many.
+
+CAATSA §321(b) presumes goods made by North Korean nationals anywhere are forced-labour goods, so
+"X hires 54 North Koreans" is the fact compliance teams need. The subject is the company named
+nearest before the worker phrase (or, in Korean, after it: "북한 노동자를 고용한 X"); a number
+counts workers only when it is bound to a worker noun ("35명의 북한 여성", "54 in total")."""
+
+from __future__ import annotations
+
+import re
+
+from tollwatch.core.extraction.context import Doc, Focus
+from tollwatch.core.extraction.mentions import Mention
+from tollwatch.core.extraction.registry import claim_rule
+from tollwatch.core.model import Predicate, Quantity
+
+
+def _count(doc: Doc, text: str) -> Quantity | None:
+    """The number bound to a worker noun in the sentence, if there is exactly one such number."""
+    found = []
+    for m in doc.lex.rx["workforce_count"].finditer(text):
+        groups = [g for g in m.groups() if g]
+        if not groups:
+            continue
+        nums = [float(g.replace(",", "")) for g in groups]
+        found.append(Quantity(min(nums), max(nums), "workers"))
+    return found[0] if len({(q.low, q.high) for q in found}) == 1 else None
+
+
+def _subject(cue: re.Match[str], f: Focus, start: int) -> Mention | None:
+    """The company named nearest before the worker phrase, else the one right after it."""
+    at = start + cue.start()
+    before = [c for c in f.companies if c.end <= at]
+    if before:
+        return max(before, key=lambda c: c.end)
+    after = [c for c in f.companies if c.start >= start + cue.end()]
+    return min(after, key=lambda c: c.start) if after else None
+
+
+@claim_rule("workforce")
+def workforce(doc: Doc, f: Focus) -> None:
+    """ "Mei Dao hires hundreds of North Koreans", "X에 35명의 북한 여성들이 고용됐다": employs_workers (KP)."""
+    if not f.companies:
+        return
+    text = f.sent.text
+    cue = doc.lex.rx["nk_workforce"].search(text)
+    if not cue or not doc.lex.rx["employ_verb"].search(text) or doc.lex.cue["negation"].search(text):
+        return
+    subject = _subject(cue, f, f.sent.start)
+    if subject is None or doc.is_state_body(subject.entity_id):
+        return
+    if subject.end <= f.sent.start + cue.start() and doc.lex.rx["workforce_other_head"].search(doc.text, subject.end, f.sent.start + cue.start()):
+        return  # "X cut ties with processors that used North Korean labor": the workers are the processors'
+
+    ceiling = doc.lex.conf("workforce", "ceiling")
+    doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
+                quantity=_count(doc, text), confidence=min(ceiling, subject.confidence), note="nationality: kp")
