@@ -104,3 +104,23 @@ def unnamed_plants(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Menti
                                            attributes={"proposed_from": doc.source_id, "roles": ["other"], "unnamed": True}, is_new=True)
         out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, "a plant the text does not name", conf))
     return out
+
+
+def quoted_companies(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
+    """ "'우태', '화정', '성원' 같은 회사들": names in quotes that the words after call companies."""
+    out = []
+    conf = doc.lex.conf("mention", "quoted_company")
+    for m in doc.lex.rx["quoted_company_list"].finditer(sent.text):
+        g = next(i for i in (1, 2, 3) if m.group(i))
+        for q in doc.lex.rx["quoted_name"].finditer(m.group(g)):
+            name = q.group(1).strip()
+            s = sent.start + m.start(g) + q.start(1)
+            e = s + len(q.group(1))
+            if not name or any(t.start < e and s < t.end for t in taken + out):
+                continue
+            eid = "org-new-" + id_fragment(name)
+            if eid not in doc.new_entities:
+                doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=name, names=[Name.of(name)],
+                                               attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
+            out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, "a company named only in quotes", conf))
+    return out

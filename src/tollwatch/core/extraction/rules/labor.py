@@ -55,3 +55,7 @@ def workforce(doc: Doc, f: Focus) -> None:
     ceiling = doc.lex.conf("workforce", "ceiling")
     doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
                 quantity=_count(doc, text), confidence=min(ceiling, subject.confidence), note="nationality: kp")
+    made = doc.lex.rx["workers_make"].search(text, cue.end())
+    if made:  # "hires North Koreans to process seafood": what the workers make, their employer produces
+        doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=made.group(1) or made.group(2),
+                    confidence=min(doc.lex.conf("workforce", "goods_ceiling"), subject.confidence), note="made by its North Korean workers")
