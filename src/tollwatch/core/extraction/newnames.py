@@ -73,6 +73,8 @@ def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Menti
         if len(words) < 2 and g == 1:
             continue
         name = " ".join(words)
+        if g == 2 and doc.lex.rx["ko_company_suffix"].sub("", name) in doc.lex.words["ko_generic_company_heads"]:
+            continue  # "가공공장", "가공무역": a kind of work, not a firm
         s = sent.start + m.start(g) + m.group(g).find(words[0] if g == 1 else name)
         e = s + len(name)
         if doc.text[s:e] != name:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from tollwatch.core.extraction.clauses import clause
 from tollwatch.core.extraction.context import Doc, Focus
 from tollwatch.core.extraction.mentions import Mention
 from tollwatch.core.extraction.registry import claim_rule
@@ -44,8 +45,10 @@ def workforce(doc: Doc, f: Focus) -> None:
         return
     text = f.sent.text
     cue = doc.lex.rx["nk_workforce"].search(text)
-    if not cue or not doc.lex.rx["employ_verb"].search(text) or doc.lex.cue["negation"].search(text):
+    if not cue or not doc.lex.rx["employ_verb"].search(text):
         return
+    if doc.lex.cue["negation"].search(clause(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
+        return  # a negation in another clause ("인원은 확인되지 않았지만 …") does not reach the workers
     subject = _subject(cue, f, f.sent.start)
     if subject is None or doc.is_state_body(subject.entity_id):
         return
