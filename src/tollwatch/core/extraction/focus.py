@@ -79,6 +79,11 @@ def learn_short_name(doc: Doc, full: str, entity_id: str, short_names: dict[str,
     A word two companies share is dropped: it no longer says which one is meant."""
     not_short = doc.lex.words["not_short"]
     words = doc.lex.rx["capitalised_word"].findall(full)
+    if len(words) >= 3 and all(len(w) < 4 and w.casefold() not in not_short for w in words[:2]):
+        # "Mei Dao Garment Company": two short syllables of a Chinese name are its short name together
+        key = f"{words[0]} {words[1]}"
+        short_names[key] = "" if short_names.get(key, entity_id) != entity_id else entity_id
+        return
     for i, w in enumerate(words[:3]):
         if w.casefold() in not_short or len(w) < 4:
             continue
@@ -149,8 +154,10 @@ def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
         learn_short_name(doc, doc.text[c.start : c.end], c.resolved_id, state.short_names)
     # "Dandong Meilong Hair Products Co.": the hair in a company's name is not a product
     products = [p for p in products if not any(c.start <= p.start and p.end <= c.end for c in new_orgs)]
-    if not companies:
-        companies = company_coreference(doc, sent, state.previous_companies)
+    referring = company_coreference(doc, sent, state.previous_companies)
+    if referring and (not companies or referring[0].end <= companies[0].start):
+        # "The Chinese business began collaborating with X": the phrase before the names is the subject
+        companies = referring + companies
     state.previous_companies, state.previous_end = companies, sent.end
     general = first_unnested([o for o in orgs if doc.is_state_body(o.entity_id)], doc.parents) or doc.lead_body
     return Focus(sent, facilities, orgs, products, new_orgs, companies, about, implicit,

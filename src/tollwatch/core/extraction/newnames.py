@@ -68,8 +68,8 @@ def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Menti
     for m in doc.lex.rx["new_company"].finditer(sent.text):
         g = 1 if m.group(1) else 2
         words = m.group(g).strip().split()
-        while words and words[0].casefold() in stop:
-            words.pop(0)
+        while words and (words[0].casefold() in stop or words[0].endswith(("'s", "’s"))):
+            words.pop(0)  # "the", and a possessor: "North Korea's Ryugyong Mokdan Trading Company"
         if len(words) < 2 and g == 1:
             continue
         name = " ".join(words)

@@ -11,7 +11,8 @@ from tollwatch.core.model import Predicate
 
 
 def _parties(f: Focus) -> list[Mention]:
-    return f.orgs + f.new_orgs
+    """Organizations named, and a company the sentence refers back to ("the Chinese business")."""
+    return list({(m.start, m.end): m for m in f.orgs + f.new_orgs + f.companies}.values())
 
 
 @claim_rule("commissioned_work")
