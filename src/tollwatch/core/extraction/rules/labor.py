@@ -13,6 +13,7 @@ from tollwatch.core.extraction.clauses import clause
 from tollwatch.core.extraction.context import Doc, Focus
 from tollwatch.core.extraction.mentions import Mention
 from tollwatch.core.extraction.registry import claim_rule
+from tollwatch.core.extraction.rules.quantities import number
 from tollwatch.core.model import Predicate, Quantity
 
 
@@ -38,14 +39,41 @@ def _subject(cue: re.Match[str], f: Focus, start: int) -> Mention | None:
     return min(after, key=lambda c: c.start) if after else None
 
 
+def _named_group(doc: Doc, f: Focus) -> None:
+    """ "Three Chinese companies used North Korean labor." then "… from A, B and C": when the next
+    sentence names exactly as many companies as the group counted, each of them employs the workers."""
+    pending, doc.pending_group = doc.pending_group, None
+    if pending is None:
+        return
+    count, phrase = pending
+    named = list({c.entity_id: c for c in f.companies if not doc.is_state_body(c.entity_id)}.values())
+    if len(named) != count:
+        return
+    conf = doc.lex.conf("workforce", "named_group")
+    for c in named:
+        doc.out.add(f.sent, c.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({phrase})",
+                    confidence=min(conf, c.confidence), note=f"nationality: kp; one of the {count} companies the sentence before says used them")
+
+
+def _group_count(doc: Doc, text: str) -> int | None:
+    m = doc.lex.rx["group_of_companies"].search(text)
+    if not m:
+        return None
+    n = number(doc.lex, m.group(1) or m.group(2))
+    return int(n) if 2 <= n <= 10 else None
+
+
 @claim_rule("workforce")
 def workforce(doc: Doc, f: Focus) -> None:
     """ "Mei Dao hires hundreds of North Koreans", "X에 35명의 북한 여성들이 고용됐다": employs_workers (KP)."""
-    if not f.companies:
-        return
+    _named_group(doc, f)
     text = f.sent.text
     cue = doc.lex.rx["nk_workforce"].search(text)
     if not cue or not doc.lex.rx["employ_verb"].search(text):
+        return
+    if not f.companies:
+        count = _group_count(doc, text)
+        doc.pending_group = (count, cue.group(0)) if count else None
         return
     if doc.lex.cue["negation"].search(clause(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
         return  # a negation in another clause ("인원은 확인되지 않았지만 …") does not reach the workers
