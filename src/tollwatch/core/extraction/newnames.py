@@ -92,7 +92,7 @@ def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Menti
 def unnamed_plants(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
     """ "다롄시의 한 수산물 공장": a plant the text does not name, proposed under the words it uses,
     only where the sentence places it in a city (a bare "공장" says nothing about which one)."""
-    out = []
+    out: list[Mention] = []
     conf = doc.lex.conf("mention", "unnamed_plant")
     for m in doc.lex.rx["unnamed_plant_ko"].finditer(sent.text):
         s, e = sent.start + m.start(2), sent.start + m.end(2)
@@ -110,7 +110,7 @@ def unnamed_plants(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Menti
 
 def quoted_companies(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
     """ "'우태', '화정', '성원' 같은 회사들": names in quotes that the words after call companies."""
-    out = []
+    out: list[Mention] = []
     conf = doc.lex.conf("mention", "quoted_company")
     for m in doc.lex.rx["quoted_company_list"].finditer(sent.text):
         g = next(i for i in (1, 2, 3) if m.group(i))
