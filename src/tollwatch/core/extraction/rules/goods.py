@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tollwatch.core.extraction.clauses import clause, clause_groups, clause_span, clause_start, input_mentions, role
 from tollwatch.core.extraction.context import Doc, Focus, unique
 from tollwatch.core.extraction.lexicon import HANGUL
@@ -92,6 +94,8 @@ def _list_items(doc: Doc, f: Focus) -> list[str]:
     신발 외 가죽류, 금속밴드, 팔찌": a list's members are goods of one kind, known or not. The first
     segment gives its last words and the last its first word (the rest is the clause around the list)."""
     rx, text = doc.lex.rx, f.sent.text
+    limits: dict[str, Any] = doc.lex.tables
+    max_chars, min_products = int(limits["list_item_max_chars"]), int(limits["list_min_products"])
     cuts = [(m.start(), m.end()) for m in rx["list_comma"].finditer(text)]
     segments = list(zip([0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(text)]))
     runs: list[list[tuple[str, bool]]] = [[]]
@@ -102,13 +106,13 @@ def _list_items(doc: Doc, f: Focus) -> list[str]:
         named = any(a <= m.start - f.sent.start < b for m in f.sent.mentions if m.kind != EntityKind.PRODUCT)
         if named:
             runs.append([])  # "At Paekto, …": a segment naming a camp or a body is no item of a goods list
-        elif product or (item and len(item) <= doc.lex.tables["list_item_max_chars"] and not rx["list_item_not_goods"].search(item)):
+        elif product or (item and len(item) <= max_chars and not rx["list_item_not_goods"].search(item)):
             runs[-1].append((item, product))
         else:
             runs.append([])
     items: list[str] = []
     for run in runs:
-        if len(run) >= 3 and sum(product for _, product in run) >= doc.lex.tables["list_min_products"]:
+        if len(run) >= 3 and sum(product for _, product in run) >= min_products:
             items += [item for item, product in run if not product]
     return items
 
