@@ -102,6 +102,7 @@ def _list_items(doc: Doc, f: Focus) -> list[str]:
     for i, (a, b) in enumerate(segments):
         words = text[a:b].split()
         item = " ".join(words[-2:] if i == 0 else words[:1] if i == len(segments) - 1 else words)
+        item = rx["ko_item_particle"].sub("", item) if i == len(segments) - 1 else item
         product = any(a <= p.start - f.sent.start < b for p in f.products)
         named = any(a <= m.start - f.sent.start < b for m in f.sent.mentions if m.kind != EntityKind.PRODUCT)
         if named:
