@@ -86,3 +86,16 @@ def test_goods_listed_with_catalogue_products_are_literals_of_that_camp(gaz):
     values = {c.value for _, c in found if c.value}
     assert {"가죽 장갑", "팔찌"} <= values
     assert any(c.evidence.rule == "listed_goods" for _, c in found)
+
+
+def test_a_border_city_is_never_a_camp_unless_the_text_says_so(gaz):
+    assert not _claims("회령의 한 소식통은 주민들이 가발을 만들어 판다고 말했다.", gaz)
+    assert not _claims("A source in Hoeryong said residents make wigs.", gaz)
+    said = _claims("Hoeryong camp is in the north. At Hoeryong, prisoners make wigs.", gaz, Predicate.PRODUCES)
+    assert said  # the text calls it a camp: the bare name then means the camp
+
+
+def test_a_korean_number_counts_the_noun_after_it(gaz):
+    text = "회령교화소에는 3명의 수행원이 왔고 약 30명의 증언이 있었다. 이곳에는 500명의 수감자가 있다."
+    heads = [c.quantity.low for _, c in _claims(text, gaz, Predicate.HOLDS_PRISONERS)]
+    assert heads == [500]

@@ -118,6 +118,16 @@ def company_coreference(doc: Doc, sent: Sentence, previous: list[Mention]) -> li
                      kind=EntityKind.ORGANIZATION, anchor=True)]
 
 
+def _called_a_camp(doc: Doc, f: Mention) -> bool:
+    """Does the text call that place's camp a camp anywhere: a full name, or a camp word next to the name?"""
+    camp_word = doc.lex.rx["camp_word"]
+    for m in doc.raw:
+        if f.entity_id in m.candidates and m.kind == EntityKind.FACILITY:
+            if not m.anchor or camp_word.search(doc.text, max(0, m.start - 30), min(len(doc.text), m.end + 30)):
+                return True
+    return False
+
+
 def _facilities(doc: Doc, sent: Sentence) -> list[Mention]:
     """Facilities the sentence names, known or new, but not a city named as a border crossing."""
     known = [m for m in sent.mentions if m.kind == EntityKind.FACILITY and m.entity_id]
@@ -125,7 +135,12 @@ def _facilities(doc: Doc, sent: Sentence) -> list[Mention]:
     # "carried over the border at Hoeryong": a crossing point, not the Hoeryong camp
     crossings = [(sent.start + r.start(r.lastindex or 0), sent.start + r.end(r.lastindex or 0))
                  for r in doc.lex.rx["border_route"].finditer(sent.text)]
-    return [f for f in facilities if not any(a <= f.start and f.end <= b for a, b in crossings)]
+    facilities = [f for f in facilities if not any(a <= f.start and f.end <= b for a, b in crossings)]
+    if not doc.lex.rx["camp_word"].search(sent.text):
+        # "회령의 한 소식통", "a source in Hoeryong": a city named alone is the city, not its camp, unless
+        # the text names that camp in full somewhere ("Yodok political prison camp" … "At Yodok, …")
+        facilities = [f for f in facilities if not (f.anchor and doc.text[f.start : f.end] in doc.lex.city_names and not _called_a_camp(doc, f))]
+    return facilities
 
 
 def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
