@@ -99,3 +99,9 @@ def test_a_korean_number_counts_the_noun_after_it(gaz):
     text = "회령교화소에는 3명의 수행원이 왔고 약 30명의 증언이 있었다. 이곳에는 500명의 수감자가 있다."
     heads = [c.quantity.low for _, c in _claims(text, gaz, Predicate.HOLDS_PRISONERS)]
     assert heads == [500]
+
+
+def test_goods_made_at_the_plant_the_sentence_refers_back_to(gaz):
+    text = "기자가 단둥시의 한 봉제 공장을 찾은 결과, 이 업체에서 생산한 셔츠, 바지는 미국으로 팔렸다."
+    found = [(s, c.value) for s, c in _claims(text, gaz, Predicate.PRODUCES) if c.evidence.rule == "company_goods"]
+    assert found == [("봉제 공장 (Dandong)", "셔츠, 바지")]

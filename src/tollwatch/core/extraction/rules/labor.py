@@ -90,3 +90,20 @@ def workforce(doc: Doc, f: Focus) -> None:
     if made:  # "hires North Koreans to process seafood": what the workers make, their employer produces
         doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=made.group(1) or made.group(2),
                     confidence=min(doc.lex.conf("workforce", "goods_ceiling"), subject.confidence), note="made by its North Korean workers")
+
+
+@claim_rule("company_goods")
+def company_goods(doc: Doc, f: Focus) -> None:
+    """ "이 업체에서 생산한 대게, 연어, 오징어 가공품", "X, which makes wood flooring": goods made at a
+    company or plant named (or referred to) right before the verb, kept as a literal."""
+    ceiling = doc.lex.conf("company_goods", "ceiling")
+    companies = [c for c in f.companies if not doc.is_state_body(c.entity_id)]
+    ends = [(c.end, c) for c in companies]
+    if len({c.entity_id for c in companies}) == 1:  # "…한 X 운송기록을 확인한 결과, 이 업체에서 생산한 …"
+        ends += [(f.sent.start + r.end(), companies[0]) for r in doc.lex.rx["company_coref"].finditer(f.sent.text)]
+    for end, c in ends:
+        m = doc.lex.rx["made_at_company"].match(doc.text, end, f.sent.end)
+        if m:
+            goods = doc.lex.rx["ko_item_particle"].sub("", m.group(1) or m.group(2))
+            doc.out.add(f.sent, c.resolved_id, Predicate.PRODUCES, value=goods,
+                        confidence=min(ceiling, c.confidence), note=c.note or "made there, as the sentence says")
