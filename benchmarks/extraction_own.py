@@ -64,7 +64,10 @@ def run_one(name: str, meta: dict, text_path: Path) -> list[dict]:
         report = json.loads(tollwatch(env, *args))
         source_id = report.get("source_id") or report.get("source", {}).get("id")
         lines = tollwatch(env, "claims", "list", "--source", source_id, "--format", "jsonl")
-        return [json.loads(x) for x in lines.splitlines() if x.strip()]
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from extraction_real import for_scorer  # employs_workers scored as the set's workforce predicates
+
+        return for_scorer([json.loads(x) for x in lines.splitlines() if x.strip()])
 
 
 def main(argv: list[str] | None = None) -> int:

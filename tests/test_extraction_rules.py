@@ -69,10 +69,12 @@ def test_a_user_cue_changes_extraction():
 
 
 def test_old_module_and_package_give_identical_claims():
-    """The refactor was output-preserving (scripts/extraction_equivalence.py, old module from git)."""
+    """The refactor was output-preserving (scripts/extraction_equivalence.py, old module from git).
+    The extraction_dev texts are left out: the rules of issue 11 were tuned on them and change their
+    claims on purpose; every other text (tests/gold, the seed, the articles, test literals) still agrees."""
     if subprocess.run(["git", "cat-file", "-e", "2a2a015:src/tollwatch/core/extraction.py"], cwd=ROOT).returncode:
         pytest.skip("the pre-refactor commit is not in this checkout")
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "extraction_equivalence.py")], cwd=ROOT,
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "extraction_equivalence.py"), "--without-dev"], cwd=ROOT,
                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "identical" in run.stdout

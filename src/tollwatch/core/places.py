@@ -63,3 +63,11 @@ def chinese_side() -> frozenset[str]:
     """Chinese border gateways, as reports write them (Ji'an and Jian)."""
     names = [r.name for r in place_rows() if r.country == "cn" and r.risk_role == "gateway"]
     return frozenset(names + [n.replace("'", "") for n in names])
+
+
+def city_names() -> frozenset[str]:
+    """North Korean border cities in every script the table gives ("Hoeryong", "회령"): where sources
+    live and goods cross, so a bare one in a text that never calls it a camp is the city, not its camp.
+    (A camp known by its village's name, Chongori or Yodok, is not a border city.)"""
+    rows = [r for r in place_rows() if r.country == "kp" and "border" in r.lists]
+    return frozenset([r.name for r in rows] + [k for r in rows for k in r.korean])

@@ -73,6 +73,8 @@ class Doc:
     parents: set[str] = field(default_factory=set)
     lead_body: str | None = None
     new_entities: dict[str, Entity] = field(default_factory=dict)
+    # "three Chinese companies used North Korean labor": (how many, the worker phrase), for the next sentence's names
+    pending_group: tuple[int, str] | None = None
 
     def is_state_body(self, entity_id: str | None) -> bool:
         e = self.by_id.get(entity_id or "")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from tollwatch.core.extraction.clauses import input_mentions
 from tollwatch.core.extraction.context import Doc, Focus, Sentence, first_unnested
 from tollwatch.core.extraction.mentions import Mention
-from tollwatch.core.extraction.newnames import new_companies, new_facilities
+from tollwatch.core.extraction.newnames import new_companies, new_facilities, quoted_companies, unnamed_plants
 from tollwatch.core.model import EntityKind
 
 
@@ -79,6 +79,11 @@ def learn_short_name(doc: Doc, full: str, entity_id: str, short_names: dict[str,
     A word two companies share is dropped: it no longer says which one is meant."""
     not_short = doc.lex.words["not_short"]
     words = doc.lex.rx["capitalised_word"].findall(full)
+    if len(words) >= 3 and all(len(w) < 4 and w.casefold() not in not_short for w in words[:2]):
+        # "Mei Dao Garment Company": two short syllables of a Chinese name are its short name together
+        key = f"{words[0]} {words[1]}"
+        short_names[key] = "" if short_names.get(key, entity_id) != entity_id else entity_id
+        return
     for i, w in enumerate(words[:3]):
         if w.casefold() in not_short or len(w) < 4:
             continue
@@ -113,6 +118,16 @@ def company_coreference(doc: Doc, sent: Sentence, previous: list[Mention]) -> li
                      kind=EntityKind.ORGANIZATION, anchor=True)]
 
 
+def _called_a_camp(doc: Doc, f: Mention) -> bool:
+    """Does the text call that place's camp a camp anywhere: a full name, or a camp word next to the name?"""
+    camp_word = doc.lex.rx["camp_word"]
+    for m in doc.raw:
+        if f.entity_id in m.candidates and m.kind == EntityKind.FACILITY:
+            if not m.anchor or camp_word.search(doc.text, max(0, m.start - 30), min(len(doc.text), m.end + 30)):
+                return True
+    return False
+
+
 def _facilities(doc: Doc, sent: Sentence) -> list[Mention]:
     """Facilities the sentence names, known or new, but not a city named as a border crossing."""
     known = [m for m in sent.mentions if m.kind == EntityKind.FACILITY and m.entity_id]
@@ -120,7 +135,12 @@ def _facilities(doc: Doc, sent: Sentence) -> list[Mention]:
     # "carried over the border at Hoeryong": a crossing point, not the Hoeryong camp
     crossings = [(sent.start + r.start(r.lastindex or 0), sent.start + r.end(r.lastindex or 0))
                  for r in doc.lex.rx["border_route"].finditer(sent.text)]
-    return [f for f in facilities if not any(a <= f.start and f.end <= b for a, b in crossings)]
+    facilities = [f for f in facilities if not any(a <= f.start and f.end <= b for a, b in crossings)]
+    if not doc.lex.rx["camp_word"].search(sent.text):
+        # "회령의 한 소식통", "a source in Hoeryong": a city named alone is the city, not its camp, unless
+        # the text names that camp in full somewhere ("Yodok political prison camp" … "At Yodok, …")
+        facilities = [f for f in facilities if not (f.anchor and doc.text[f.start : f.end] in doc.lex.city_names and not _called_a_camp(doc, f))]
+    return facilities
 
 
 def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
@@ -142,13 +162,17 @@ def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
     state.last_facilities = facilities or state.last_facilities
     new_orgs = new_companies(doc, sent, sent.mentions)
     new_orgs += short_names(doc, sent, sent.mentions + new_orgs, state.short_names)
+    new_orgs += unnamed_plants(doc, sent, sent.mentions + new_orgs)
+    new_orgs += quoted_companies(doc, sent, sent.mentions + new_orgs)
     companies = sorted((o for o in orgs + new_orgs if not doc.is_state_body(o.entity_id)), key=lambda m: m.start)
     for c in companies:
         learn_short_name(doc, doc.text[c.start : c.end], c.resolved_id, state.short_names)
     # "Dandong Meilong Hair Products Co.": the hair in a company's name is not a product
     products = [p for p in products if not any(c.start <= p.start and p.end <= c.end for c in new_orgs)]
-    if not companies:
-        companies = company_coreference(doc, sent, state.previous_companies)
+    referring = company_coreference(doc, sent, state.previous_companies)
+    if referring and (not companies or referring[0].end <= companies[0].start):
+        # "The Chinese business began collaborating with X": the phrase before the names is the subject
+        companies = referring + companies
     state.previous_companies, state.previous_end = companies, sent.end
     general = first_unnested([o for o in orgs if doc.is_state_body(o.entity_id)], doc.parents) or doc.lead_body
     return Focus(sent, facilities, orgs, products, new_orgs, companies, about, implicit,

@@ -127,6 +127,7 @@ class Lexicon:
         self.tables: dict[str, dict[str, Any]] = raw["tables"]
         self.place_en = places.english_of_korean()
         self.chinese_side = places.chinese_side()
+        self.city_names = places.city_names()
         self.cal = calibration()
 
     def conf(self, rule: str, setting: str) -> float:

@@ -68,11 +68,13 @@ def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Menti
     for m in doc.lex.rx["new_company"].finditer(sent.text):
         g = 1 if m.group(1) else 2
         words = m.group(g).strip().split()
-        while words and words[0].casefold() in stop:
-            words.pop(0)
+        while words and (words[0].casefold() in stop or words[0].endswith(("'s", "’s"))):
+            words.pop(0)  # "the", and a possessor: "North Korea's Ryugyong Mokdan Trading Company"
         if len(words) < 2 and g == 1:
             continue
         name = " ".join(words)
+        if g == 2 and doc.lex.rx["ko_company_suffix"].sub("", name) in doc.lex.words["ko_generic_company_heads"]:
+            continue  # "가공공장", "가공무역": a kind of work, not a firm
         s = sent.start + m.start(g) + m.group(g).find(words[0] if g == 1 else name)
         e = s + len(name)
         if doc.text[s:e] != name:
@@ -84,4 +86,43 @@ def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Menti
             doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=name, names=[Name.of(name)],
                                            attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
         out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, None, conf))
+    return out
+
+
+def unnamed_plants(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
+    """ "다롄시의 한 수산물 공장": a plant the text does not name, proposed under the words it uses,
+    only where the sentence places it in a city (a bare "공장" says nothing about which one)."""
+    out: list[Mention] = []
+    conf = doc.lex.conf("mention", "unnamed_plant")
+    for m in doc.lex.rx["unnamed_plant_ko"].finditer(sent.text):
+        s, e = sent.start + m.start(2), sent.start + m.end(2)
+        phrase = m.group(2)
+        if any(t.start < e and s < t.end for t in taken + out) or phrase.split()[0] in doc.lex.words["ko_plant_not_head"]:
+            continue
+        place = doc.lex.place_en.get(m.group(1), m.group(1))
+        eid = "org-new-" + id_fragment(f"{doc.source_id} {phrase} {place}")
+        if eid not in doc.new_entities:
+            doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=f"{phrase} ({place})", names=[Name.of(phrase)],
+                                           attributes={"proposed_from": doc.source_id, "roles": ["other"], "unnamed": True}, is_new=True)
+        out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, "a plant the text does not name", conf))
+    return out
+
+
+def quoted_companies(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
+    """ "'우태', '화정', '성원' 같은 회사들": names in quotes that the words after call companies."""
+    out: list[Mention] = []
+    conf = doc.lex.conf("mention", "quoted_company")
+    for m in doc.lex.rx["quoted_company_list"].finditer(sent.text):
+        g = next(i for i in (1, 2, 3) if m.group(i))
+        for q in doc.lex.rx["quoted_name"].finditer(m.group(g)):
+            name = q.group(1).strip()
+            s = sent.start + m.start(g) + q.start(1)
+            e = s + len(q.group(1))
+            if not name or any(t.start < e and s < t.end for t in taken + out):
+                continue
+            eid = "org-new-" + id_fragment(name)
+            if eid not in doc.new_entities:
+                doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=name, names=[Name.of(name)],
+                                               attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
+            out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, "a company named only in quotes", conf))
     return out

@@ -11,7 +11,8 @@ from tollwatch.core.model import Predicate
 
 
 def _parties(f: Focus) -> list[Mention]:
-    return f.orgs + f.new_orgs
+    """Organizations named, and a company the sentence refers back to ("the Chinese business")."""
+    return list({(m.start, m.end): m for m in f.orgs + f.new_orgs + f.companies}.values())
 
 
 @claim_rule("commissioned_work")
@@ -60,6 +61,12 @@ def _subjects(doc: Doc, f: Focus, counterparts: list[Mention], state: list[Menti
     return ([f.general_subject] if f.general_subject else []), counterparts
 
 
+def _one_list(doc: Doc, mentions: list[Mention]) -> bool:
+    """Two or more names joined only by commas, 와/과 or "and": a coordination."""
+    return len(mentions) >= 2 and all(doc.lex.rx["name_list_gap"].fullmatch(doc.text[a.end : b.start].strip("'‘’\""))
+                                      for a, b in zip(mentions, mentions[1:]))
+
+
 @claim_rule("contracts")
 def contracts(doc: Doc, f: Focus) -> None:
     lex, sent = doc.lex, f.sent
@@ -74,6 +81,12 @@ def contracts(doc: Doc, f: Focus) -> None:
         counterparts = [m for m in counterparts if start <= m.start and m.end <= end]
     phrases = list(lex.rx["counterpart"].finditer(sent.text))
     state = [m for m in orgs if m not in counterparts and doc.is_state_body(m.entity_id)]
+    if cue and not f.facilities and not state and _one_list(doc, counterparts):
+        # "'우태', '화정', '성원' 같은 회사들이 … 임가공을 의뢰": a list of names is one side of the contract, not both
+        for c in counterparts:
+            doc.out.add(sent, c.resolved_id, Predicate.CONTRACTS_WITH, value=phrases[0].group(0) if phrases else cue.group(0),
+                        confidence=min(lex.conf("contracts", "coordinated"), c.confidence), note="toll manufacturing; the other party unnamed")
+        return
     subjects, counterparts = _subjects(doc, f, counterparts, state, cue.start() if cue else None, bool(phrases))
     if not counterparts and not phrases:
         return

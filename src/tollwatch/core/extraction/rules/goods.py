@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tollwatch.core.extraction.clauses import clause, clause_groups, clause_span, clause_start, input_mentions, role
 from tollwatch.core.extraction.context import Doc, Focus, unique
 from tollwatch.core.extraction.lexicon import HANGUL
 from tollwatch.core.extraction.mentions import Mention
 from tollwatch.core.extraction.registry import claim_rule
-from tollwatch.core.model import Period, Predicate
+from tollwatch.core.model import EntityKind, Period, Predicate
 
 
 def _producing(doc: Doc, f: Focus) -> bool:
@@ -85,3 +87,45 @@ def inputs(doc: Doc, f: Focus) -> None:
         for x in unique(receivers):
             conf = x.confidence if obj else min(ceiling, x.confidence)
             doc.out.add(f.sent, x.resolved_id, Predicate.RECEIVES_INPUT, obj=obj, value=value, confidence=conf, note=x.note)
+
+
+def _list_items(doc: Doc, f: Focus) -> list[str]:
+    """The other members of a comma list that holds a catalogue product: "대바늘 뜨개, 속눈썹, 가발,
+    신발 외 가죽류, 금속밴드, 팔찌": a list's members are goods of one kind, known or not. The first
+    segment gives its last words and the last its first word (the rest is the clause around the list)."""
+    rx, text = doc.lex.rx, f.sent.text
+    limits: dict[str, Any] = doc.lex.tables
+    max_chars, min_products = int(limits["list_item_max_chars"]), int(limits["list_min_products"])
+    cuts = [(m.start(), m.end()) for m in rx["list_comma"].finditer(text)]
+    segments = list(zip([0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(text)]))
+    runs: list[list[tuple[str, bool]]] = [[]]
+    for i, (a, b) in enumerate(segments):
+        words = text[a:b].split()
+        item = " ".join(words[-2:] if i == 0 else words[:1] if i == len(segments) - 1 else words)
+        item = rx["ko_item_particle"].sub("", item) if i == len(segments) - 1 else item
+        product = any(a <= p.start - f.sent.start < b for p in f.products)
+        named = any(a <= m.start - f.sent.start < b for m in f.sent.mentions if m.kind != EntityKind.PRODUCT)
+        if named:
+            runs.append([])  # "At Paekto, …": a segment naming a camp or a body is no item of a goods list
+        elif product or (item and len(item) <= max_chars and not rx["list_item_not_goods"].search(item)):
+            runs[-1].append((item, product))
+        else:
+            runs.append([])
+    items: list[str] = []
+    for run in runs:
+        if len(run) >= 3 and sum(product for _, product in run) >= min_products:
+            items += [item for item, product in run if not product]
+    return items
+
+
+@claim_rule("listed_goods")
+def listed_goods(doc: Doc, f: Focus) -> None:
+    """Goods the catalogue lacks, listed with ones it has, go to the one camp making them."""
+    makers = unique(f.producers)
+    lex = doc.lex
+    if len(makers) != 1 or not f.products or not _producing(doc, f) or lex.cue["negation"].search(f.sent.text) or lex.cue["general"].search(f.sent.text):
+        return
+    ceiling = doc.lex.conf("listed_goods", "ceiling")
+    for item in _list_items(doc, f):
+        doc.out.add(f.sent, makers[0].resolved_id, Predicate.PRODUCES, value=item, confidence=min(ceiling, makers[0].confidence),
+                    note="listed with catalogue products; " + (makers[0].note or "named in the sentence"))

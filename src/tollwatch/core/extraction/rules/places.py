@@ -75,7 +75,7 @@ def _company_place(doc: Doc, sent: Sentence, c: Mention) -> str | None:
         return after.group(1) or after.group(2) or after.group(3) or after.group(4)
     before = doc.lex.rx["company_place_before"].search(doc.text, sent.start, c.start)
     if before:
-        return before.group(1) or doc.lex.place_en.get(before.group(2), before.group(2))
+        return before.group(1) or before.group(3) or doc.lex.place_en.get(before.group(2), before.group(2))
     return None
 
 

@@ -45,6 +45,17 @@ def _quantity(lex: Lexicon, q: re.Match[str]) -> Quantity | None:
     return Quantity(low, high, lex.tables["unit_words"].get(q.group(3).casefold(), q.group(3).casefold()))
 
 
+def _counts_another_noun(doc: Doc, f: Focus, q: re.Match[str]) -> bool:
+    """ "3명의 수행원" (three officials), "30명의 증언" (testimony of thirty): the noun after 명의 is what
+    the number counts, and it is no prisoner."""
+    if not q.group(0).endswith("명"):
+        return False
+    noun = doc.lex.rx["ko_counted_noun"].match(f.sent.text, q.end())
+    if noun is None:
+        return False
+    return not any(noun.group(1).startswith(p) for p in doc.lex.words["ko_prisoner_nouns"])
+
+
 @claim_rule("quantities")
 def quantities(doc: Doc, f: Focus) -> None:
     lex, text = doc.lex, f.sent.text
@@ -54,7 +65,7 @@ def quantities(doc: Doc, f: Focus) -> None:
     lone_team = len(found) == 1 and lex.cue["work_unit"].search(text)
     for q in found:
         qty = _quantity(lex, q)
-        if qty is None:
+        if qty is None or _counts_another_noun(doc, f, q):
             continue
         near = text[max(0, q.start() - 40) : q.start()]
         if lone_team or lex.cue["work_unit"].search(near) or lex.rx["team_of"].search(near) or lex.rx["team_near"].search(near):

@@ -1,0 +1,109 @@
+"""The labour facts: a company or plant that employs North Korean workers, and how many.
+
+CAATSA §321(b) presumes goods made by North Korean nationals anywhere are forced-labour goods, so
+"X hires 54 North Koreans" is the fact compliance teams need. The subject is the company named
+nearest before the worker phrase (or, in Korean, after it: "북한 노동자를 고용한 X"); a number
+counts workers only when it is bound to a worker noun ("35명의 북한 여성", "54 in total")."""
+
+from __future__ import annotations
+
+import re
+
+from tollwatch.core.extraction.clauses import clause
+from tollwatch.core.extraction.context import Doc, Focus
+from tollwatch.core.extraction.mentions import Mention
+from tollwatch.core.extraction.registry import claim_rule
+from tollwatch.core.extraction.rules.quantities import number
+from tollwatch.core.model import Predicate, Quantity
+
+
+def _count(doc: Doc, text: str) -> Quantity | None:
+    """The number bound to a worker noun in the sentence, if there is exactly one such number."""
+    found = []
+    for m in doc.lex.rx["workforce_count"].finditer(text):
+        groups = [g for g in m.groups() if g]
+        if not groups:
+            continue
+        nums = [float(g.replace(",", "")) for g in groups]
+        found.append(Quantity(min(nums), max(nums), "workers"))
+    return found[0] if len({(q.low, q.high) for q in found}) == 1 else None
+
+
+def _subject(cue: re.Match[str], f: Focus, start: int) -> Mention | None:
+    """The company named nearest before the worker phrase, else the one right after it."""
+    at = start + cue.start()
+    before = [c for c in f.companies if c.end <= at]
+    if before:
+        return max(before, key=lambda c: c.end)
+    after = [c for c in f.companies if c.start >= start + cue.end()]
+    return min(after, key=lambda c: c.start) if after else None
+
+
+def _named_group(doc: Doc, f: Focus) -> None:
+    """ "Three Chinese companies used North Korean labor." then "… from A, B and C": when the next
+    sentence names exactly as many companies as the group counted, each of them employs the workers."""
+    pending, doc.pending_group = doc.pending_group, None
+    if pending is None:
+        return
+    count, phrase = pending
+    named = list({c.entity_id: c for c in f.companies if not doc.is_state_body(c.entity_id)}.values())
+    if len(named) != count:
+        return
+    conf = doc.lex.conf("workforce", "named_group")
+    for c in named:
+        doc.out.add(f.sent, c.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({phrase})",
+                    confidence=min(conf, c.confidence), note=f"nationality: kp; one of the {count} companies the sentence before says used them")
+
+
+def _group_count(doc: Doc, text: str) -> int | None:
+    m = doc.lex.rx["group_of_companies"].search(text)
+    if not m:
+        return None
+    n = number(doc.lex, m.group(1) or m.group(2))
+    return int(n) if 2 <= n <= 10 else None
+
+
+@claim_rule("workforce")
+def workforce(doc: Doc, f: Focus) -> None:
+    """ "Mei Dao hires hundreds of North Koreans", "X에 35명의 북한 여성들이 고용됐다": employs_workers (KP)."""
+    _named_group(doc, f)
+    text = f.sent.text
+    cue = doc.lex.rx["nk_workforce"].search(text)
+    if not cue or not doc.lex.rx["employ_verb"].search(text):
+        return
+    if not f.companies:
+        count = _group_count(doc, text)
+        doc.pending_group = (count, cue.group(0)) if count else None
+        return
+    if doc.lex.cue["negation"].search(clause(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
+        return  # a negation in another clause ("인원은 확인되지 않았지만 …") does not reach the workers
+    subject = _subject(cue, f, f.sent.start)
+    if subject is None or doc.is_state_body(subject.entity_id):
+        return
+    if subject.end <= f.sent.start + cue.start() and doc.lex.rx["workforce_other_head"].search(doc.text, subject.end, f.sent.start + cue.start()):
+        return  # "X cut ties with processors that used North Korean labor": the workers are the processors'
+
+    ceiling = doc.lex.conf("workforce", "ceiling")
+    doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
+                quantity=_count(doc, text), confidence=min(ceiling, subject.confidence), note="nationality: kp")
+    made = doc.lex.rx["workers_make"].search(text, cue.end())
+    if made:  # "hires North Koreans to process seafood": what the workers make, their employer produces
+        doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=made.group(1) or made.group(2),
+                    confidence=min(doc.lex.conf("workforce", "goods_ceiling"), subject.confidence), note="made by its North Korean workers")
+
+
+@claim_rule("company_goods")
+def company_goods(doc: Doc, f: Focus) -> None:
+    """ "이 업체에서 생산한 대게, 연어, 오징어 가공품", "X, which makes wood flooring": goods made at a
+    company or plant named (or referred to) right before the verb, kept as a literal."""
+    ceiling = doc.lex.conf("company_goods", "ceiling")
+    companies = [c for c in f.companies if not doc.is_state_body(c.entity_id)]
+    ends = [(c.end, c) for c in companies]
+    if len({c.entity_id for c in companies}) == 1:  # "…한 X 운송기록을 확인한 결과, 이 업체에서 생산한 …"
+        ends += [(f.sent.start + r.end(), companies[0]) for r in doc.lex.rx["company_coref"].finditer(f.sent.text)]
+    for end, c in ends:
+        m = doc.lex.rx["made_at_company"].match(doc.text, end, f.sent.end)
+        if m:
+            goods = doc.lex.rx["ko_item_particle"].sub("", m.group(1) or m.group(2))
+            doc.out.add(f.sent, c.resolved_id, Predicate.PRODUCES, value=goods,
+                        confidence=min(ceiling, c.confidence), note=c.note or "made there, as the sentence says")
