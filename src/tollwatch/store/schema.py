@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Float,
     ForeignKey,
@@ -23,6 +24,15 @@ schema_version = Table(
     Column("version", Integer, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("applied_at", String(40), nullable=False),
+)
+
+# One row: bumped by every write transaction (Store.begin), so a reader tells in one integer
+# comparison whether anything it derived from the store (the screening index, visibility sets) may be stale.
+store_version = Table(
+    "store_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )
 
 sources = Table(
