@@ -68,13 +68,16 @@ class PreparedCache:
         self._entities: dict[tuple[Sensitivity, str], Entity | None] = {}
         self._entities_version: int | None = None
 
-    def get(self, store: Store | None = None) -> Prepared:
-        """The index of `store` (default: the one given at creation; the Python API opens one per call)."""
+    def get(self, store: Store | None = None, version: int | None = None) -> Prepared:
+        """The index of `store` (default: the one given at creation; the Python API opens one per call).
+
+        `version`: the store's counter as the caller just read it (one read serves a whole request)."""
         store = store or self.store
         if store is None:
             raise ValueError("PreparedCache.get needs a store")
         with self._lock:
-            version = store.version()  # read before the fingerprint: a write meanwhile is seen next time
+            # Read before the fingerprint: a write meanwhile is seen next time.
+            version = store.version() if version is None else version
             if self._prepared is not None and version == self._version:
                 return self._prepared
             key = _fingerprint(store) if self._prepared is not None else None
@@ -83,12 +86,12 @@ class PreparedCache:
             self._version = version
             return self._prepared
 
-    def hidden(self, clearance: Sensitivity) -> frozenset[str]:
+    def hidden(self, clearance: Sensitivity, version: int | None = None) -> frozenset[str]:
         """`visibility.hidden_entity_ids` at `clearance`, recomputed only when the store was written."""
         store = self.store
         if store is None:
             raise ValueError("PreparedCache.hidden needs a store")
-        version = store.version()
+        version = store.version() if version is None else version
         with self._lock:
             cached = self._hidden.get(clearance)
         if cached is not None and cached[0] == version:
@@ -99,13 +102,14 @@ class PreparedCache:
             self._hidden[clearance] = (version, ids)
         return ids
 
-    def entities(self, clearance: Sensitivity, ids: Iterable[str]) -> dict:
+    def entities(self, clearance: Sensitivity, ids: Iterable[str], version: int | None = None) -> dict:
         """`Reader.entities(ids)` at `clearance`, kept until the store is written (a hit's list
         entry is read once, not on every /match that finds it); bounded by ENTITY_CACHE_SIZE."""
         store = self.store
         if store is None:
             raise ValueError("PreparedCache.entities needs a store")
-        wanted, version = list(dict.fromkeys(ids)), store.version()
+        wanted = list(dict.fromkeys(ids))
+        version = store.version() if version is None else version
         with self._lock:
             if self._entities_version != version:
                 self._entities, self._entities_version = {}, version

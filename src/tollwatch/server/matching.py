@@ -14,10 +14,13 @@ def hidden_graph_ids(state: ServerState, p: Principal) -> set[str]:
     return set(state.prepared.hidden(p.ceiling))
 
 
-def visible_prepared(state: ServerState, p: Principal, also_hidden: set[str] | None = None) -> VisiblePrepared:
-    """The shared index as `p` may see it; the hidden ids are kept per store version (PreparedCache)."""
-    prepared = state.prepared.get()
-    hidden = state.prepared.hidden(p.ceiling)
+def visible_prepared(state: ServerState, p: Principal, also_hidden: set[str] | None = None, version: int | None = None) -> VisiblePrepared:
+    """The shared index as `p` may see it; the hidden ids are kept per store version (PreparedCache).
+
+    `version`: the store's write counter, read once for the request (`state.store.version()`)."""
+    version = state.store.version() if version is None else version
+    prepared = state.prepared.get(version=version)
+    hidden = state.prepared.hidden(p.ceiling, version)
     return VisiblePrepared(prepared, set(hidden | (also_hidden or set())), p.ceiling)
 
 

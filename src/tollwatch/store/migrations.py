@@ -147,10 +147,13 @@ def _v12_claim_rule(conn: Connection) -> None:
 
 
 def _v13_store_version(conn: Connection) -> None:
-    """The store's write counter (schema.store_version), one row starting at 0."""
+    """The store's write counter (schema.store_version), one row starting at 0; and indexes on
+    identifiers' and coordinates' entity_id (reading a few entities scanned every identifier)."""
     schema.metadata.create_all(conn, tables=[schema.store_version])
     if conn.execute(select(schema.store_version.c.id)).first() is None:
         conn.execute(schema.store_version.insert().values(id=1, value=0))
+    for table in ("identifiers", "coordinates"):
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_entity ON {table} (entity_id)"))
 
 
 MIGRATIONS: list[Migration] = [

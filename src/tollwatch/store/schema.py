@@ -101,6 +101,7 @@ identifiers = Table(
     Column("scheme", String(60), nullable=False),
     Column("value", String(200), nullable=False),
     Index("ix_identifiers_value", "scheme", "value"),
+    Index("ix_identifiers_entity", "entity_id"),  # migration 13: hydrating an entity read the whole table
 )
 
 coordinates = Table(
@@ -112,6 +113,7 @@ coordinates = Table(
     Column("lon", Float, nullable=False),
     Column("source", Text),
     Column("confidence", Text),
+    Index("ix_coordinates_entity", "entity_id"),  # migration 13
 )
 
 claims = Table(

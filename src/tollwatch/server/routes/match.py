@@ -72,7 +72,8 @@ def match(
         raise ModelError("algorithm", f"unknown {algorithm!r} (available: {', '.join(ALGORITHMS)})")
     if len(body.queries) > MAX_QUERIES:
         raise ModelError("queries", f"at most {MAX_QUERIES} per request")
-    prepared = visible_prepared(state, p, set(exclude_entity_ids))
+    version = state.store.version()  # one read of the write counter serves the whole request
+    prepared = visible_prepared(state, p, set(exclude_entity_ids), version)
     scope = _scope(set(prepared.index.datasets), dataset, include_dataset, exclude_dataset)
     matcher = prepared.matcher(threshold, request_weights(body.weights))
     ranked: dict[str, list[dict] | None] = {}
@@ -80,7 +81,7 @@ def match(
         names = query_names(q)
         ranked[key] = _best_matches(matcher, q, names, scope, threshold, limit, cutoff, exclude_schema) if names else None
     # The batch's results are read from the store in one query, not one per query.
-    ents = state.prepared.entities(p.ceiling, (d["entity_id"] for found in ranked.values() for d in found or ()))
+    ents = state.prepared.entities(p.ceiling, (d["entity_id"] for found in ranked.values() for d in found or ()), version)
     responses = {key: _response(key, q, ranked[key], ents) for key, q in body.queries.items()}
     # orjson over plain dicts: FastAPI's jsonable_encoder was most of a small request's time.
     body_out = {"responses": responses, "matcher": {"name": "tollwatch-v1", "threshold": threshold}, "limit": limit}
