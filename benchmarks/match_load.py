@@ -36,8 +36,8 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- match-load:start -->", "<!-- match-load:end -->"
 
 
-def start(tmp: Path, workers: int, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TOLLWATCH_CACHE": str(tmp / "cache"), "TOLLWATCH_DB": f"sqlite:///{tmp / 'm.db'}"}
+def start(tmp: Path, workers: int, port: int, src: Path = ROOT / "src") -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(src), "TOLLWATCH_CACHE": str(tmp / "cache"), "TOLLWATCH_DB": f"sqlite:///{tmp / 'm.db'}"}
     if workers > 1:
         cmd = [sys.executable, "-m", "uvicorn", "--factory", "tollwatch.server.app:create_app", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     else:
@@ -131,6 +131,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--peer-queries", type=int, default=40)
     ap.add_argument("--write-doc", action="store_true")
+    ap.add_argument("--baseline", help="src/ of an earlier checkout, served beside this one on the same names (e.g. /work/main/src)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tollwatch-match-"))
     os.environ["TOLLWATCH_CACHE"] = str(tmp / "cache")
@@ -142,21 +143,31 @@ def main() -> None:
     store.close()
     rng = random.Random(19)
     names = [_typo(rng, n) if rng.random() < 0.5 else n for n in rng.sample([n for r in recs for n in r.names], 30000)]
-    port = _free_port()
+    port, base_port = _free_port(), _free_port()
     proc = start(tmp, args.workers, port)
+    base = start(tmp, args.workers, base_port, Path(args.baseline)) if args.baseline else None
     try:
         ready = wait_ready(port, proc)
+        if base is not None:
+            wait_ready(base_port, base)
         rows = []
+        asked = 0  # names asked so far: each cell goes on where the last stopped, no name asked twice until all were
         for per in (1, 20):
             payloads = [body(names[i : i + per]) for i in range(0, len(names) - per, per)]
-            start_at = 0  # each cell goes on where the last stopped: no name is asked twice until all were
+            start_at = -(-asked // per)
             for conc in (1, 4, 16):
-                rows.append({"queries": per, "concurrency": conc, **run(port, payloads, conc, args.seconds, start_at)})
-                start_at = rows[-1]["next"]
+                row = {"queries": per, "concurrency": conc, **run(port, payloads, conc, args.seconds, start_at)}
+                if base is not None:  # the same names, right after, on the code before this change
+                    row["base"] = run(base_port, payloads, conc, args.seconds, start_at)
+                rows.append(row)
+                start_at = max(row["next"], row.get("base", row)["next"])
+                asked = start_at * per
                 print(rows[-1], flush=True)
     finally:
-        proc.terminate()
-        proc.wait(30)
+        for p in (proc, base):
+            if p is not None:
+                p.terminate()
+                p.wait(30)
     qps = peer_qps(recs, names[: args.peer_queries + 5])
     peer = {per: qps / per for per in (1, 20)}
     text = render(rows, peer, ready, args)
@@ -174,17 +185,22 @@ def render(rows: list[dict], peer: dict[int, float], ready: float, args) -> str:
     lines = [START, "## /match under load", "",
              f"`benchmarks/match_load.py`: a real server ({args.workers} worker(s)) on loopback, fresh SQLite store with the bundled lists, "
              f"{args.seconds:.0f} s per cell, one keep-alive connection per client thread; 30,000 distinct list names, half with a typo, "
-             "each cell going on where the last stopped (1-query cells never repeat a name; 20-query ones repeat after 1,500 requests). "
+             "each cell going on where the last stopped (no name is asked twice until all 30,000 were). "
              f"Ready (lists imported, index built, first /match) after {ready:.1f} s. "
-             "Run under `nice -n 10` on the shared 2-core machine, the client on the same cores.", "",
-             "| queries/request | concurrency | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | peer requests/s | ratio |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "Run under `nice -n 10` on the shared 2-core machine, the client on the same cores; "
+             f"load average at the end {os.getloadavg()[0]:.1f} (other engineers' jobs).", "",
+             "| queries/request | concurrency | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | before: requests/s, p99 ms | peer requests/s | ratio to peer |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         p = peer[r["queries"]]
-        lines.append(f"| {r['queries']} | {r['concurrency']} | {r['n']:,} | {r['rps']:,.1f} | {r['p50']:,.1f} | {r['p95']:,.1f} | {r['p99']:,.1f} | {r['errors']} | {p:,.2f} | {r['rps'] / p:,.0f}× |")
+        b = r.get("base")
+        before = f"{b['rps']:,.1f}, {b['p99']:,.0f} ({r['rps'] / b['rps']:,.2f}× now)" if b else "–"
+        lines.append(f"| {r['queries']} | {r['concurrency']} | {r['n']:,} | {r['rps']:,.1f} | {r['p50']:,.1f} | {r['p95']:,.1f} | {r['p99']:,.1f} | {r['errors']} | {before} | {p:,.2f} | {r['rps'] / p:,.0f}× |")
     lines += ["", "Peer: WRatio top-20 over every list name then logic-v2, timed in-process on "
               f"{args.peer_queries} of the same names after 5 warm-up queries (no HTTP): the most one peer process "
-              f"could serve, {peer[1]:,.2f} queries/s divided by the queries per request.", END]
+              f"could serve, {peer[1]:,.2f} queries/s divided by the queries per request. "
+              "\"Before\": the same cells, on the same names, right after each, against a server on the code before issue 19 "
+              "(`--baseline`), reading the same store.", END]
     return "\n".join(lines)
 
 
