@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tollwatch.app.list_freshness import freshness_now
-from tollwatch.app.screening import Prepared, _fingerprint, prepare
+from tollwatch.app import visibility
+from tollwatch.app.screening import Prepared, _fingerprint, prepare, prepare_keyed
 from tollwatch.core.errors import InputError
 from tollwatch.core.limits import UploadLimits
+from tollwatch.core.model import Entity, Sensitivity
 from tollwatch.engines.local import FIELDS, parse_mapping, read_rows, run, screen_rows
 from tollwatch.store.repository import Store
 from tollwatch.writers.screening import OUTPUT_FORMATS, explanation_text, write_all
 
 ENGINES = ("local", "spark")
+ENTITY_CACHE_SIZE = 20_000  # hydrated entities PreparedCache keeps per store version
 
 __all__ = [
     "ENGINES", "FIELDS", "OUTPUT_FORMATS", "PreparedCache", "Screened", "dated", "explanation_text", "parse_mapping",
@@ -47,25 +50,81 @@ class Screened:
 
 
 class PreparedCache:
-    """The prepared index of one store in memory, rebuilt when the store changes (the fingerprint says when)."""
+    """The prepared index of one store in memory, and the ids each clearance may not see.
+
+    Both are checked against the store's write counter (`Store.version`): one integer query per
+    call while nothing was written. After a write the index's fingerprint says whether what the
+    index reads changed (an upload that only proposes does not), and only then is it rebuilt.
+    Every process (each `uvicorn` worker) keeps its own and reads the same counter, so a write
+    through any worker is seen by all."""
 
     def __init__(self, store: Store | None = None):
         self.store = store
         self._lock = threading.Lock()
         self._key: str | None = None
+        self._version: int | None = None
         self._prepared: Prepared | None = None
+        self._hidden: dict[Sensitivity, tuple[int, frozenset[str]]] = {}
+        self._entities: dict[tuple[Sensitivity, str], Entity | None] = {}
+        self._entities_version: int | None = None
 
-    def get(self, store: Store | None = None) -> Prepared:
-        """The index of `store` (default: the one given at creation; the Python API opens one per call)."""
+    def get(self, store: Store | None = None, version: int | None = None) -> Prepared:
+        """The index of `store` (default: the one given at creation; the Python API opens one per call).
+
+        `version`: the store's counter as the caller just read it (one read serves a whole request)."""
         store = store or self.store
         if store is None:
             raise ValueError("PreparedCache.get needs a store")
         with self._lock:
+            # Read before the fingerprint: a write meanwhile is seen next time.
+            version = store.version() if version is None else version
+            if self._prepared is not None and version == self._version:
+                return self._prepared
             key = _fingerprint(store) if self._prepared is not None else None
             if self._prepared is None or key != self._key:
-                self._prepared = prepare(store)
-                self._key = _fingerprint(store)
+                self._prepared, self._key = prepare_keyed(store)
+            self._version = version
             return self._prepared
+
+    def hidden(self, clearance: Sensitivity, version: int | None = None) -> frozenset[str]:
+        """`visibility.hidden_entity_ids` at `clearance`, recomputed only when the store was written."""
+        store = self.store
+        if store is None:
+            raise ValueError("PreparedCache.hidden needs a store")
+        version = store.version() if version is None else version
+        with self._lock:
+            cached = self._hidden.get(clearance)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        with store.read(max_sensitivity=clearance) as r:
+            ids = frozenset(visibility.hidden_entity_ids(r))
+        with self._lock:
+            self._hidden[clearance] = (version, ids)
+        return ids
+
+    def entities(self, clearance: Sensitivity, ids: Iterable[str], version: int | None = None) -> dict:
+        """`Reader.entities(ids)` at `clearance`, kept until the store is written (a hit's list
+        entry is read once, not on every /match that finds it); bounded by ENTITY_CACHE_SIZE."""
+        store = self.store
+        if store is None:
+            raise ValueError("PreparedCache.entities needs a store")
+        wanted = list(dict.fromkeys(ids))
+        version = store.version() if version is None else version
+        with self._lock:
+            if self._entities_version != version:
+                self._entities, self._entities_version = {}, version
+            have = {i: self._entities[(clearance, i)] for i in wanted if (clearance, i) in self._entities}
+        missing = [i for i in wanted if i not in have]
+        if missing:
+            with store.read(max_sensitivity=clearance) as r:
+                got = r.entities(missing)
+            have.update({i: got.get(i) for i in missing})
+            with self._lock:
+                if self._entities_version == version:
+                    if len(self._entities) + len(missing) > ENTITY_CACHE_SIZE:
+                        self._entities = {}
+                    self._entities.update({(clearance, i): have[i] for i in missing})
+        return {i: e for i, e in have.items() if e is not None}
 
 
 def screen_file(

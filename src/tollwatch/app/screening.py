@@ -8,6 +8,7 @@ by a fingerprint of everything it depends on, so the second run starts in a seco
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import itertools
@@ -240,14 +241,21 @@ class Prepared:
         return Matcher(self.index, self.threshold if threshold is None else threshold, weights)
 
 
-def _fingerprint(store: Store) -> str:
-    """What `build_prepared` reads, digested: a change outside it (an ingest that only proposes)
-    keeps the index, so `/match` does not wait for a rebuild after every upload."""
+@functools.cache
+def _code_digest() -> str:
+    """The matcher's code, read once per process (code does not change under a running process)."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent.parent
     for p in sorted([*(here / "core" / "names").glob("*.py"), *(here / "core" / m for m in ("matching.py", "scoring.py", "name_tokens.py", "features.py", "query_facts.py", "listing.py")), here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
         if p.exists():
             h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _fingerprint(store: Store) -> str:
+    """What `build_prepared` reads, digested: a change outside it (an ingest that only proposes)
+    keeps the index, so `/match` does not wait for a rebuild after every upload."""
+    h = hashlib.sha256(_code_digest().encode())
     with store.engine.connect() as conn:
         for row in index_inputs(conn):
             h.update(json.dumps(row, default=str).encode())
@@ -265,13 +273,18 @@ def cache_dir() -> Path:
 
 def prepare(store: Store, *, use_cache: bool = True) -> Prepared:
     """The index over every list plus the evidence graph; `--list` filters at query time."""
+    return prepare_keyed(store, use_cache=use_cache)[0]
+
+
+def prepare_keyed(store: Store, *, use_cache: bool = True) -> tuple[Prepared, str]:
+    """`prepare`, with the fingerprint taken before the build (a write during it is seen next time)."""
     ensure_default_lists(store)
     key = _fingerprint(store)
     path = cache_dir() / "screening" / f"index-{key}.pkl.gz"
     if use_cache and path.exists():
         try:
             with gzip.open(path, "rb") as fh:
-                return pickle.load(fh)
+                return pickle.load(fh), key
         except Exception:  # noqa: BLE001 - a broken cache is rebuilt, never trusted
             path.unlink(missing_ok=True)
     prepared = build_prepared(store)
@@ -285,7 +298,7 @@ def prepare(store: Store, *, use_cache: bool = True) -> Prepared:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as fh:
             pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    return prepared
+    return prepared, key
 
 
 def _mtime(path: Path) -> float:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tollwatch.app import visibility
-from tollwatch.app.visibility import VisiblePrepared, hidden_entity_ids
+from tollwatch.app.visibility import VisiblePrepared
 from tollwatch.server.auth import Principal
 from tollwatch.server.state import ServerState
 
@@ -12,12 +11,17 @@ SIMILAR_SCORE = 0.6  # the results page hides weaker candidates; downloads keep 
 
 def hidden_graph_ids(state: ServerState, p: Principal) -> set[str]:
     """Proposed graph entities the caller may not see (their evidence is above the ceiling)."""
-    with state.read(p) as r:
-        return hidden_entity_ids(r)
+    return set(state.prepared.hidden(p.ceiling))
 
 
-def visible_prepared(state: ServerState, p: Principal, also_hidden: set[str] | None = None) -> VisiblePrepared:
-    return visibility.visible_prepared(state.store, state.prepared.get(), p.ceiling, also_hidden)
+def visible_prepared(state: ServerState, p: Principal, also_hidden: set[str] | None = None, version: int | None = None) -> VisiblePrepared:
+    """The shared index as `p` may see it; the hidden ids are kept per store version (PreparedCache).
+
+    `version`: the store's write counter, read once for the request (`state.store.version()`)."""
+    version = state.store.version() if version is None else version
+    prepared = state.prepared.get(version=version)
+    hidden = state.prepared.hidden(p.ceiling, version)
+    return VisiblePrepared(prepared, set(hidden | (also_hidden or set())), p.ceiling)
 
 
 def similar_names(state: ServerState, p: Principal, q: str, limit: int = 10) -> list[dict]:

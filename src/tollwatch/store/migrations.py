@@ -146,6 +146,16 @@ def _v12_claim_rule(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE claims ADD COLUMN rule VARCHAR(40)"))
 
 
+def _v13_store_version(conn: Connection) -> None:
+    """The store's write counter (schema.store_version), one row starting at 0; and indexes on
+    identifiers' and coordinates' entity_id (reading a few entities scanned every identifier)."""
+    schema.metadata.create_all(conn, tables=[schema.store_version])
+    if conn.execute(select(schema.store_version.c.id)).first() is None:
+        conn.execute(schema.store_version.insert().values(id=1, value=0))
+    for table in ("identifiers", "coordinates"):
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_entity ON {table} (entity_id)"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial evidence graph", _v1_initial),
     (2, "append-only audit log", _v2_append_only_audit),
@@ -158,6 +168,7 @@ MIGRATIONS: list[Migration] = [
     (9, "screening runs and decisions", _v9_screening_runs),
     (11, "claim qualifiers", _v11_claim_qualifiers),
     (12, "extraction rule of a claim", _v12_claim_rule),
+    (13, "store write counter", _v13_store_version),
 ]
 
 LATEST = MIGRATIONS[-1][0]

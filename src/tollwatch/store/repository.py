@@ -98,6 +98,10 @@ class Store:
         try:
             with write_connection(self.engine) as conn:
                 yield Txn(conn, actor)
+                # Last, just before commit: the row lock is held only while committing (no
+                # deadlock with a writer's advisory locks), and the bump commits with the write.
+                sv = schema.store_version
+                conn.execute(update(sv).where(sv.c.id == 1).values(value=sv.c.value + 1))
         except IntegrityError as exc:
             # Reaches here only when a constraint the checks above could not foresee fails,
             # e.g. another writer committed the same record a moment earlier.
@@ -108,6 +112,11 @@ class Store:
         """Reads at the reader's clearance; there is no default, so no caller reads confidential by accident."""
         with self.engine.connect() as conn:
             yield Reader(conn, max_sensitivity)
+
+    def version(self) -> int:
+        """The write counter: it changes whenever a write transaction commits (schema.store_version)."""
+        with self.engine.connect() as conn:  # plain SQL: this runs on every /match, so no statement compiling
+            return int(conn.exec_driver_sql("SELECT value FROM store_version WHERE id = 1").scalar() or 0)
 
     # Convenience wrappers for single operations.
     def get_meta(self, key: str) -> str | None:

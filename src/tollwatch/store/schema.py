@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Float,
     ForeignKey,
@@ -23,6 +24,15 @@ schema_version = Table(
     Column("version", Integer, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("applied_at", String(40), nullable=False),
+)
+
+# One row: bumped by every write transaction (Store.begin), so a reader tells in one integer
+# comparison whether anything it derived from the store (the screening index, visibility sets) may be stale.
+store_version = Table(
+    "store_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )
 
 sources = Table(
@@ -91,6 +101,7 @@ identifiers = Table(
     Column("scheme", String(60), nullable=False),
     Column("value", String(200), nullable=False),
     Index("ix_identifiers_value", "scheme", "value"),
+    Index("ix_identifiers_entity", "entity_id"),  # migration 13: hydrating an entity read the whole table
 )
 
 coordinates = Table(
@@ -102,6 +113,7 @@ coordinates = Table(
     Column("lon", Float, nullable=False),
     Column("source", Text),
     Column("confidence", Text),
+    Index("ix_coordinates_entity", "entity_id"),  # migration 13
 )
 
 claims = Table(
