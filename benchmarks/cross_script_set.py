@@ -12,6 +12,10 @@ houses), chosen as not being the listed entities. They were not checked one by o
 every list entry: a false alarm the benchmark reports should be looked up before it is
 counted as the matcher's fault.
 
+Hand files (grown for issue 14 item 7, DPRK programme entities): benchmarks/data/cross_script_sourced.csv
+(more SOURCED rows: query, list record, Latin names, cited page) and cross_script_lookalikes.csv (more
+not-listed rows, each citing a public page that names the company).
+
 Run:  .venv/bin/python benchmarks/cross_script_set.py   (rewrites the CSV)
 """
 
@@ -25,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SANCTIONS = ROOT.parent / "shared" / "data" / "sanctions"
 OUT = ROOT / "benchmarks" / "data" / "cross_script.csv"
+SOURCED_FILE = ROOT / "benchmarks" / "data" / "cross_script_sourced.csv"
+LOOKALIKES_FILE = ROOT / "benchmarks" / "data" / "cross_script_lookalikes.csv"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 KANA = re.compile(r"[\u3040-\u30ff]")
@@ -134,15 +140,23 @@ def listed_rows() -> list[dict[str, str]]:
                     continue
                 rows[query] = {"query": query, "script": _script(query), "label": "listed", "country": "", "source": source,
                                "entry_id": entry, "listed_as": " | ".join(latin), "english": latin[0] if latin else ""}
-    for query, record, latin, page in SOURCED:
+    for query, record, latin, page in SOURCED + _hand(SOURCED_FILE, ("query", "entry_id", "listed_as", "page")):
         rows.setdefault(query, {"query": query, "script": _script(query), "label": "listed", "country": "", "source": f"script form: {page}",
                                 "entry_id": record, "listed_as": latin, "english": latin.split(" | ")[0]})
     return list(rows.values())
 
 
+def _hand(path: Path, fields: tuple[str, ...]) -> list[tuple[str, ...]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [tuple(row[f] for f in fields) for row in csv.DictReader(fh)]
+
+
 def not_listed_rows() -> list[dict[str, str]]:
-    return [{"query": q, "script": _script(q), "label": "not_listed", "country": c, "source": "real company, not listed",
-             "entry_id": "", "listed_as": "", "english": e} for q, c, e in NOT_LISTED]
+    plain = [(q, c, e, "real company, not listed") for q, c, e in NOT_LISTED]
+    cited = [(q, c, e, f"real company, not listed: {page}") for q, c, e, page in _hand(LOOKALIKES_FILE, ("query", "country", "english", "source"))]
+    seen: set[str] = set()
+    return [{"query": q, "script": _script(q), "label": "not_listed", "country": c, "source": s,
+             "entry_id": "", "listed_as": "", "english": e} for q, c, e, s in plain + cited if not (q in seen or seen.add(q))]
 
 
 def main() -> None:
