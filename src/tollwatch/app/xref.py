@@ -8,7 +8,7 @@ Automatic merges (docs/resolution.md) need a strong identifier, never a name alo
   `un-ref-cited`  one record cites the other's UN reference number (OFAC remarks "UN Ref KPi.022")
                   and the names agree (name score >= 0.5);
   `shared-document`  two person records carry the same passport or national id number, their
-                  names agree (>= 0.7) and no birth date disagrees;
+                  names agree (>= 0.7) and no birth date disagrees by more than one day;
   `shared-imo`    two records carry the same IMO number and no IMO disagrees;
   `name-and-birth-date`  two person records whose names agree (>= 0.9) state the same full
                   birth date, nothing they both state disagrees, and the pair is unique;
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tollwatch.app.resolution import list_judgements
+from tollwatch.app.reviewed import apply_reviewed
 from tollwatch.app.visibility import Reader, Store, entity_visible
 from tollwatch.core.matching import Matcher, MatchIndex, Record
 from tollwatch.core.model import Entity, EntityKind, Sensitivity
@@ -127,7 +128,7 @@ def auto_rule(c: Candidate) -> str | None:
     if "un_ref" in agree and "un_ref" not in disagree and c.name_score >= 0.5:
         return "un-ref-cited"
     people = c.left.kind == c.right.kind == EntityKind.PERSON
-    if people and agree & {"passport", "national_id"} and c.name_score >= 0.7 and "birth_date" not in disagree:
+    if people and agree & {"passport", "national_id"} and c.name_score >= 0.7 and _birth_dates_fit(c.evidence):
         return "shared-document"
     if "imo" in agree and "imo" not in disagree:
         return "shared-imo"
@@ -138,6 +139,11 @@ def auto_rule(c: Candidate) -> str | None:
     if not people and c.name_score >= 0.98 and "nationality" in agree:
         return "same-name-same-country"
     return None
+
+
+def _birth_dates_fit(evidence: list[dict[str, Any]]) -> bool:
+    """No birth date disagrees, or the two full dates are one day apart (UN and OFAC often differ by a day)."""
+    return all(e.get("days_apart", 2) <= 1 for e in evidence if e["feature"] == "birth_date" and not e["agree"])
 
 
 def _full_birth_date(evidence: list[dict[str, Any]]) -> bool:
@@ -183,7 +189,9 @@ def candidates(reader: Reader, datasets: list[str] | None = None) -> list[Candid
 
 
 def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[str] | None = None, *, limit: int | None = None, auto: bool = True) -> dict[str, Any]:
-    """Propose candidates; with `auto`, record the ones an automatic rule decides as `same`."""
+    """Propose candidates; with `auto`, record the maintainers' reviewed judgements
+    (app/reviewed.py) and the pairs an automatic rule decides as `same`."""
+    reviewed = apply_reviewed(store, clearance) if auto else 0
     with store.read(clearance) as r:
         found = candidates(r, datasets)
     merged: dict[str, int] = defaultdict(int)
@@ -196,6 +204,7 @@ def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[st
     pending = [c for c in found if not (auto and c.rule)]
     return {
         "merged": dict(merged),
+        "reviewed": reviewed,
         "pending": len(pending),
         "candidates": [c.as_dict() for c in (pending[:limit] if limit else pending)],
     }

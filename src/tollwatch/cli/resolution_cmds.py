@@ -37,7 +37,8 @@ def xref_group(ctx: click.Context, app, datasets: tuple[str, ...], limit: int | 
     result = run_xref(app.store, app.actor, app.clearance, list(datasets) or None, limit=limit, auto=not no_auto)
     if fmt == "table":
         merged = ", ".join(f"{n} by {rule}" for rule, n in sorted(result["merged"].items())) or "none"
-        click.echo(f"merged automatically: {merged}; waiting for review: {result['pending']}", err=True)
+        reviewed = f"; recorded from the maintainers' reviewed judgements: {result['reviewed']}" if result["reviewed"] else ""
+        click.echo(f"merged automatically: {merged}{reviewed}; waiting for review: {result['pending']}", err=True)
     emit(result["candidates"], fmt, CANDIDATE_COLUMNS)
 
 
