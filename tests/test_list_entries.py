@@ -152,3 +152,43 @@ def test_screen_jsonl_and_html_show_listing_fields(tmp_path):
     result = json.loads(next(line for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines() if '"query_id"' in line and '"q1"' in line))
     hit = next(m for m in result["matches"] if m["source_id"] == "KPi.022")
     assert hit["listing"]["birthDate"] == ["1968-07-30"] and result["query"]["dob"] == "1968-07-30"
+
+
+OFAC_XML_ENTRY = """<?xml version="1.0" standalone="yes"?>
+<sdnList xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML">
+  <publshInformation><Publish_Date>03/15/2025</Publish_Date></publshInformation>
+  <sdnEntry><uid>17624</uid><firstName>Kyu</firstName><lastName>KIM</lastName><sdnType>Individual</sdnType>
+    <title>KOMID External Affairs Officer</title><remarks>KOMID External Affairs Officer; UN Ref KPi.022.</remarks>
+    <programList><program>NPWMD</program></programList>
+    <idList><id><uid>1</uid><idType>Passport</idType><idNumber>PS 472330208</idNumber><idCountry>Korea, North</idCountry><expirationDate>04 Jul 2017</expirationDate></id></idList>
+    <akaList><aka><uid>2</uid><type>a.k.a.</type><category>strong</category><lastName>KIM</lastName><firstName>Gyu</firstName></aka>
+      <aka><uid>3</uid><type>f.k.a.</type><category>strong</category><lastName>KIM</lastName><firstName>Kyu Il</firstName></aka>
+      <aka><uid>4</uid><type>a.k.a.</type><category>weak</category><lastName>KYU</lastName></aka></akaList>
+    <nationalityList><nationality><uid>5</uid><country>Korea, North</country><mainEntry>true</mainEntry></nationality></nationalityList>
+    <dateOfBirthList><dateOfBirthItem><uid>6</uid><dateOfBirth>30 Jul 1968</dateOfBirth><mainEntry>true</mainEntry></dateOfBirthItem></dateOfBirthList>
+    <placeOfBirthList><placeOfBirthItem><uid>7</uid><placeOfBirth>Pyongyang, North Korea</placeOfBirth><mainEntry>true</mainEntry></placeOfBirthItem></placeOfBirthList>
+  </sdnEntry>
+  <sdnEntry><uid>9999</uid><lastName>CHON MYONG 1</lastName><sdnType>Vessel</sdnType><programList><program>DPRK3</program></programList>
+    <idList><id><uid>8</uid><idType>Vessel Registration Identification</idType><idNumber>IMO 8712362</idNumber></id></idList>
+    <vesselInfo><callSign>HMYZ</callSign><vesselType>Oil Tanker</vesselType><vesselFlag>Korea, North</vesselFlag><grossRegisteredTonnage>749</grossRegisteredTonnage></vesselInfo>
+  </sdnEntry>
+</sdnList>"""
+
+
+def test_ofac_xml_keeps_birth_date_documents_names_by_type_and_vessel(tmp_path):
+    p = tmp_path / "sdn.xml"
+    p.write_text(OFAC_XML_ENTRY)
+    ents = _entities("ofac-xml", p)
+    kim = ents["17624"]
+    a = kim.attributes
+    assert a["birthDate"] == ["30 Jul 1968"] and a["birthPlace"] == ["Pyongyang, North Korea"]
+    assert a["nationality"] == ["Korea, North"] and a["title"] == "KOMID External Affairs Officer"
+    assert "UN Ref KPi.022" in a["remarks"] and a["program"] == ["NPWMD"]
+    assert ("passportNumber", "PS 472330208") in _idents(kim)
+    assert any("expires 04 Jul 2017" in d for d in a["id_details"])
+    assert a["previousName"] == ["KIM, Kyu Il"] and a["weakAlias"] == ["KYU"]
+    assert "KYU" not in kim.all_names() and "KIM, Gyu" in kim.all_names()  # a weak alias is kept, not screened
+    ship = ents["9999"].attributes
+    assert (ship["call_sign"], ship["vessel_type"], ship["vessel_flag"], ship["tonnage"]) == ("HMYZ", "Oil Tanker", "Korea, North", "GRT 749")
+    assert a["list_ref"] == "17624" and ("imoNumber", "8712362") in _idents(ents["9999"])
+    assert ftm_problems([entity_to_ftm(e) for e in ents.values()]) == []

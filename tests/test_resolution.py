@@ -116,3 +116,69 @@ def test_screening_one_slot_per_profile():
     assert [d["entity_id"] for d in folded] == ["un-1", "x"]
     assert folded[0]["also_listed"][0]["list_date"] == "2025-02-01"
     assert "also_listed" not in folded[1]
+
+
+def _person(eid: str, name: str, dataset: str, **attrs) -> Entity:
+    ids = [Identifier("passportNumber", p) for p in attrs.pop("passports", [])]
+    return Entity(eid, EntityKind.PERSON, name, names=[Name.of(name)], identifiers=ids, dataset=dataset, attributes={"schema": "Person", **attrs})
+
+
+def test_passport_with_space_and_dates_one_day_apart_merge(store):
+    """KPi.055 / KPi.065 on the bundled lists: a shared passport, birth dates a day apart (UN vs OFAC)."""
+    un = _person("un_sc_sanctions-KPi.055", "HAN JANG SU", "un_sc_sanctions", list_ref="KPi.055", birthDate=["1969-11-07"], passports=["PS 745420176"])
+    ofac = _person("us_ofac_sdn-21749", "HAN, Jang Su", "us_ofac_sdn", remarks="DOB 08 Nov 1969; Passport PS 745420176 (Korea, North).", birthDate=["08 Nov 1969"])
+    far = _person("us_ofac_sdn-1", "HAN, Jang Su", "us_ofac_sdn", remarks="DOB 08 Nov 1979; Passport PS 745420176.", birthDate=["08 Nov 1979"])
+    with store.begin("tester") as tx:
+        replace_dataset(tx, "un_sc_sanctions", [un], {"snapshot_date": "2025-01-01"})
+        replace_dataset(tx, "us_ofac_sdn", [ofac, far], {"snapshot_date": "2025-02-01"})
+    with store.read(Sensitivity.PUBLIC) as r:
+        found = {(c.left.id, c.right.id): c for c in candidates(r, ["us_ofac_sdn", "un_sc_sanctions"])}
+    near = found[("un_sc_sanctions-KPi.055", "us_ofac_sdn-21749")]
+    assert any(e["feature"] == "passport" and e["agree"] for e in near.evidence)
+    assert near.rule == "shared-document"
+    # Ten years apart is no clerical difference: the same passport alone does not merge them.
+    assert found[("un_sc_sanctions-KPi.055", "us_ofac_sdn-1")].rule is None
+
+
+def test_birth_date_spans_compare_by_year():
+    from tollwatch.core.xref_features import compare, features_of
+
+    un = _person("u", "KIM JONG SIK", "un_sc_sanctions", birthDate=["1967-1969"])
+    ofac = _person("o", "KIM, Jong Sik", "us_ofac_sdn", remarks="DOB 01 Jan 1967 to 31 Dec 1969; Gender Male.")
+    agree = [e for e in compare(features_of(un), features_of(ofac)) if e["feature"] == "birth_date"]
+    assert agree and agree[0]["agree"] and agree[0]["values"] == ["1967", "1968", "1969"]
+
+
+def test_reviewed_judgements_file_is_complete():
+    from tollwatch.app.reviewed import REVIEWER, reviewed_judgements
+    from tollwatch.core.resolution import parse_judgement
+
+    rows = reviewed_judgements()
+    assert len(rows) == 28
+    for row in rows:
+        parse_judgement(row["judgement"])
+        assert row["reviewer"] == REVIEWER and row["reviewed_on"] == "2026-12-03"
+        assert row["basis"]["names"], row
+        assert row["left_id"].startswith("un_sc_sanctions-KP") and row["right_id"].startswith("us_ofac_sdn-")
+    pairs = [(r["left_id"], r["right_id"]) for r in rows]
+    assert len(set(pairs)) == len(pairs)
+
+
+def test_reviewed_judgements_recorded_once_and_undo_wins(store):
+    from tollwatch.app.reviewed import REVIEWER
+
+    un = _person("un_sc_sanctions-KPi.020", "KANG RYONG", "un_sc_sanctions", list_ref="KPi.020", birthDate=["1969-08-21"])
+    ofac = _person("us_ofac_sdn-17627", "KANG, Ryong", "us_ofac_sdn", remarks="DOB 21 Aug 1968; KOMID official in Syria.")
+    with store.begin("tester") as tx:
+        replace_dataset(tx, "un_sc_sanctions", [un], {"snapshot_date": "2025-01-01"})
+        replace_dataset(tx, "us_ofac_sdn", [ofac], {"snapshot_date": "2025-02-01"})
+    assert run_xref(store, "cli", Sensitivity.PUBLIC, ["us_ofac_sdn", "un_sc_sanctions"])["reviewed"] == 1
+    with store.read(Sensitivity.PUBLIC) as r:
+        [j] = resolution.list_judgements(r)
+        assert resolution.resolve_id(r, "us_ofac_sdn-17627") == "un_sc_sanctions-KPi.020"
+    assert j.actor == REVIEWER and "2026-12-03" in j.note and "designation" in j.note
+    resolution.undo_judgement(store, "ana", "un_sc_sanctions-KPi.020", "us_ofac_sdn-17627")
+    # A person's undo stands: the next pass does not record the shipped judgement again.
+    assert run_xref(store, "cli", Sensitivity.PUBLIC, ["us_ofac_sdn", "un_sc_sanctions"])["reviewed"] == 0
+    with store.read(Sensitivity.PUBLIC) as r:
+        assert resolution.resolve_id(r, "us_ofac_sdn-17627") == "us_ofac_sdn-17627"

@@ -8,7 +8,7 @@ Automatic merges (docs/resolution.md) need a strong identifier, never a name alo
   `un-ref-cited`  one record cites the other's UN reference number (OFAC remarks "UN Ref KPi.022")
                   and the names agree (name score >= 0.5);
   `shared-document`  two person records carry the same passport or national id number, their
-                  names agree (>= 0.7) and no birth date disagrees;
+                  names agree (>= 0.7) and no birth date disagrees by more than one day;
   `shared-imo`    two records carry the same IMO number and no IMO disagrees;
   `name-and-birth-date`  two person records whose names agree (>= 0.9) state the same full
                   birth date, nothing they both state disagrees, and the pair is unique;
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tollwatch.app.resolution import list_judgements
+from tollwatch.app.reviewed import apply_reviewed
 from tollwatch.app.visibility import Reader, Store, entity_visible
 from tollwatch.core.matching import Matcher, MatchIndex, Record
 from tollwatch.core.model import Entity, EntityKind, Sensitivity
@@ -148,7 +149,7 @@ def auto_rule(c: Candidate) -> str | None:
     if "un_ref" in agree and "un_ref" not in disagree and c.name_score >= 0.5:
         return "un-ref-cited"
     people = c.left.kind == c.right.kind == EntityKind.PERSON
-    if people and agree & {"passport", "national_id"} and c.name_score >= 0.7 and "birth_date" not in disagree:
+    if people and agree & {"passport", "national_id"} and c.name_score >= 0.7 and _birth_dates_fit(c.evidence):
         return "shared-document"
     if "imo" in agree and "imo" not in disagree:
         return "shared-imo"
@@ -160,6 +161,11 @@ def auto_rule(c: Candidate) -> str | None:
     if not people and not facility and c.name_score >= 0.98 and "nationality" in agree:
         return "same-name-same-country"
     return None
+
+
+def _birth_dates_fit(evidence: list[dict[str, Any]]) -> bool:
+    """No birth date disagrees, or the two full dates are one day apart (UN and OFAC often differ by a day)."""
+    return all(e.get("days_apart", 2) <= 1 for e in evidence if e["feature"] == "birth_date" and not e["agree"])
 
 
 def _full_birth_date(evidence: list[dict[str, Any]]) -> bool:
@@ -234,10 +240,12 @@ def load_facility_points(store: Store, actor: str, path: Path) -> int:
 
 def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[str] | None = None, *, limit: int | None = None,
              auto: bool = True, facility_points: Path | None = None) -> dict[str, Any]:
-    """Propose candidates; with `auto`, record the ones an automatic rule decides as `same`.
+    """Propose candidates; with `auto`, record the maintainers' reviewed judgements
+    (app/reviewed.py) and the pairs an automatic rule decides as `same`.
     With `facility_points`, a facility database's GeoJSON is read first (load_facility_points)."""
     if facility_points is not None:
         load_facility_points(store, actor, facility_points)
+    reviewed = apply_reviewed(store, clearance) if auto else 0
     with store.read(clearance) as r:
         found = candidates(r, datasets)
     merged: dict[str, int] = defaultdict(int)
@@ -251,6 +259,7 @@ def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[st
     links = facility_links(found)
     return {
         "merged": dict(merged),
+        "reviewed": reviewed,
         "pending": len(pending),
         "facility_links": {g: (c.right if c.left.id == g else c.left).id for g, c in sorted(links.items())},
         "candidates": [c.as_dict() for c in (pending[:limit] if limit else pending)],

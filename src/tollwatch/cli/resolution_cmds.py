@@ -40,7 +40,8 @@ def xref_group(ctx: click.Context, app, datasets: tuple[str, ...], limit: int | 
                       facility_points=facility_points)
     if fmt == "table":
         merged = ", ".join(f"{n} by {rule}" for rule, n in sorted(result["merged"].items())) or "none"
-        click.echo(f"merged automatically: {merged}; waiting for review: {result['pending']}", err=True)
+        reviewed = f"; recorded from the maintainers' reviewed judgements: {result['reviewed']}" if result["reviewed"] else ""
+        click.echo(f"merged automatically: {merged}{reviewed}; waiting for review: {result['pending']}", err=True)
         if result["facility_links"]:
             links = ", ".join(f"{g} -> {p}" for g, p in result["facility_links"].items())
             click.echo(f"facility links proposed (waiting for review): {links}", err=True)

@@ -41,6 +41,10 @@ class Profile:
     coordinates: list[tuple[float, float]] = field(default_factory=list)
 
     def add(self, feature: str, value: Any) -> None:
+        if feature == "birth_date" and _year_range(str(value)):
+            for year in _year_range(str(value)):
+                self.values.setdefault(feature, set()).add(year)
+            return
         v = _normalize(feature, str(value))
         if v:
             self.values.setdefault(feature, set()).add(v)
@@ -60,6 +64,22 @@ def _normalize(feature: str, value: str) -> str:
     if feature == "province":  # "Pyongyang (Kangdong-gun; older sources: South Pyongan)" is Pyongyang
         value = re.sub(r"\s*\(.*\)\s*$", "", value)
     return value.casefold()
+
+
+def _year_range(value: str) -> list[str]:
+    """A birth date given as a span ("01 Jan 1954 to 31 Dec 1955", UN "1967-1969"): each year in it."""
+    m = re.fullmatch(r"(?:circa\s+)?(?:(?:\d{1,2}\s+)?[A-Z][a-z]{2}\s+)?(\d{4})\s*(?:to|-)\s*(?:(?:\d{1,2}\s+)?[A-Z][a-z]{2}\s+)?(\d{4})", value.strip())
+    if not m or not 0 <= int(m.group(2)) - int(m.group(1)) <= 10:
+        return []
+    return [str(y) for y in range(int(m.group(1)), int(m.group(2)) + 1)]
+
+
+def days_apart(left: set[str], right: set[str]) -> int | None:
+    """The fewest days between two full birth dates of the two sides (None when either has none)."""
+    full = [(x, y) for x in left for y in right if len(x) == len(y) == 10]
+    if not full:
+        return None
+    return min(abs((datetime.fromisoformat(x) - datetime.fromisoformat(y)).days) for x, y in full)
 
 
 def _iso_birth(value: str) -> str:
@@ -145,7 +165,10 @@ def compare(a: Profile, b: Profile) -> list[dict[str, Any]]:
         if shared:
             out.append({"feature": feature, "agree": True, "values": shared, "weight": WEIGHTS[feature][0]})
         elif WEIGHTS[feature][1]:
-            out.append({"feature": feature, "agree": False, "values": sorted(left | right), "weight": WEIGHTS[feature][1]})
+            item = {"feature": feature, "agree": False, "values": sorted(left | right), "weight": WEIGHTS[feature][1]}
+            if feature == "birth_date" and days_apart(left, right) is not None:
+                item["days_apart"] = days_apart(left, right)
+            out.append(item)
     _compare_facilities(a, b, out)
     return out
 

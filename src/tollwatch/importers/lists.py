@@ -20,6 +20,7 @@ from pathlib import Path
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import Entity, EntityKind, Identifier, Name
 from tollwatch.importers.streams import MAX_CELL, check_nonempty, open_binary
+from tollwatch.importers.lists_ofac_xml import sdn_entry_details
 
 OFAC_DATASET = "us_ofac_sdn"
 UN_DATASET = "un_sc_sanctions"
@@ -273,9 +274,10 @@ def read_ofac_xml(path: Path, dataset: str = OFAC_DATASET, report: ImportReport 
             if not name:
                 raise InputError(f"record {record} has no lastName", path=str(path), field="lastName")
             names = [_check_cell(name, path, record, "lastName")]
+            details, idents, weak = sdn_entry_details(elem)
             for aka in _children(elem, "aka"):
                 a = ", ".join(x for x in (_text(aka, "lastName"), _text(aka, "firstName")) if x)
-                if a:
+                if a and a not in weak:  # a low-quality (weak) alias is kept, not screened on
                     names.append(_check_cell(a, path, record, "aka"))
             programs = [(p.text or "").strip() for p in _children(elem, "program") if (p.text or "").strip()]
             sdn_type = _text(elem, "sdnType").casefold()
@@ -286,7 +288,7 @@ def read_ofac_xml(path: Path, dataset: str = OFAC_DATASET, report: ImportReport 
                 bits = [_text(a, k) for k in ("address1", "city", "stateOrProvince", "country")]
                 if any(bits):
                     addresses.append(", ".join(b for b in bits if b))
-            attrs = {"program": programs, "list_ref": uid, "country": list(dict.fromkeys(countries)), "addresses": addresses[:20], "title": _text(elem, "title") or None}
+            attrs = {**details, "program": programs, "list_ref": uid, "country": list(dict.fromkeys(countries)), "addresses": addresses[:20], "title": _text(elem, "title") or None}
         else:  # SDN_ENHANCED <entity id="...">
             uid = elem.get("id") or _text(elem, "id")
             record = uid or f"#{report.count + 1}"
@@ -299,11 +301,13 @@ def read_ofac_xml(path: Path, dataset: str = OFAC_DATASET, report: ImportReport 
             etype = _text(elem, "entityType").casefold()
             schema = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}.get(etype, "Organization")
             programs = [(p.text or "").strip() for p in _children(elem, "sanctionsProgram") if (p.text or "").strip()]
-            attrs = {"program": programs, "list_ref": uid}
+            attrs, idents = {"program": programs, "list_ref": uid}, []
         if not uid:
             raise InputError(f"record {record} has no uid", path=str(path), field="uid")
         report.count += 1
-        yield list_entity(dataset, uid, schema, names, attrs, path=str(path), line=None)
+        entity = list_entity(dataset, uid, schema, names, attrs, path=str(path), line=None)
+        entity.identifiers.extend(idents)
+        yield entity
 
 
 def _us_date(text: str) -> str | None:

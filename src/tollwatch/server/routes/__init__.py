@@ -16,6 +16,7 @@ from tollwatch.server.routes import (
     signin,
     sources,
     users,
+    xref_review,
 )
 
 ROUTERS = [
@@ -28,6 +29,7 @@ ROUTERS = [
     screening.router,
     ingest.router,
     pages.router,
+    xref_review.router,
     review.router,
     monitoring.router,
     signin.router,

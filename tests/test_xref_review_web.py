@@ -1,0 +1,68 @@
+"""The web review queue for xref candidate pairs, against a real uvicorn server and SQLite:
+analysts see the pairs and judge them (the same use case as `tollwatch xref review`);
+viewers and anonymous readers cannot."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.server_support import LiveServer, add_users, csrf_from, sign_in
+from tests.test_resolution import _list_records
+from tollwatch.core.model import Sensitivity
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("xref_web")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TOLLWATCH_CACHE", str(tmp / "cache"))
+        from tollwatch.app.evidence import open_store
+        from tollwatch.server.app import create_app
+
+        store = open_store(f"sqlite:///{tmp / 'tw.db'}")
+        _list_records(store)
+        keys = add_users(store)
+        app = create_app(store=store, secret_key="xref-web-secret")
+        with LiveServer(app) as live:
+            yield {"store": store, "keys": keys, "url": live.url}
+        store.close()
+
+
+def _client(env):
+    return httpx.Client(base_url=env["url"], timeout=120)
+
+
+def test_anonymous_and_viewer_are_refused(env):
+    with _client(env) as c:
+        assert c.get("/review/pairs", follow_redirects=False).headers["location"].startswith("/login")
+        csrf = sign_in(c, "viewer")
+        assert c.get("/review/pairs").status_code == 403
+        r = c.post("/review/pairs/judge", data={"left_id": "us_ofac_sdn-99", "right_id": "un_sc_sanctions-KPi.022", "judgement": "same", "csrf_token": csrf})
+        assert r.status_code == 403
+    from tollwatch.app.resolution import list_judgements
+
+    with env["store"].read(Sensitivity.PUBLIC) as r:
+        assert list_judgements(r) == []
+
+
+def test_analyst_judges_a_pair_from_the_queue(env):
+    from tollwatch.app.resolution import list_judgements, resolve_id
+
+    with _client(env) as c:
+        sign_in(c, "analyst")
+        page = c.get("/review/pairs").text
+        # The pending pair is shown with its evidence; the UN-ref pair an automatic rule decides is not.
+        assert "KIM, Kyu Chol" in page and "birth_date differs" in page
+        assert page.count('class="claim review-pair"') == 1
+        csrf = csrf_from(page)
+        bad = c.post("/review/pairs/judge", data={"left_id": "un_sc_sanctions-KPi.022", "right_id": "us_ofac_sdn-99", "judgement": "same", "csrf_token": "forged"})
+        assert bad.status_code == 403
+        r = c.post("/review/pairs/judge", data={"left_id": "un_sc_sanctions-KPi.022", "right_id": "us_ofac_sdn-99", "judgement": "different", "note": "other DOB", "csrf_token": csrf}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/review/pairs?done=different"
+        after = c.get(r.headers["location"]).text
+        assert "Judged different." in after and "KIM, Kyu Chol" not in after
+    with env["store"].read(Sensitivity.PUBLIC) as r:
+        [j] = list_judgements(r)
+        assert (j.judgement.value, j.actor, j.note) == ("different", "analyst", "other DOB")
+        assert resolve_id(r, "us_ofac_sdn-99") == "us_ofac_sdn-99"
