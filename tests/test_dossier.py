@@ -126,3 +126,53 @@ def test_cli_builds_a_dossier_and_verify_names_the_changed_file(cli, tmp_path):
     assert "chain.svg: changed" in result.output
     cli("dossier", "no-such-thing", "-o", str(tmp_path / "x"), expect=2)
     assert not (tmp_path / "x").exists()
+
+
+PURPOSES = ("cbp-allegation", "cbp-admissibility", "eu-flr", "research")
+
+
+def test_a_screening_hit_on_komid_builds_for_every_purpose(store, tmp_path):
+    from tollwatch.app.runs import run_results, save_screening
+
+    book = tmp_path / "suppliers.csv"
+    book.write_text("name,country\nKorea Mining Development Trading Corporation,KP\n", encoding="utf-8")
+    save_screening(store, "tester", "komid-check", book, None, write_output=False)
+    _, results = run_results(store, "komid-check")
+    row = next(iter(results))["query_id"]
+    for purpose in PURPOSES:
+        out = tmp_path / purpose
+        write_dossier(store, f"komid-check:{row}", out, purpose=purpose)
+        content = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+        assert content["screening_hit"] and "KOMID" in json.dumps(content["parties"][0]).upper(), purpose
+        text = "".join(_pdf_text(out / "dossier.pdf").split())
+        listing = content["parties"][0]["listing"]
+        cited = listing["citation"] if listing else {}
+        assert cited and cited["dataset"] in text and "".join(str(cited["record"]).split()) in text, purpose
+        for n in content["parties"][0]["names"]:
+            assert "".join(n["value"].split()) in text, n["value"]
+        assert any(g["check"].startswith("Screening") or "screening" in g["check"].casefold() for g in content["gaps"]), content["gaps"]
+        assert verify_dossier(out) == []
+
+
+def test_trade_context_names_its_method_or_what_to_import(store, tmp_path):
+    from tollwatch.app.trade import import_file
+
+    empty = tmp_path / "empty"
+    write_dossier(store, "product-wigs", empty, purpose="research", pdf=False)
+    assert "No trade statistics are in the store" in (empty / "dossier.html").read_text(encoding="utf-8")
+    header = ("typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
+              "partnerCode,partnerISO,partner2Code,cmdCode,cmdDesc,customsCode,motCode,qty,netWgt,primaryValue,isReported")
+    rows = [f"C,M,{p}01,{p[:4]},{p[4:]},{p},156,CHN,China,M,408,PRK,0,6704,desc,C00,0,,,{v},True"
+            for p, v in [(f"2023{m:02d}", 1_000_000) for m in range(1, 13)] + [("202401", 9_000_000)]]
+    path = tmp_path / "trade.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    import_file(store, "tester", path, "comtrade")
+    out = tmp_path / "with-trade"
+    write_dossier(store, "product-wigs", out, purpose="research", pdf=False)
+    content = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    analysis = content["trade_analysis"]
+    assert analysis["records"] == 13 and analysis["methods"]["surge_month"]
+    assert any(s["period"] == "2024-01" for s in analysis["surges"]), analysis["surges"]
+    from markupsafe import escape
+
+    assert str(escape(analysis["methods"]["surge_month"])) in (out / "dossier.html").read_text(encoding="utf-8")

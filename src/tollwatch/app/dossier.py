@@ -18,6 +18,7 @@ import yaml
 
 from tollwatch.app.chain import entity_chain
 from tollwatch.app.dossier_checks import gaps
+from tollwatch.app.dossier_trade import trade_analysis
 from tollwatch.app.evidence import claims_as_dicts
 from tollwatch.app.visibility import Reader, Store, find_visible_entity
 from tollwatch.core.chain import chain_to_dict
@@ -197,6 +198,7 @@ def build_dossier(store: Store, target: str, *, purpose: str = "research", inclu
     }
     content["facility"] = [p for p in parties if p["coordinates"]]
     content["trade"] = _trade_context(parties)
+    content["trade_analysis"] = trade_analysis(store)
     content["criteria"] = _criteria(content) if purpose == "eu-flr" else None
     content["gaps"] = gaps(content, chain)
     return content

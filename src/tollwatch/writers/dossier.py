@@ -16,9 +16,11 @@ def _env() -> Environment:
 
 
 def render_html(content: dict, chain_svg: str, *, dossier_hash: str, version: str, builder: str, built_at: str) -> str:
+    from tollwatch.writers.facility_map_svg import facility_map_svg
+
     captions = {n["id"]: n["caption"] for n in content["chain"]["nodes"]}
     return _env().get_template("dossier.html.j2").render(
-        d=content, chain_svg=chain_svg, captions=captions, dossier_hash=dossier_hash, version=version, builder=builder, built_at=built_at)
+        d=content, chain_svg=chain_svg, facility_map=facility_map_svg(content.get("facility") or []), captions=captions, dossier_hash=dossier_hash, version=version, builder=builder, built_at=built_at)
 
 
 def write_pdf(html: str, path: Path) -> None:
