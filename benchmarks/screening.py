@@ -183,16 +183,16 @@ def bench_screen(rows: int, peer_rows: int) -> dict:
     return out
 
 
-def bench_peer(recs, path: Path, n: int) -> dict | None:
-    """yente-like: WRatio top-20 over all list names, then logic-v2 on each candidate."""
+def peer_matcher(recs):
+    """The yente-like peer over `recs`: a function from a query name to its candidates'
+    logic-v2 scores (WRatio top-20 over all list names, then logic-v2 on each candidate).
+    None when followthemoney or nomenklatura is not installed."""
     try:
         from followthemoney import model
         from nomenklatura.matching import LogicV2
     except ImportError:
         return None
     from rapidfuzz import fuzz, process, utils
-
-    from tollwatch.engines.local import read_rows
 
     config = LogicV2.default_config()
     choices, owner, ents = [], [], []
@@ -205,21 +205,32 @@ def bench_peer(recs, path: Path, n: int) -> dict | None:
             choices.append(utils.default_process(nm))
             owner.append(i)
         ents.append(e)
+
+    def scores(name: str) -> list[float]:
+        q = model.make_entity("LegalEntity")
+        q.id = "q"
+        q.add("name", name)
+        found = process.extract(utils.default_process(name), choices, scorer=fuzz.WRatio, processor=None, limit=60)
+        cands = list(dict.fromkeys(owner[idx] for _, _, idx in found))[:20]
+        return [LogicV2.compare(q, ents[c], config).score for c in cands]
+
+    return scores
+
+
+def bench_peer(recs, path: Path, n: int) -> dict | None:
+    """yente-like: WRatio top-20 over all list names, then logic-v2 on each candidate."""
+    from tollwatch.engines.local import read_rows
+
+    scores = peer_matcher(recs)
+    if scores is None:
+        return None
     rows = []
     for row in read_rows(path):
         rows.append(row["names"][0][1])
         if len(rows) >= n:
             break
     t = time.perf_counter()
-    matched = 0
-    for i, name in enumerate(rows):
-        q = model.make_entity("LegalEntity")
-        q.id = f"q{i}"
-        q.add("name", name)
-        found = process.extract(utils.default_process(name), choices, scorer=fuzz.WRatio, processor=None, limit=60)
-        cands = list(dict.fromkeys(owner[idx] for _, _, idx in found))[:20]
-        scores = [LogicV2.compare(q, ents[c], config).score for c in cands]
-        matched += any(s >= THRESHOLD for s in scores)
+    matched = sum(any(s >= THRESHOLD for s in scores(name)) for name in rows)
     dt = time.perf_counter() - t
     return {"rows": len(rows), "seconds": dt, "rows_per_s": len(rows) / dt, "rows_with_hits": matched}
 
