@@ -182,3 +182,17 @@ def test_reviewed_judgements_recorded_once_and_undo_wins(store):
     assert run_xref(store, "cli", Sensitivity.PUBLIC, ["us_ofac_sdn", "un_sc_sanctions"])["reviewed"] == 0
     with store.read(Sensitivity.PUBLIC) as r:
         assert resolution.resolve_id(r, "us_ofac_sdn-17627") == "us_ofac_sdn-17627"
+
+
+def test_review_queue_holds_only_what_waits_for_a_person(store):
+    """The queue (CLI `xref review`, web /review/pairs) leaves out pairs an automatic rule
+    decides, before the limit: the best pair here is auto-merged, so a limit of 1 must
+    still show the one that waits, and the count must not include the automatic one."""
+    from tollwatch.app.xref import review_queue
+
+    _list_records(store)
+    queue = review_queue(store, Sensitivity.PUBLIC, ["us_ofac_sdn", "un_sc_sanctions"], limit=1)
+    assert queue["pending"] == 1
+    assert [(c["left_id"], c["right_id"]) for c in queue["candidates"]] == [("un_sc_sanctions-KPi.022", "us_ofac_sdn-99")]
+    with store.read(Sensitivity.PUBLIC) as r:
+        assert not resolution.list_judgements(r)  # reading the queue records nothing

@@ -264,3 +264,11 @@ def run_xref(store: Store, actor: str, clearance: Sensitivity, datasets: list[st
         "facility_links": {g: (c.right if c.left.id == g else c.left).id for g, c in sorted(links.items())},
         "candidates": [c.as_dict() for c in (pending[:limit] if limit else pending)],
     }
+
+
+def review_queue(store: Store, clearance: Sensitivity, datasets: list[str] | None = None, *, limit: int | None = None) -> dict[str, Any]:
+    """The pairs that wait for a person: candidates no automatic rule decides, best first.
+    Read-only (nothing is recorded); `pending` counts the whole queue, `candidates` its first `limit`."""
+    with store.read(clearance) as r:
+        waiting = [c for c in candidates(r, datasets) if not c.rule]
+    return {"pending": len(waiting), "candidates": [c.as_dict() for c in (waiting[:limit] if limit else waiting)]}

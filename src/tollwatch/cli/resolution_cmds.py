@@ -58,10 +58,10 @@ def review_group(ctx: click.Context, app, datasets: tuple[str, ...], limit: int,
     """The candidates that wait for a person, best first (`judge` decides one)."""
     if ctx.invoked_subcommand is not None:
         return
-    from tollwatch.app.xref import run_xref
+    from tollwatch.app.xref import review_queue
 
-    result = run_xref(app.store, app.actor, app.clearance, list(datasets) or None, limit=limit, auto=False)
-    emit([c for c in result["candidates"] if not c["auto_rule"]] if fmt == "table" else result["candidates"], fmt, CANDIDATE_COLUMNS)
+    result = review_queue(app.store, app.clearance, list(datasets) or None, limit=limit)
+    emit(result["candidates"], fmt, CANDIDATE_COLUMNS)
 
 
 @review_group.command("judge")

@@ -1,6 +1,6 @@
 """The web app's review queue for candidate pairs (`tollwatch xref review` in a browser).
 
-The same use case as the CLI: app.xref.run_xref proposes, app.resolution.judge_pair decides.
+The same use case as the CLI: app.xref.review_queue lists what waits, app.resolution.judge_pair decides.
 Analysts and admins only; every decision is a judgement with its audit entry.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 
 from tollwatch.app.resolution import judge_pair
-from tollwatch.app.xref import run_xref
+from tollwatch.app.xref import review_queue
 from tollwatch.core.model import ModelError
 from tollwatch.server import auth
 from tollwatch.server.deps import CurrentPrincipal, State
@@ -26,10 +26,9 @@ def pairs_page(request: Request, state: State, p: CurrentPrincipal, dataset: lis
         return redirect("/login?next=/review/pairs")
     auth.require_writer(request)
     datasets = [d[:80] for d in (dataset or [])][:4] or None
-    result = run_xref(state.store, p.actor, p.ceiling, datasets, limit=PAGE_SIZE, auto=False)
-    pending = [c for c in result["candidates"] if not c["auto_rule"]]
+    result = review_queue(state.store, p.ceiling, datasets, limit=PAGE_SIZE)
     shown_done = done if done in VERDICTS else ""
-    return no_store(render(request, "review_pairs.html", {"pairs": pending, "total": result["pending"], "done": shown_done}))
+    return no_store(render(request, "review_pairs.html", {"pairs": result["candidates"], "total": result["pending"], "done": shown_done}))
 
 
 @router.post("/review/pairs/judge")
