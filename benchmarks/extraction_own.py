@@ -6,7 +6,14 @@ a `why` sentence, since news text is copyrighted. The texts are read at run time
 $TOLLWATCH_REAL_TEXTS (default /work/devset_texts), checked against their sha256, run exactly
 as ../shared/data/extraction_dev/README.md shows (a fresh store per text, `tollwatch ingest`,
 `claims list --format jsonl`) and scored with ../shared/data/extraction_dev/score.py, imported
-from there at run time (never copied). Without the texts it says so and exits 0.
+from there at run time (never copied). Texts that are absent are named and left out of the
+figures; with none present it says so and exits 0.
+
+Rebuilding the texts: each NAME.meta.json gives the page's `url` and, from batch 2 on, the
+`search_query` that found it with the search tool (corpus `pages`, a stored copy of the page's
+opening); `note` says what was dropped. Cut the stored opening as `note` says, at most ~2,000
+characters ending at a sentence end, paragraphs joined by a blank line, one trailing newline,
+and check the sha256 (benchmarks/data/extraction_own/README.md).
 
     nice python benchmarks/extraction_own.py [--json OUT]
 """
@@ -76,13 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     golds = sorted(DATA.glob("*.gold.json"))
     missing = [g.name.removesuffix(".gold.json") for g in golds if not (TEXTS / g.name.replace(".gold.json", ".txt")).exists()]
-    if not golds or missing or not SCORER.exists():
+    if not golds or len(missing) == len(golds) or not SCORER.exists():
         why = "no gold files" if not golds else (f"scorer not found at {SCORER}" if not SCORER.exists() else f"texts absent from {TEXTS} ({len(missing)} of {len(golds)})")
         print(f"extraction_own: skipped: {why}; set TOLLWATCH_REAL_TEXTS to the folder of NAME.txt files")
         return 0
+    if missing:
+        print(f"extraction_own: {len(missing)} of {len(golds)} texts absent from {TEXTS}, left out of the figures: {', '.join(missing)}")
     scorer = load_scorer()
     results = []
-    for gold_path in golds:
+    for gold_path in (g for g in golds if g.name.removesuffix(".gold.json") not in missing):
         name = gold_path.name.removesuffix(".gold.json")
         meta = json.loads((DATA / f"{name}.meta.json").read_text(encoding="utf-8"))
         text_path = TEXTS / f"{name}.txt"
@@ -94,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         result["batch"] = meta.get("batch", "1")
         results.append(result)
         print(f"{name:40s} {result['lang']} recall {result['found']}/{result['gold']}  precision {result['good']}/{result['proposed']}")
-    summary = {"all batches": scorer.aggregate(results)}
+    summary = {"all batches": scorer.aggregate(results), "absent": missing}
     for batch in sorted({r["batch"] for r in results}):
         summary[f"batch {batch}"] = scorer.aggregate([r for r in results if r["batch"] == batch])
     print(json.dumps(summary, ensure_ascii=False, indent=1))
