@@ -66,7 +66,7 @@ def implicit_receiver(doc: Doc, sent: Sentence, previous: list[Mention], product
     """ "Materials arrive by truck every month." right after a sentence naming exactly one camp:
     the inputs go to that camp, at lower confidence; nothing else carries over this way."""
     lex = doc.lex
-    if len({m.entity_id for m in previous}) != 1 or lex.cue["general"].search(sent.text) or not lex.cue["receive"].search(sent.text):
+    if len({m.entity_id for m in previous}) != 1 or lex.cue["general"].search(sent.text) or not doc.says("receive", sent):
         return []
     if not input_mentions(doc, sent, products):
         return []
