@@ -88,6 +88,10 @@ class Doc:
         """The sentence has the cue: a surface alternative, or with an analyzer a verb stem of it."""
         if self.lex.cue[kind].search(sent.text):
             return True
+        return self.says_stem(kind, sent)
+
+    def says_stem(self, kind: str, sent: Sentence) -> bool:
+        """With an analyzer, a verb stem of the kind in the sentence (lexicon.yaml tables.korean.stem_cues)."""
         return self.ko is not None and self.ko.says(kind, sent.start, sent.end)
 
     def is_state_body(self, entity_id: str | None) -> bool:

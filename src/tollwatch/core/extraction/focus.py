@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from tollwatch.core.extraction.clauses import input_mentions
 from tollwatch.core.extraction.context import Doc, Focus, Sentence, first_unnested
 from tollwatch.core.extraction.mentions import Mention
-from tollwatch.core.extraction.newnames import new_companies, new_facilities, quoted_companies, unnamed_plants
+from tollwatch.core.extraction.newnames import new_companies, new_facilities, proper_noun_firms, quoted_companies, unnamed_plants
 from tollwatch.core.model import EntityKind
 
 
@@ -164,6 +164,7 @@ def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
     new_orgs += short_names(doc, sent, sent.mentions + new_orgs, state.short_names)
     new_orgs += unnamed_plants(doc, sent, sent.mentions + new_orgs)
     new_orgs += quoted_companies(doc, sent, sent.mentions + new_orgs)
+    new_orgs += proper_noun_firms(doc, sent, sent.mentions + new_orgs)
     companies = sorted((o for o in orgs + new_orgs if not doc.is_state_body(o.entity_id)), key=lambda m: m.start)
     for c in companies:
         learn_short_name(doc, doc.text[c.start : c.end], c.resolved_id, state.short_names)

@@ -40,6 +40,7 @@ class Count:
     start: int
     end: int
     nouns: tuple[str, ...]  # the nouns after "명(의)": ("수행원",), ("북한", "노동자")
+    before: tuple[str, ...] = ()  # the nouns right before the number: "북한 노동자 50명"
 
 
 def is_korean(text: str, lex: Lexicon) -> bool:
@@ -86,9 +87,29 @@ class Reading:
         return any(m.form == form and m.tag.startswith(tag) for m in self.within(start, end) for form, tag in self.negation)
 
     def says(self, kind: str, start: int, end: int) -> bool:
-        """A verb stem of the cue kind in the span: 사들였다 (사들이) receives, 넘겼다 (넘기) exports."""
+        """A verb stem of the cue kind in the span: 사들였다 (사들이) receives, 넘겼다 (넘기) exports,
+        내려보낸 (내리 + 어 + 보내) sends down."""
         stems = self.stem_cues.get(kind, frozenset())
-        return any(m.tag.startswith(("VV", "VA")) and m.form in stems for m in self.within(start, end))
+        return bool(stems & self.verb_stems(start, end))
+
+    def verb_stems(self, start: int, end: int) -> set[str]:
+        """The verb stems in the span: a noun with its verb suffix as one ("일한다" → 일하), and each pair
+        joined only by a connective ending ("내리 보내")."""
+        out: set[str] = set()
+        last: str | None = None
+        prev: Morph | None = None
+        for m in self.within(start, end):
+            if m.tag == "XSV" and prev is not None and prev.tag.startswith("NN") and prev.end == m.start:
+                out.add(prev.form + m.form)
+            prev = m
+            if m.tag.startswith(("VV", "VA")):
+                out.add(m.form)
+                if last is not None:
+                    out.add(f"{last} {m.form}")
+                last = m.form
+            elif m.tag != "EC":
+                last = None
+        return out
 
     def counts(self, start: int, end: int) -> list[Count]:
         """Head counts in the span: a number (digits with 천/만 scales), an optional 여, then 명."""
@@ -103,7 +124,7 @@ class Reading:
             if j < len(ms) and ms[j].form == self.approximate and ms[j].tag.startswith("XS"):
                 j += 1
             if value is not None and j < len(ms) and ms[j].form == self.counter and ms[j].tag == "NNB" and ms[j].start - ms[j - 1].end <= 1:
-                out.append(Count(value, ms[i].start, ms[j].end, self._counted_nouns(ms, j + 1)))
+                out.append(Count(value, ms[i].start, ms[j].end, self._counted_nouns(ms, j + 1), self._nouns_before(ms, i)))
             i = max(j, i + 1)
         return out
 
@@ -126,6 +147,13 @@ class Reading:
                 break
             j += 1
         return total + (pending or 0.0), j
+
+    def _nouns_before(self, ms: list[Morph], i: int) -> tuple[str, ...]:
+        nouns: list[str] = []
+        while i > 0 and ms[i - 1].tag in ("NNG", "NNP") and ms[i].start - ms[i - 1].end <= 1:
+            i -= 1
+            nouns.insert(0, ms[i].form)
+        return tuple(nouns)
 
     def _counted_nouns(self, ms: list[Morph], j: int) -> tuple[str, ...]:
         if j < len(ms) and ms[j].tag == "JKG" and ms[j].start == ms[j - 1].end:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tollwatch.core.extraction.clauses import clause, clause_groups, clause_span, clause_start, input_mentions, role
+from tollwatch.core.extraction.clauses import clause_groups, clause_span, clause_start, input_mentions, role
 from tollwatch.core.extraction.context import Doc, Focus, unique
 from tollwatch.core.extraction.lexicon import HANGUL
 from tollwatch.core.extraction.mentions import Mention

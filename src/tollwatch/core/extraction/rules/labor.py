@@ -31,7 +31,7 @@ def _count(doc: Doc, f: Focus) -> Quantity | None:
         taken.append((f.sent.start + m.start(), f.sent.start + m.end()))
     workers = doc.lex.words["ko_worker_nouns"]
     for c in doc.ko.counts(f.sent.start, f.sent.end) if doc.ko is not None else []:
-        if not any(s < c.end and c.start < e for s, e in taken) and any(n in workers for n in c.nouns):
+        if not any(s < c.end and c.start < e for s, e in taken) and any(n in workers for n in c.nouns or c.before):
             found.append(Quantity(c.value, c.value, "workers"))
     return found[0] if len({(q.low, q.high) for q in found}) == 1 else None
 
@@ -76,7 +76,7 @@ def workforce(doc: Doc, f: Focus) -> None:
     _named_group(doc, f)
     text = f.sent.text
     cue = doc.lex.rx["nk_workforce"].search(text)
-    if not cue or not doc.lex.rx["employ_verb"].search(text):
+    if not cue or not (doc.lex.rx["employ_verb"].search(text) or doc.says_stem("employ", f.sent)):
         return
     if not f.companies:
         count = _group_count(doc, text)
