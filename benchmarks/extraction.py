@@ -113,13 +113,23 @@ def _matches(gold: dict, rec: dict) -> bool:
     return rs < ge and gs_ < re_
 
 
-def score_file(path: Path, gazetteer) -> Score:
+def korean():
+    """The Korean analyzer ingest injects (kiwipiepy, loaded on the first Korean text), or None."""
+    from tollwatch.engines.korean import korean_analyzer
+
+    return korean_analyzer()
+
+
+def score_file(path: Path, gazetteer, analyzer="ingest") -> Score:
+    """analyzer: "ingest" uses the Korean analyzer as `ingest` does; None scores the pattern fallback."""
     from tollwatch.core.extraction import extract
+
+    analyzer = korean() if analyzer == "ingest" else analyzer
 
     meta, golds = load_gold(path)
     text = read_gold_text(meta)
     t0 = time.perf_counter()
-    result = extract(text, "bench-" + path.stem, gazetteer)
+    result = extract(text, "bench-" + path.stem, gazetteer, korean=analyzer)
     seconds = time.perf_counter() - t0
     new = {e.id: e for e in result.new_entities}
     recs = [_claim_record(c, new) for c in result.claims]
@@ -173,7 +183,28 @@ def throughput(gazetteer, target_chars: int = 1_000_000) -> tuple[int, float, in
     return len(big), statistics.median(times), len(result.claims)
 
 
-def render(scores: list[Score], speed: tuple[int, float, int] | None = None, dev: dict | None = None) -> str:
+def korean_throughput(gazetteer, target_chars: int = 200_000) -> str:
+    """Extraction speed on Korean text (tests/gold/own_ko_*.txt repeated), with and without the
+    analyzer, and the analyzer's one-off model load."""
+    from tollwatch.core.extraction import extract
+
+    text = "".join((GOLD_DIR / p.name).read_text(encoding="utf-8") + "\n\n" for p in sorted(GOLD_DIR.glob("own_ko_*.txt")))
+    big = text * max(1, target_chars // len(text))
+    analyzer = korean()
+    parts = []
+    if analyzer is not None:
+        analyzer.tokens("한국어")  # the model's one load, timed on its own
+        parts.append(f"model load {analyzer.load_seconds:.1f} s (once per process, on the first Korean text)")
+    for label, a in (("with the analyzer", analyzer), ("patterns only", None)):
+        if label.startswith("with") and a is None:
+            continue
+        t0 = time.perf_counter()
+        extract(big, "bench-ko-throughput", gazetteer, korean=a)
+        parts.append(f"{label} {len(big) / (time.perf_counter() - t0):,.0f} chars/s")
+    return f"Korean throughput: {len(big):,} characters (tests/gold/own_ko_*.txt repeated): " + "; ".join(parts) + "."
+
+
+def render(scores: list[Score], speed: tuple[int, float, int] | None = None, dev: dict | None = None, ko_speed: str | None = None) -> str:
     tp = sum(s.true_positives for s in scores)
     proposed = sum(s.proposed for s in scores)
     gold = sum(s.gold for s in scores)
@@ -222,6 +253,8 @@ def render(scores: list[Score], speed: tuple[int, float, int] | None = None, dev
             f"{n:,} claims, one core, Python {sys.version.split()[0]}."
         )
         lines.append("")
+    if ko_speed:
+        lines += [ko_speed, ""]
     if dev is not None:  # the real-text figures (benchmarks/extraction_real.py)
         from extraction_real import render_dev
 
@@ -255,11 +288,17 @@ def write_docs(section: str, path: Path = DOCS) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write-docs", action="store_true", help="write the results into docs/benchmarks.md")
+    ap.add_argument("--no-korean-analyzer", action="store_true", help="score the pattern fallback (TOLLWATCH_KOREAN_ANALYZER=off)")
     args = ap.parse_args(argv)
+    if args.no_korean_analyzer:
+        import os
+
+        os.environ["TOLLWATCH_KOREAN_ANALYZER"] = "off"
     scores = run()
     from extraction_real import run_dev
 
-    section = render(scores, throughput(reference_gazetteer()), run_dev())
+    gazetteer = reference_gazetteer()
+    section = render(scores, throughput(gazetteer), run_dev(), korean_throughput(gazetteer))
     print(section)
     if args.write_docs:
         write_docs(section)

@@ -373,8 +373,10 @@ def step(options: IngestOptions, fn, *args, **kwargs):
 def run_backend(text: str, source: Source, gazetteer: Gazetteer, options: IngestOptions) -> ExtractionResult:
     if options.backend == "rule":
         from tollwatch.app.extraction_lexicon import user_entries  # a reviewer's cues, after the packaged ones
+        from tollwatch.engines.korean import korean_analyzer  # kiwipiepy, loaded on the first Korean text only
 
-        return extract(text, source.id, gazetteer, reference_date=source.date, lexicon_entries=user_entries())
+        return extract(text, source.id, gazetteer, reference_date=source.date, lexicon_entries=user_entries(),
+                       korean=korean_analyzer())
     if options.backend == "llm":
         from tollwatch.engines.llm import LLMConfig, extract_with_model
 

@@ -128,5 +128,5 @@ def input_mentions(doc: Doc, sent: Sentence, products: list[Mention]) -> list[tu
     found += [(sent.start + m.start(), None, (m.group(1) or m.group(2)).casefold()) for m in lex.rx["other_inputs"].finditer(sent.text)]
     if not found:
         found = [(sent.start + m.start(), None, (m.group(1) or m.group(2)).casefold()) for m in lex.rx["generic_inputs"].finditer(sent.text)]
-    negation, none_came = lex.cue["negation"], lex.rx["none_came"]
-    return [f for f in found if not negation.search(clause(lex, text, sent, f[0])) and not none_came.search(clause(lex, text, sent, f[0]))]
+    none_came = lex.rx["none_came"]
+    return [f for f in found if not doc.negated(*clause_span(lex, text, sent, f[0])) and not none_came.search(clause(lex, text, sent, f[0]))]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from tollwatch.core.extraction.lexicon import Lexicon
 from tollwatch.core.extraction.mentions import Mention
+from tollwatch.core.extraction.morph import Reading
 from tollwatch.core.model import Claim, Entity, Evidence, Method, Period, Predicate, Quantity, slug
 
 
@@ -75,6 +76,23 @@ class Doc:
     new_entities: dict[str, Entity] = field(default_factory=dict)
     # "three Chinese companies used North Korean labor": (how many, the worker phrase), for the next sentence's names
     pending_group: tuple[int, str] | None = None
+    ko: Reading | None = None  # the text's morphemes, when a Korean analyzer was given
+
+    def negated(self, start: int, end: int) -> bool:
+        """A negation in text[start:end]: the cue words, and with an analyzer its negating morphemes."""
+        if self.ko is None:
+            return bool(self.lex.cue["negation"].search(self.text[start:end]))
+        return bool(self.lex.negation_words.search(self.text[start:end])) or self.ko.negated(start, end)
+
+    def says(self, kind: str, sent: Sentence) -> bool:
+        """The sentence has the cue: a surface alternative, or with an analyzer a verb stem of it."""
+        if self.lex.cue[kind].search(sent.text):
+            return True
+        return self.says_stem(kind, sent)
+
+    def says_stem(self, kind: str, sent: Sentence) -> bool:
+        """With an analyzer, a verb stem of the kind in the sentence (lexicon.yaml tables.korean.stem_cues)."""
+        return self.ko is not None and self.ko.says(kind, sent.start, sent.end)
 
     def is_state_body(self, entity_id: str | None) -> bool:
         e = self.by_id.get(entity_id or "")

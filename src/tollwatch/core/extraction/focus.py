@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from tollwatch.core.extraction.clauses import input_mentions
 from tollwatch.core.extraction.context import Doc, Focus, Sentence, first_unnested
 from tollwatch.core.extraction.mentions import Mention
-from tollwatch.core.extraction.newnames import new_companies, new_facilities, quoted_companies, unnamed_plants
+from tollwatch.core.extraction.newnames import new_companies, new_facilities, proper_noun_firms, quoted_companies, unnamed_plants
 from tollwatch.core.model import EntityKind
 
 
@@ -66,7 +66,7 @@ def implicit_receiver(doc: Doc, sent: Sentence, previous: list[Mention], product
     """ "Materials arrive by truck every month." right after a sentence naming exactly one camp:
     the inputs go to that camp, at lower confidence; nothing else carries over this way."""
     lex = doc.lex
-    if len({m.entity_id for m in previous}) != 1 or lex.cue["general"].search(sent.text) or not lex.cue["receive"].search(sent.text):
+    if len({m.entity_id for m in previous}) != 1 or lex.cue["general"].search(sent.text) or not doc.says("receive", sent):
         return []
     if not input_mentions(doc, sent, products):
         return []
@@ -164,6 +164,7 @@ def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
     new_orgs += short_names(doc, sent, sent.mentions + new_orgs, state.short_names)
     new_orgs += unnamed_plants(doc, sent, sent.mentions + new_orgs)
     new_orgs += quoted_companies(doc, sent, sent.mentions + new_orgs)
+    new_orgs += proper_noun_firms(doc, sent, sent.mentions + new_orgs)
     companies = sorted((o for o in orgs + new_orgs if not doc.is_state_body(o.entity_id)), key=lambda m: m.start)
     for c in companies:
         learn_short_name(doc, doc.text[c.start : c.end], c.resolved_id, state.short_names)

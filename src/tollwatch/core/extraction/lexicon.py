@@ -120,6 +120,9 @@ class Lexicon:
             else:
                 cues[e.kind].append(re.escape(e.term))
         self.cue = {k: cue_regex(v) for k, v in cues.items()}
+        # with a Korean analyzer, 않/못/없 are read as morphemes (morph.Reading.negated), not as substrings
+        surface = set(raw["tables"]["korean"]["negation_surface"])
+        self.negation_words = cue_regex([a for a in cues["negation"] if a not in surface])
         self.cue_kinds = tuple(raw["cues"])
         self.product_terms = product_terms
         self.words = {k: frozenset(v) for k, v in raw["words"].items()}

@@ -126,3 +126,30 @@ def quoted_companies(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Men
                                                attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
             out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, "a company named only in quotes", conf))
     return out
+
+
+def proper_noun_firms(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
+    """ "훈춘운달복장", "…무역공사", "…공장": with a Korean analyzer, a word whose core (particles and
+    endings stripped) starts with a proper noun and ends in a firm or plant head. The analyzer tells a
+    name (운달, 대성: NNP) from a kind of work (여성복장, 가공공장: common nouns), so no legal form is needed."""
+    out: list[Mention] = []
+    if doc.ko is None:
+        return out
+    conf = doc.lex.conf("mention", "proper_noun_firm")
+    heads, generic = doc.lex.lists["ko_firm_heads"], doc.lex.words["ko_generic_company_heads"]
+    for w in doc.lex.rx["hangul_word"].finditer(sent.text):
+        s = sent.start + w.start()
+        end = doc.ko.core_end(s, sent.start + w.end())
+        core = doc.text[s:end] if end else ""
+        head = next((h for h in heads if core.endswith(h) and len(core) >= len(h) + 2), None)
+        morphs = doc.ko.within(s, end or s)
+        if head is None or not morphs or morphs[0].tag != "NNP" or core[: -len(head)] in generic:
+            continue
+        if end is None or any(t.start < end and s < t.end for t in taken + out):
+            continue
+        eid = "org-new-" + id_fragment(core)
+        if eid not in doc.new_entities:
+            doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=core, names=[Name.of(core)],
+                                           attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
+        out.append(Mention(s, end, (eid,), EntityKind.ORGANIZATION, False, eid, None, conf))
+    return out

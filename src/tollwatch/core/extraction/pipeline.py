@@ -11,6 +11,7 @@ from tollwatch.core.extraction.context import Claims, Doc, Sentence
 from tollwatch.core.extraction.focus import FocusState, focus
 from tollwatch.core.extraction.lexicon import Lexicon, LexiconEntry, lexicon, rule_order
 from tollwatch.core.extraction.mentions import Matcher, Mention, select_longest
+from tollwatch.core.extraction.morph import KoreanAnalyzer, Reading, is_korean
 from tollwatch.core.extraction.registry import Rule, load_rules
 from tollwatch.core.extraction.resolve import Resolver
 from tollwatch.core.extraction.tokens import tokenize
@@ -69,20 +70,22 @@ def _sentences(text: str, chosen: list[Mention]) -> list[Sentence]:
 
 
 def extract(text: str, source_id: str, gazetteer: Gazetteer, *, reference_date: str | None = None,
-            lexicon_entries: tuple[LexiconEntry, ...] = ()) -> ExtractionResult:
+            lexicon_entries: tuple[LexiconEntry, ...] = (), korean: KoreanAnalyzer | None = None) -> ExtractionResult:
     """Propose claims and new entities; reference_date (ISO) dates "by Jan. 8" when the year is
-    unsaid; lexicon_entries (a user lexicon) add cues and product terms to the packaged ones."""
+    unsaid; lexicon_entries (a user lexicon) add cues and product terms to the packaged ones;
+    korean (a morphological analyzer) is asked for the morphemes of a Korean text only."""
     result = ExtractionResult()
     if not text or not text.strip():
         return result
     lex = lexicon(lexicon_entries)
-    raw = gazetteer.matcher_for(lex).find(text, tokenize(text))
+    reading = Reading(korean.tokens(text), lex) if korean is not None and is_korean(text, lex) else None
+    raw = gazetteer.matcher_for(lex).find(text, tokenize(text, reading))
     chosen = select_longest(raw)
     resolver = Resolver(lex, text, gazetteer.by_id)
     for m in chosen:
         resolver.resolve(m)
     raw.sort(key=lambda m: m.start)
-    doc = Doc(text, source_id, gazetteer.by_id, lex, reference_date, Claims(source_id), raw, [m.start for m in raw])
+    doc = Doc(text, source_id, gazetteer.by_id, lex, reference_date, Claims(source_id), raw, [m.start for m in raw], ko=reading)
     doc.parents = {p.candidates[0] for _, p in part_of_pairs(lex, text, [m for m in raw if m.kind == EntityKind.ORGANIZATION])}
     doc.lead_body = lead_body(doc, chosen)
     rules = ordered_rules()

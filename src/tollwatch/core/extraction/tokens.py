@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from tollwatch.core import names as name_intel
 from tollwatch.core.extraction.lexicon import HANGUL, lexicon
+from tollwatch.core.extraction.morph import Reading
 
 _LEX = lexicon()
 _WORD = _LEX.rx["word"]
@@ -25,13 +26,19 @@ class Token:
     end: int
 
 
-def split_hangul(word: str, start: int) -> list[Token]:
-    """A Hangul word without its particle, with a solid facility suffix as its own token."""
+def split_hangul(word: str, start: int, reading: Reading | None = None) -> list[Token]:
+    """A Hangul word without its particle, with a solid facility suffix as its own token. With a
+    morphological reading the particles and endings are its morphemes ("업체로부터" → "업체");
+    without one, the longest ending of the particle list."""
     core = word
-    for p in _PARTICLES:
-        if len(core) > len(p) and core.endswith(p):
-            core = core[: -len(p)]
-            break
+    end = reading.core_end(start, start + len(word)) if reading is not None else None
+    if end is not None:
+        core = word[: end - start]
+    else:
+        for p in _PARTICLES:
+            if len(core) > len(p) and core.endswith(p):
+                core = core[: -len(p)]
+                break
     out: list[Token] = []
     for suf in _KO_FACILITY_SUFFIXES:
         if len(core) > len(suf) and core.endswith(suf):
@@ -43,7 +50,7 @@ def split_hangul(word: str, start: int) -> list[Token]:
     return out
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, reading: Reading | None = None) -> list[Token]:
     out: list[Token] = []
     for m in _WORD.finditer(text):
         w = m.group(0)
@@ -52,9 +59,9 @@ def tokenize(text: str) -> list[Token]:
             num = _KO_DESIGNATION.match(w)
             if num and len(num.group(0)) < len(w):
                 out.append(Token(num.group(0), m.start(), m.start() + num.end()))
-                out.extend(split_hangul(w[num.end() :], m.start() + num.end()))
+                out.extend(split_hangul(w[num.end() :], m.start() + num.end(), reading))
             else:
-                out.extend(split_hangul(w, m.start()))
+                out.extend(split_hangul(w, m.start(), reading))
         else:
             out.append(Token(w, m.start(), m.end()))
     return out

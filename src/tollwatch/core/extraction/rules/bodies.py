@@ -12,7 +12,7 @@ from tollwatch.core.model import Entity, EntityKind, Name, Period, Predicate
 @claim_rule("inspection")
 def inspection(doc: Doc, f: Focus) -> None:
     facilities = f.facilities or f.topic
-    if not facilities or not f.orgs or not doc.lex.cue["inspect"].search(f.sent.text):
+    if not facilities or not f.orgs or not doc.says("inspect", f.sent):
         return
     inspector = first_unnested(f.orgs, doc.parents)
     ceiling = doc.lex.conf("inspection", "ceiling")

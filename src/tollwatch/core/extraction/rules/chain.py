@@ -11,7 +11,7 @@ from tollwatch.core.model import Predicate
 @claim_rule("supplies")
 def supplies(doc: Doc, f: Focus) -> None:
     """ "Processed hair is supplied by X", "X delivered the yarn": a company supplies an input."""
-    if not f.companies or not doc.lex.cue["supply"].search(f.sent.text):
+    if not f.companies or not doc.says("supply", f.sent):
         return
     by_before = doc.lex.rx["by_before"]
     by = [c for c in f.companies if by_before.search(doc.text[max(f.sent.start, c.start - 12) : c.start])]
@@ -46,7 +46,7 @@ def company_links(doc: Doc, f: Focus) -> None:
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
             gap = doc.text[a.end : b.start]
-            if len(gap) > 120 or doc.lex.rx["link_break"].search(gap) or doc.lex.cue["negation"].search(gap):
+            if len(gap) > 120 or doc.lex.rx["link_break"].search(gap) or doc.negated(a.end, b.start):
                 continue
             link = _link(doc, gap)
             if link:

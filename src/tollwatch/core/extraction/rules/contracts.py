@@ -19,7 +19,7 @@ def _parties(f: Focus) -> list[Mention]:
 def commissioned_work(doc: Doc, f: Focus) -> None:
     """ "Kaechon makes wigs for Sinhwa Trading Company": work done on a named company's order."""
     lex, sent = doc.lex, f.sent
-    if lex.cue["contract"].search(sent.text) or not f.facilities or not lex.cue["produce"].search(sent.text):
+    if lex.cue["contract"].search(sent.text) or not f.facilities or not doc.says("produce", sent):
         return
     ceiling = lex.conf("commissioned_work", "ceiling")
     for c in _parties(f):

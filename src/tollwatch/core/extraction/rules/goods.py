@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tollwatch.core.extraction.clauses import clause, clause_groups, clause_span, clause_start, input_mentions, role
+from tollwatch.core.extraction.clauses import clause_groups, clause_span, clause_start, input_mentions, role
 from tollwatch.core.extraction.context import Doc, Focus, unique
 from tollwatch.core.extraction.lexicon import HANGUL
 from tollwatch.core.extraction.mentions import Mention
@@ -24,13 +24,15 @@ def _negated(doc: Doc, f: Focus, p: Mention, anchor: Mention) -> bool:
     a negation from the start of the clause holding both, but not one in another clause."""
     lex, text, sent = doc.lex, doc.text, f.sent
     from_ = clause_start(lex, text, sent, p.start if anchor.start < p.start else anchor.start)
-    between = text[min(from_, p.start) : max(anchor.start, p.end)]
+    between = (min(from_, p.start), max(anchor.start, p.end))
     if lex.rx["doubt"].search(text, p.end, clause_span(lex, text, sent, p.start, p.end)[1]):
         return True  # "reports of knitted caps there appear to be mistaken"
-    if HANGUL.search(text, p.start, p.end) or HANGUL.search(between):
+    spans = [between]
+    if HANGUL.search(text, p.start, p.end) or HANGUL.search(text[between[0] : between[1]]):
         # Korean puts the verb, and its negation, after the object: "가발은 만들지 않는다"
-        between = clause(lex, text, sent, p.start) if anchor.start < p.start else between + clause(lex, text, sent, p.start)
-    return bool(lex.cue["negation"].search(between))
+        own = clause_span(lex, text, sent, p.start)
+        spans = [own] if anchor.start < p.start else [between, own]
+    return any(doc.negated(s, e) for s, e in spans)
 
 
 @claim_rule("products")
@@ -39,7 +41,7 @@ def products(doc: Doc, f: Focus) -> None:
     if not f.producers or not f.products or not _producing(doc, f):
         return
     groups = clause_groups(doc.lex, doc.text, f.producers)
-    receive = bool(doc.lex.cue["receive"].search(f.sent.text))
+    receive = doc.says("receive", f.sent)
     years = sorted(set(doc.lex.rx["year"].findall(f.sent.text)))
     period = Period(years[0], years[0]) if len(years) == 1 else None
     ceiling, bonus, penalty = (doc.lex.conf("products", k) for k in ("ceiling", "named_bonus", "not_before_penalty"))
@@ -61,7 +63,7 @@ def products(doc: Doc, f: Focus) -> None:
 @claim_rule("other_goods")
 def other_goods(doc: Doc, f: Focus) -> None:
     """ "produced gloves": goods the catalogue does not list, kept as a literal for a person to judge."""
-    if not f.facilities or doc.lex.cue["negation"].search(f.sent.text):
+    if not f.facilities or doc.negated(f.sent.start, f.sent.end):
         return
     not_goods, stop = doc.lex.words["not_goods"], doc.lex.words["stop_caps"]
     ceiling = doc.lex.conf("other_goods", "ceiling")
@@ -80,7 +82,7 @@ def other_goods(doc: Doc, f: Focus) -> None:
 def inputs(doc: Doc, f: Focus) -> None:
     """Inputs shipped in to a camp: named in the sentence, referred to, or the report's only camp."""
     receivers = f.facilities or f.implicit or f.topic
-    if not receivers or not (doc.lex.cue["receive"].search(f.sent.text) or doc.lex.cue["supply"].search(f.sent.text)):
+    if not receivers or not (doc.says("receive", f.sent) or doc.says("supply", f.sent)):
         return
     ceiling = doc.lex.conf("inputs", "literal_ceiling")
     for _, obj, value in input_mentions(doc, f.sent, f.products):
@@ -123,7 +125,7 @@ def listed_goods(doc: Doc, f: Focus) -> None:
     """Goods the catalogue lacks, listed with ones it has, go to the one camp making them."""
     makers = unique(f.producers)
     lex = doc.lex
-    if len(makers) != 1 or not f.products or not _producing(doc, f) or lex.cue["negation"].search(f.sent.text) or lex.cue["general"].search(f.sent.text):
+    if len(makers) != 1 or not f.products or not _producing(doc, f) or doc.negated(f.sent.start, f.sent.end) or lex.cue["general"].search(f.sent.text):
         return
     ceiling = doc.lex.conf("listed_goods", "ceiling")
     for item in _list_items(doc, f):

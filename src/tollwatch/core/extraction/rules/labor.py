@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tollwatch.core.extraction.clauses import clause
+from tollwatch.core.extraction.clauses import clause_span
 from tollwatch.core.extraction.context import Doc, Focus
 from tollwatch.core.extraction.mentions import Mention
 from tollwatch.core.extraction.registry import claim_rule
@@ -17,15 +17,22 @@ from tollwatch.core.extraction.rules.quantities import number
 from tollwatch.core.model import Predicate, Quantity
 
 
-def _count(doc: Doc, text: str) -> Quantity | None:
-    """The number bound to a worker noun in the sentence, if there is exactly one such number."""
+def _count(doc: Doc, f: Focus) -> Quantity | None:
+    """The number bound to a worker noun in the sentence, if there is exactly one such number; with a
+    Korean analyzer also "2만여 명의 북한 노동자" (the morphemes' count, when its nouns are workers)."""
     found = []
-    for m in doc.lex.rx["workforce_count"].finditer(text):
+    taken = []
+    for m in doc.lex.rx["workforce_count"].finditer(f.sent.text):
         groups = [g for g in m.groups() if g]
         if not groups:
             continue
         nums = [float(g.replace(",", "")) for g in groups]
         found.append(Quantity(min(nums), max(nums), "workers"))
+        taken.append((f.sent.start + m.start(), f.sent.start + m.end()))
+    workers = doc.lex.words["ko_worker_nouns"]
+    for c in doc.ko.counts(f.sent.start, f.sent.end) if doc.ko is not None else []:
+        if not any(s < c.end and c.start < e for s, e in taken) and any(n in workers for n in c.nouns or c.before):
+            found.append(Quantity(c.value, c.value, "workers"))
     return found[0] if len({(q.low, q.high) for q in found}) == 1 else None
 
 
@@ -69,13 +76,13 @@ def workforce(doc: Doc, f: Focus) -> None:
     _named_group(doc, f)
     text = f.sent.text
     cue = doc.lex.rx["nk_workforce"].search(text)
-    if not cue or not doc.lex.rx["employ_verb"].search(text):
+    if not cue or not (doc.lex.rx["employ_verb"].search(text) or doc.says_stem("employ", f.sent)):
         return
     if not f.companies:
         count = _group_count(doc, text)
         doc.pending_group = (count, cue.group(0)) if count else None
         return
-    if doc.lex.cue["negation"].search(clause(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
+    if doc.negated(*clause_span(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
         return  # a negation in another clause ("인원은 확인되지 않았지만 …") does not reach the workers
     subject = _subject(cue, f, f.sent.start)
     if subject is None or doc.is_state_body(subject.entity_id):
@@ -85,7 +92,7 @@ def workforce(doc: Doc, f: Focus) -> None:
 
     ceiling = doc.lex.conf("workforce", "ceiling")
     doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
-                quantity=_count(doc, text), confidence=min(ceiling, subject.confidence), note="nationality: kp")
+                quantity=_count(doc, f), confidence=min(ceiling, subject.confidence), note="nationality: kp")
     made = doc.lex.rx["workers_make"].search(text, cue.end())
     if made:  # "hires North Koreans to process seafood": what the workers make, their employer produces
         doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=made.group(1) or made.group(2),

@@ -57,7 +57,7 @@ def _carriers(doc: Doc, f: Focus, facilities: list[Mention], route: tuple[int, i
 def routes(doc: Doc, f: Focus) -> None:
     """A company named in the route's clause carries the goods; otherwise the camp does."""
     facilities = f.facilities or f.topic
-    if not (f.companies or facilities) or not doc.lex.cue["export"].search(f.sent.text):
+    if not (f.companies or facilities) or not doc.says("export", f.sent):
         return
     ceiling = doc.lex.conf("routes", "ceiling")
     for m in doc.lex.rx["border_route"].finditer(f.sent.text):

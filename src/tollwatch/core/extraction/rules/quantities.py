@@ -6,6 +6,7 @@ import re
 
 from tollwatch.core.extraction.context import Doc, Focus, unique
 from tollwatch.core.extraction.lexicon import Lexicon
+from tollwatch.core.extraction.morph import Count
 from tollwatch.core.extraction.registry import claim_rule
 from tollwatch.core.model import Predicate, Quantity
 
@@ -56,18 +57,44 @@ def _counts_another_noun(doc: Doc, f: Focus, q: re.Match[str]) -> bool:
     return not any(noun.group(1).startswith(p) for p in doc.lex.words["ko_prisoner_nouns"])
 
 
+def counts_prisoners(doc: Doc, count: Count) -> bool:
+    """A head count read from morphemes counts prisoners unless the nouns after 명의 are others'
+    ("3명의 수행원", "30명의 증언", "20명의 환자"); "2만여 명의 수감자" and a bare "1000여명" do."""
+    prisoners = doc.lex.words["ko_prisoner_nouns"]
+    return not count.nouns or any(n.startswith(p) for n in count.nouns for p in prisoners)
+
+
+def _counts(doc: Doc, f: Focus) -> tuple[list[tuple[int, Quantity]], int]:
+    """(position in the sentence, quantity) of each head count, and how many numbers were read: the
+    pattern's, then, with a Korean analyzer, the morphemes' no pattern read (1000여명, 2만여 명)."""
+    lex = doc.lex
+    found = list(lex.rx["quantity"].finditer(f.sent.text))
+    out = []
+    for q in found:
+        qty = _quantity(lex, q)
+        if qty is not None and not _counts_another_noun(doc, f, q):
+            out.append((q.start(), qty))
+    read = len(found)
+    if doc.ko is not None:
+        taken = [(f.sent.start + q.start(), f.sent.start + q.end()) for q in found]
+        for c in doc.ko.counts(f.sent.start, f.sent.end):
+            if any(s < c.end and c.start < e for s, e in taken):
+                continue
+            read += 1
+            if counts_prisoners(doc, c):
+                out.append((c.start - f.sent.start, Quantity(c.value, c.value, lex.tables["unit_words"][doc.ko.counter])))
+    return out, read
+
+
 @claim_rule("quantities")
 def quantities(doc: Doc, f: Focus) -> None:
     lex, text = doc.lex, f.sent.text
-    found = list(lex.rx["quantity"].finditer(text))
+    found, read = _counts(doc, f)
     general = lex.cue["general"].search(text)
     # a work-unit word elsewhere in the sentence counts only when no other number could be its own
-    lone_team = len(found) == 1 and lex.cue["work_unit"].search(text)
-    for q in found:
-        qty = _quantity(lex, q)
-        if qty is None or _counts_another_noun(doc, f, q):
-            continue
-        near = text[max(0, q.start() - 40) : q.start()]
+    lone_team = read == 1 and lex.cue["work_unit"].search(text)
+    for at, qty in found:
+        near = text[max(0, at - 40) : at]
         if lone_team or lex.cue["work_unit"].search(near) or lex.rx["team_of"].search(near) or lex.rx["team_near"].search(near):
             if (f.facilities or f.topic) and not general:
                 for x in unique(f.facilities or f.topic):

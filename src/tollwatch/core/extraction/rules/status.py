@@ -14,7 +14,7 @@ def status(doc: Doc, f: Focus) -> None:
     if not f.facilities or doc.lex.cue["general"].search(f.sent.text):
         return
     m = doc.lex.rx["camp_status"].search(f.sent.text)
-    if not m or doc.lex.cue["negation"].search(f.sent.text):
+    if not m or doc.negated(f.sent.start, f.sent.end):
         return
     word = next(g for g in m.groups() if g)
     value = doc.lex.tables["status_words"].get(word.casefold(), word.casefold())
