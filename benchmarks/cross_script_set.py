@@ -14,7 +14,9 @@ counted as the matcher's fault.
 
 Hand files (grown for issue 14 item 7, DPRK programme entities): benchmarks/data/cross_script_sourced.csv
 (more SOURCED rows: query, list record, Latin names, cited page) and cross_script_lookalikes.csv (more
-not-listed rows, each citing a public page that names the company).
+not-listed rows, each citing a public page that names the company). Their `added` column, written to
+cross_script.csv as `batch`, names the batch a row came in (empty: the first); the benchmark reports each
+batch apart, so rows added after a change to the matcher show how it does on names it was not built on.
 
 Run:  .venv/bin/python benchmarks/cross_script_set.py   (rewrites the CSV)
 """
@@ -35,7 +37,7 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3·()（）]+")
-FIELDS = ["query", "script", "label", "country", "source", "entry_id", "listed_as", "english"]
+FIELDS = ["query", "script", "label", "country", "source", "entry_id", "listed_as", "english", "batch"]
 
 # Real companies, not on the bundled lists: (Han or Hangul name, country, the English name it trades under).
 NOT_LISTED = [
@@ -139,24 +141,24 @@ def listed_rows() -> list[dict[str, str]]:
                 if query in rows:
                     continue
                 rows[query] = {"query": query, "script": _script(query), "label": "listed", "country": "", "source": source,
-                               "entry_id": entry, "listed_as": " | ".join(latin), "english": latin[0] if latin else ""}
-    for query, record, latin, page in SOURCED + _hand(SOURCED_FILE, ("query", "entry_id", "listed_as", "page")):
+                               "entry_id": entry, "listed_as": " | ".join(latin), "english": latin[0] if latin else "", "batch": ""}
+    for query, record, latin, page, batch in [(*s, "") for s in SOURCED] + _hand(SOURCED_FILE, ("query", "entry_id", "listed_as", "page", "added")):
         rows.setdefault(query, {"query": query, "script": _script(query), "label": "listed", "country": "", "source": f"script form: {page}",
-                                "entry_id": record, "listed_as": latin, "english": latin.split(" | ")[0]})
+                                "entry_id": record, "listed_as": latin, "english": latin.split(" | ")[0], "batch": batch})
     return list(rows.values())
 
 
 def _hand(path: Path, fields: tuple[str, ...]) -> list[tuple[str, ...]]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return [tuple(row[f] for f in fields) for row in csv.DictReader(fh)]
+        return [tuple(row.get(f) or "" for f in fields) for row in csv.DictReader(fh)]
 
 
 def not_listed_rows() -> list[dict[str, str]]:
-    plain = [(q, c, e, "real company, not listed") for q, c, e in NOT_LISTED]
-    cited = [(q, c, e, f"real company, not listed: {page}") for q, c, e, page in _hand(LOOKALIKES_FILE, ("query", "country", "english", "source"))]
+    plain = [(q, c, e, "real company, not listed", "") for q, c, e in NOT_LISTED]
+    cited = [(q, c, e, f"real company, not listed: {page}", b) for q, c, e, page, b in _hand(LOOKALIKES_FILE, ("query", "country", "english", "source", "added"))]
     seen: set[str] = set()
     return [{"query": q, "script": _script(q), "label": "not_listed", "country": c, "source": s,
-             "entry_id": "", "listed_as": "", "english": e} for q, c, e, s in plain + cited if not (q in seen or seen.add(q))]
+             "entry_id": "", "listed_as": "", "english": e, "batch": b} for q, c, e, s, b in plain + cited if not (q in seen or seen.add(q))]
 
 
 def main() -> None:

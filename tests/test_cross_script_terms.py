@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tollwatch.core import names
 from tollwatch.core.matching import MatchIndex, Matcher, Record, pair_score
-from tollwatch.core.names import chinese, korean, terms
+from tollwatch.core.names import chinese, korean, loans, terms
 
 
 def test_dictionaries_are_data_files_with_the_issue_terms():
@@ -103,3 +105,67 @@ def test_a_place_may_have_a_second_rendering_and_a_term_may_lend_a_character_to_
     assert pair_score("香港恒邦微電子有限公司", "HK HENGBANGWEI ELECTRONICS LIMITED", "Company").score >= 0.85
     # negative control: the glued reading does not make a different brand meet
     assert pair_score("香港恒邦微電子有限公司", "HK HENGDA ELECTRONICS LIMITED", "Company").score < 0.7
+
+
+def test_terms_learnt_from_the_lists_record_their_source():
+    """Terms grown from list names say which record's English they render (a third TAB field)."""
+    ko, ko_src = terms.load_terms("terms_ko.tsv"), terms.term_sources("terms_ko.tsv")
+    for hangul, english in {"종합": "Complex", "설비": "Equipment", "화공": "Chemical", "자원": "Natural Resources"}.items():
+        assert english in ko[hangul] and re.search(r"(OFAC SDN ent_num \d+|UN KPe\.\d+)", ko_src[hangul]), (hangul, ko_src.get(hangul))
+    assert "Korea" in terms.load_terms("terms_zh.tsv")["朝鲜"] and "20573" in terms.term_sources("terms_zh.tsv")["朝鲜"]
+
+
+@pytest.mark.parametrize(
+    "query, listed",
+    [
+        ("조선종합설비수입", "KOREA COMPLEX EQUIPMENT IMPORT CORPORATION"),  # UN KPe.019, 종합 and 설비 from its English
+        ("조선국제화공합영", "KOREA INTERNATIONAL CHEMICAL JOINT VENTURE COMPANY"),  # UN KPe.039, 화공
+        ("조선자원개발투자회사", "NATURAL RESOURCES DEVELOPMENT AND INVESTMENT CORPORATION"),  # OFAC 12212, 자원
+    ],
+)
+def test_terms_from_list_names_make_the_long_dprk_names_meet(query, listed):
+    assert pair_score(query, listed).score >= 0.7
+
+
+def test_hanja_are_read_in_korean_from_their_traditional_forms():
+    """机 (simplified 機) is read 기, as 機 is, not 궤 (the reading of the character 机 itself)."""
+    assert any("Kigye" in v or "Machinery" in v for v in names.name_variants("朝鲜联合机械贸易会社"))
+
+
+def test_sound_keys_of_pinyin_and_english_agree_for_loans_and_not_otherwise():
+    assert loans.pinyin_key(("pu", "lai", "mi", "le")) == loans.english_key("PREMERA") == "plml"
+    assert loans.pinyin_key(("mai", "ke", "wei", "er")) == loans.english_key("makewell") == "mkwl"
+    assert loans.pinyin_key(("xin", "nuo")) == loans.english_key("sinno") == "sn"
+    assert loans.pinyin_key(("dao", "tong")) != loans.english_key("autel")  # 道通 is AUTEL by choice, not by sound
+    assert loans.brand_runs("普萊米樂(香港)國際貿易有限公司") == ((("Pulai", "Mile"), ("pu", "lai", "mi", "le")),)
+
+
+@pytest.mark.parametrize(
+    "query, listed",
+    [
+        ("普萊米樂(香港)國際貿易有限公司", "PREMERA (H.K.) INTERNATIONAL CO, LIMITED"),
+        ("麥克維爾工業貿易有限公司", "MAKEWELL INDUSTRIAL TRADING CO., LIMITED"),
+        ("纽威数控装备", "NEWAY CNC EQUIPMENT (SUZHOU) CO LTD"),
+    ],
+)
+def test_a_brand_written_by_sound_meets_its_list_spelling_beside_agreeing_words(query, listed):
+    ps = pair_score(query, listed)
+    loan = next(f for f in ps.features if f["feature"] == "phonetic_loan")
+    assert ps.score >= 0.7 and loan["agreeing"] and loan["key"]
+
+
+def test_a_sound_alike_alone_or_beside_only_a_legal_form_or_a_generic_word_makes_no_match():
+    assert pair_score("普萊米樂有限公司", "PREMERA LIMITED").score < 0.7  # the legal form is not agreeing evidence
+    assert pair_score("普萊米樂", "PREMERA").score < 0.7
+    # a two-class key (ge li: kl) needs a distinctive word beside it: 'electric' is generic
+    assert not any(f["feature"] == "phonetic_loan" for f in pair_score("格力电器", "KALA-ELECTRIC").features)
+    assert pair_score("普萊米樂(香港)國際貿易有限公司", "PALOMAR (H.K.) INTERNATIONAL CO, LIMITED").score < 0.7  # plml is not plml+r
+
+
+def test_the_matcher_retrieves_a_loan_and_explains_it():
+    idx = MatchIndex([Record("e1", "test", "1", "PREMERA (H.K.) INTERNATIONAL CO, LIMITED", "Company", ("PREMERA (H.K.) INTERNATIONAL CO, LIMITED",)),
+                      *[Record(f"x{i}", "test", f"x{i}", f"HONG KONG INTERNATIONAL {w} CO LIMITED", "Company", (f"HONG KONG INTERNATIONAL {w} CO LIMITED",))
+                        for i, w in enumerate(["ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO", "FOXTROT", "GOLF", "HOTEL", "INDIA", "JULIET", "KILO", "LIMA", "MIKE", "OSCAR"])]])
+    top = Matcher(idx).match("普萊米樂(香港)國際貿易有限公司")[0]
+    assert top.record.entity_id == "e1" and top.is_match
+    assert any(f["feature"] == "phonetic_loan" and f["candidate"] == "premera" for f in top.explanation)

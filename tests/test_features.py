@@ -24,6 +24,7 @@ PAIRS = [
     ("Jinping Xi", "Jin Ping Xi", "Person"),
     ("김정은", "Kim Jong Un", "Person"),
     ("KOREA MINING DEVELOPMENT TRADIN", "Korea Mining Development Trading Corporation", "Company"),
+    ("麥克維爾工業貿易有限公司", "MAKEWELL INDUSTRIAL TRADING CO., LIMITED", "Company"),
 ]
 
 
@@ -57,6 +58,10 @@ def test_weights_change_the_score():
     numbered = pair_score("Fund 8 Holdings", "Fund 9 Holdings", "Company")
     assert any(f["feature"] == "numbers_differ" for f in numbered.features)
     assert pair_score("Fund 8 Holdings", "Fund 9 Holdings", "Company", resolve_weights({"numbers_differ": 0.5})).score < numbered.score
+    loan = pair_score("麥克維爾工業貿易有限公司", "MAKEWELL INDUSTRIAL TRADING CO., LIMITED", "Company")
+    assert any(f["feature"] == "phonetic_loan" for f in loan.features)
+    off = pair_score("麥克維爾工業貿易有限公司", "MAKEWELL INDUSTRIAL TRADING CO., LIMITED", "Company", resolve_weights({"phonetic_loan": 0.0}))
+    assert off.score < 0.7 <= loan.score and not any(f["feature"] == "phonetic_loan" for f in off.features)
 
 
 @pytest.mark.parametrize("bad, words", [({"nope": 1.0}, ["'nope'", "is not a feature", "coverage"]), ({"name": 1.0}, ["'name'", "reported, not weighed"]), ({"tokens": float("nan")}, ["'tokens'", "0 to 10"])])

@@ -246,7 +246,8 @@ def _code_digest() -> str:
     """The matcher's code, read once per process (code does not change under a running process)."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent.parent
-    for p in sorted([*(here / "core" / "names").glob("*.py"), *(here / "core" / m for m in ("matching.py", "scoring.py", "name_tokens.py", "features.py", "query_facts.py", "listing.py")), here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
+    # The name dictionaries (core/data/*.tsv) shape the index's tokens as much as the code does.
+    for p in sorted([*(here / "core" / "names").glob("*.py"), *(here / "core" / "data").glob("*.tsv"), *(here / "core" / m for m in ("matching.py", "match_types.py", "loan_match.py", "scoring.py", "name_tokens.py", "features.py", "query_facts.py", "listing.py")), here / "core" / "risk.py", here / "core" / "catalogue.py", Path(__file__)]):
         if p.exists():
             h.update(p.read_bytes())
     return h.hexdigest()

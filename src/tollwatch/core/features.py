@@ -44,6 +44,8 @@ FEATURES: dict[str, Feature] = {
                 "The higher of the two sides' weighted coverage: a name wholly contained in the other scores high here."),
         Feature("characters", 0.20, "character-level similarity",
                 "rapidfuzz token-sort ratio of the two names as written: catches what token alignment misses."),
+        Feature("phonetic_loan", 0.85, "a Han brand written by sound meets a list word that sounds alike",
+                "普萊米樂 (pu lai mi le) against PREMERA, 麥克維爾 (mai ke wei er) against MAKEWELL: the brand's pinyin and the list word reduced to consonant classes (l for l and r, p for b and p, s for the sibilants; core/names/loans.py) agree, and the pair counts as tokens this similar. Only beside another word of the query that agrees (a place, a translated term; a legal form does not count), and only for the one unmatched list word of that key: a sound key alone is weak. 0 turns it off."),
         Feature("conflicting_tokens", 0.6, "tokens on one side with no counterpart",
                 "A penalty, weight times the share of weight left unmatched on the side that matched better: Octavian against Olaf."),
         Feature("strong_token_clash", 0.12, "a distinctive word unmatched on both sides",

@@ -18,12 +18,13 @@ import math
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from tollwatch.core import names as name_intel
 from tollwatch.core.features import DEFAULT_WEIGHTS, weights_key
+from tollwatch.core.loan_match import Loan, loan_candidates, query_loans
+from tollwatch.core.match_types import Match, Record
 from tollwatch.core.query_context import country_penalty, infer_schema, query_countries, schema_feature
 from tollwatch.core.query_facts import QueryFacts, with_facts
 from tollwatch.core.name_tokens import acronym_of, base_weight, token_keys, tokens, trigrams, variants
@@ -38,34 +39,6 @@ MAX_POSTING = 2500  # keys more common than this only score, they do not retriev
 RETRIEVES = 0.5  # base weight a token needs to retrieve when its name has one that strong
 
 __all__ = ["DEFAULT_THRESHOLD", "Match", "MatchIndex", "Matcher", "PairScore", "Record", "pair_score"]
-
-
-@dataclass
-class Record:
-    """One screenable entry: a list record or an evidence-graph entity."""
-
-    entity_id: str
-    dataset: str
-    source_id: str  # the list's own identifier (OFAC ent_num, UN reference number) or our entity id
-    caption: str
-    schema: str  # FtM schema: Person, Organization, Company, Vessel, Airplane
-    names: tuple[str, ...]
-    info: dict[str, Any] = field(default_factory=dict)  # program, country, kind, allegation ... for risk and reports
-
-
-@dataclass
-class Match:
-    record: Record
-    score: float
-    is_match: bool
-    explanation: list[dict[str, Any]]
-    matched_name: str
-
-    def as_dict(self) -> dict[str, Any]:
-        rec = self.record
-        return {"dataset": rec.dataset, "source_id": rec.source_id, "entity_id": rec.entity_id, "name": rec.caption,
-                "matched_name": self.matched_name, "schema": rec.schema, "score": round(self.score, 4),
-                "match": self.is_match, "explanation": self.explanation}
 
 
 class MatchIndex:
@@ -296,7 +269,7 @@ class Matcher:
             self.index._remember(("var", name), hit)
         return hit
 
-    def _score_record(self, rec: Record, cands: list[tuple[float, int]], qvariants: list[tuple[str, tuple[str, ...]]], schema: str | None, kinds: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]) -> tuple[PairScore, str, str, dict[str, tuple[float, str]]] | None:
+    def _score_record(self, rec: Record, cands: list[tuple[float, int]], qvariants: list[tuple[str, tuple[str, ...]]], schema: str | None, kinds: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]], loans: tuple[Loan, ...]) -> tuple[PairScore, str, str, dict[str, tuple[float, str]]] | None:
         """The best pair (query variant, candidate name) of one record, and the best score
         reached through a transliteration and through a translation of the query."""
         idx = self.index
@@ -306,7 +279,7 @@ class Matcher:
         for _, ni in sorted(cands, reverse=True)[:NAMES_PER_RECORD]:
             ctoks = idx.name_tokens[ni]
             for vtext, qtoks in qvariants:
-                ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni], self.weights)
+                ps = score_tokens(qtoks, ctoks, idx.idf, self.keys, schema, rec.schema, vtext, idx.name_label[ni], self.weights, loans)
                 if best is None or ps.score > best.score:
                     best, best_label, best_variant = ps, idx.name_label[ni], vtext
                 how = kinds.get(vtext, ("", ()))[0]
@@ -329,13 +302,15 @@ class Matcher:
             results.move_to_end(key)
             return hit
         idx = self.index
-        qvariants = self.query_variants(name)
+        qvariants, loans = self.query_variants(name), query_loans(name)
         by_record: dict[int, list[tuple[float, int]]] = defaultdict(list)
         scores = idx.retrieve_names([t for _, t in qvariants], datasets)
         # Ties broken by id, never by hash order: the same input scores the same in any process.
         for ni, sc in heapq.nsmallest(RETRIEVE * 6, scores.items(), key=lambda x: (-x[1], x[0])):
             by_record[idx.name_record[ni]].append((sc, ni))
         top = sorted(by_record.items(), key=lambda x: (-max(x[1])[0], x[0]))[:RETRIEVE]
+        # A Han brand's sound-alikes come in a lane of their own: they never push a candidate out.
+        top += loan_candidates(idx, loans, [t for _, t in qvariants], scores, {ri for ri, _ in top}, datasets, self.weights["phonetic_loan"], MAX_POSTING)
         out: list[Match] = []
         kinds = _variant_kinds(name)
         inferred = None if schema else infer_schema(name)
@@ -343,7 +318,7 @@ class Matcher:
         q_codes = query_countries(name, country)
         for ri, cands in top:
             rec = idx.records[ri]
-            found = self._score_record(rec, cands, qvariants, q_schema, kinds)
+            found = self._score_record(rec, cands, qvariants, q_schema, kinds, loans)
             if found is None:
                 continue
             best, best_label, best_variant, by_kind = found
@@ -387,9 +362,10 @@ def pair_score(name1: str, name2: str, schema: str | None = None, weights: Mappi
     best = PairScore(0.0, [])
     v1 = [(v, tokens(v)) for v in variants(name1)]
     v2 = [(v, tokens(v)) for v in variants(name2)]
+    loans = query_loans(name1)
     for a, ta in v1:
         for b, tb in v2:
-            ps = score_tokens(ta, tb, base_weight, token_keys, schema, schema, a, b, weights or DEFAULT_WEIGHTS)
+            ps = score_tokens(ta, tb, base_weight, token_keys, schema, schema, a, b, weights or DEFAULT_WEIGHTS, loans)
             if ps.score > best.score or not best.features:
                 best = ps
     capped = cap_written_differently(name1, name2, best, weights or DEFAULT_WEIGHTS)

@@ -10,7 +10,7 @@ explanation with the query value and the candidate value it compared.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from tollwatch.core.features import DEFAULT_WEIGHTS
+from tollwatch.core.loan_match import loan_word
 from tollwatch.core.name_tokens import acronym_of, base_weight, display, is_legal, tokens
 from tollwatch.core.names import legal
 from tollwatch.core.names.terms import common_words
@@ -131,6 +132,36 @@ def _align_split(a: tuple[str, ...], b: tuple[str, ...], a_sim: list[float], b_s
                 break
 
 
+def _apply_loans(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, weight: Callable[[str], float], loans: Sequence[tuple[tuple[str, ...], str, str]], w: Mapping[str, float]) -> list[dict[str, Any]]:
+    """A Han brand written by sound (pu lai mi le) against the one unmatched list word of its
+    sound key (PREMERA): credited at the phonetic_loan weight, and only when another word of the
+    query that says something (a place, a translated term; not a legal form) already agrees."""
+    features: list[dict[str, Any]] = []
+    sim = w["phonetic_loan"]
+    for brand, syllables, key in loans:
+        at = next((i for i in range(len(q) - len(brand) + 1) if q[i:i + len(brand)] == brand), -1)
+        if at < 0 or max(al.q_sim[at:at + len(brand)]) >= sim:
+            continue  # absent, or met as well already (a typo: XINNUO and SINNO, 0.7, is met less well)
+        taken = {b for a, b, _ in al.pairs if a not in brand}
+        spots = [j for j, t in enumerate(c) if al.c_sim[j] < sim and t not in taken and loan_word(t, key)]
+        # The shorter the key, the more it takes besides: a two-class key (ge li, KALA) needs a distinctive word.
+        least = 0.3 if len(key) >= 3 else 0.5
+        agreeing = [t for i, t in enumerate(q) if not at <= i < at + len(brand) and al.q_sim[i] >= 0.9 and base_weight(t) >= least and not is_legal(t)]
+        if len(spots) != 1 or not agreeing:
+            continue
+        for i in range(at, at + len(brand)):
+            al.q_sim[i] = sim
+        al.c_sim[spots[0]] = sim
+        al.pairs[:] = [p for p in al.pairs if p[0] not in brand]
+        al.pairs.append((" ".join(brand), c[spots[0]], sim))
+        features.append({"feature": "phonetic_loan", "query": syllables, "candidate": c[spots[0]], "key": key, "agreeing": display(agreeing), "value": sim})
+    if features:
+        wq, wc = [weight(t) for t in q], [weight(t) for t in c]
+        al.cov_q = sum(x * s for x, s in zip(wq, al.q_sim)) / (sum(wq) or 1.0)
+        al.cov_c = sum(x * s for x, s in zip(wc, al.c_sim)) / (sum(wc) or 1.0)
+    return features
+
+
 def _penalties(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, w: Mapping[str, float], features: list[dict[str, Any]]) -> list[float]:
     """The clash, thin-evidence, number and legal-form penalties, in the order they are subtracted."""
     penalty: list[float] = []
@@ -170,12 +201,15 @@ def score_tokens(
     q_label: str = "",
     c_label: str = "",
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    loans: Sequence[tuple[tuple[str, ...], str, str]] = (),
 ) -> PairScore:
-    """Score one query name (as tokens) against one candidate name; explain every feature."""
+    """Score one query name (as tokens) against one candidate name; explain every feature.
+    `loans`: the query's Han brands with their sound keys (core.loan_match.query_loans)."""
     if not q or not c:
         return PairScore(0.0, [])
     w = weights
     al = _align(q, c, weight, keys)
+    loan_features = _apply_loans(q, c, al, weight, loans, w) if loans and w["phonetic_loan"] else []
     qd, cd = display(q), display(c)
     chars = fuzz.token_sort_ratio(qd, cd) / 100.0
     full, both = max(al.cov_q, al.cov_c), min(al.cov_q, al.cov_c)
@@ -183,7 +217,7 @@ def score_tokens(
     # the shorter name is contained in the longer (a middle name, a branch, a legal form).
     conflict = min(1.0 - al.cov_q, 1.0 - al.cov_c)
     raw = w["coverage"] * full + w["tokens"] * both + w["characters"] * chars - w["conflicting_tokens"] * conflict
-    features: list[dict[str, Any]] = []
+    features: list[dict[str, Any]] = loan_features
     for amount in _penalties(q, c, al, w, features):
         raw -= amount  # one at a time: the same floats as ever with the default weights
     features.append({"feature": "tokens", "query": qd, "candidate": cd, "value": round(both, 3), "pairs": [(display([a]), display([b]), v) for a, b, v in al.pairs]})

@@ -290,7 +290,9 @@ def explained_variants(text: str) -> Explained:
             out.setdefault(as_person, ("transliteration", ()))
         out.setdefault(chinese.pinyin_name(text), ("transliteration", ()))
         # Korean names in Hanja (高麗航空 is 고려항공): read them in Korean too.
-        read = hanja.to_hangul(legal.replace_cjk_legal_forms(text, legal.HAN_LEGAL_FORMS))
+        # Read in the traditional forms Hanja are written in (机 is 機, 기, not the 机 of 궤).
+        han = legal.replace_cjk_legal_forms(text, legal.HAN_LEGAL_FORMS)
+        read = hanja.to_hangul(chinese.to_traditional(han)) or hanja.to_hangul(han)
         if read and not KANA_RE.search(text):
             _korean_variants(read, out)
     if not korean.has_hangul(text) and not chinese.has_han(text):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["load_terms", "english_forms", "read_lines", "common_words"]
+__all__ = ["load_terms", "term_sources", "english_forms", "read_lines", "common_words"]
 
 
 def read_lines(filename: str) -> list[tuple[int, list[str]]]:
@@ -27,16 +27,23 @@ def read_lines(filename: str) -> list[tuple[int, list[str]]]:
 
 @lru_cache(maxsize=8)
 def load_terms(filename: str) -> dict[str, tuple[str, ...]]:
-    """term → its English renderings, the usual one first (a TAB, then renderings split by |)."""
+    """term → its English renderings, the usual one first (a TAB, then renderings split by |;
+    an optional third field names where the term was learnt: the list record whose English it is)."""
     terms: dict[str, tuple[str, ...]] = {}
     for lineno, fields in read_lines(filename):
-        renderings = tuple(r.strip() for r in fields[1].split("|")) if len(fields) == 2 else ()
-        if not fields[0].strip() or not renderings or not all(renderings):
-            raise ValueError(f"{filename}, line {lineno}: expected 'term<TAB>English[|English...]'")
+        renderings = tuple(r.strip() for r in fields[1].split("|")) if len(fields) in (2, 3) else ()
+        if not fields[0].strip() or not renderings or not all(renderings) or (len(fields) == 3 and not fields[2].strip()):
+            raise ValueError(f"{filename}, line {lineno}: expected 'term<TAB>English[|English...][<TAB>source]'")
         if fields[0] in terms:
             raise ValueError(f"{filename}, line {lineno}: term {fields[0]!r} is already defined")
         terms[fields[0].strip()] = renderings
     return terms
+
+
+@lru_cache(maxsize=8)
+def term_sources(filename: str) -> dict[str, str]:
+    """term → the source its line records (the list record whose English names it), where one is given."""
+    return {fields[0].strip(): fields[2].strip() for _, fields in read_lines(filename) if len(fields) == 3}
 
 
 @lru_cache(maxsize=1)
