@@ -23,38 +23,44 @@ def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("facets")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TOLLWATCH_CACHE", str(tmp / "cache"))
-        from tollwatch.app.evidence import make_source, open_store
-        from tollwatch.core.model import Claim, Entity, EntityKind, Evidence, Method, Name, Predicate
-        from tollwatch.server.app import create_app
-        from tollwatch.store import lists as store_lists
+        built = build_world(tmp)
+        yield built
+        built["store"].close()
 
-        store = open_store(f"sqlite:///{tmp / 'tw.db'}")
-        add_users(store)
-        listed = [
-            Entity("ofac-1", EntityKind.ORGANIZATION, "TANCHON COMMERCIAL BANK", dataset="us_ofac_sdn",
-                   names=[Name.of("TANCHON COMMERCIAL BANK"), Name.of("KOREA CHANGGWANG CREDIT BANK")],
-                   attributes={"country": ["Korea, North"], "program": ["DPRK"]}),
-            Entity("ofac-2", EntityKind.ORGANIZATION, "KOREA <b>RYONBONG</b> GENERAL CORPORATION", dataset="us_ofac_sdn",
-                   names=[Name.of("KOREA <b>RYONBONG</b> GENERAL CORPORATION")], attributes={"country": ["Korea, North", "China"]}),
-            Entity("ofac-3", EntityKind.PERSON, "KIM Il", dataset="us_ofac_sdn", names=[Name.of("KIM Il")], attributes={"country": ["Russia"]}),
-        ]
-        han = make_source(HAN_TEXT, title="丹东假发贸易", publisher="Public desk", kind="news")
-        han.id = PUBLIC_HAN
-        conf_text = f"The witness {MARK} said 假发 went to {MARK} Trading in Dandong."
-        conf = make_source(conf_text, title=f"Testimony {MARK}", kind="testimony", sensitivity="confidential", grade="B")
-        quote = f"假发 went to {MARK} Trading"
-        start = conf_text.index(quote)
-        with store.begin("tester") as tx:
-            store_lists.replace_dataset(tx, "us_ofac_sdn", listed, meta={"snapshot_date": "2026-01-01"})
-            tx.add_source(han)
-            tx.add_source(conf)
-            tx.upsert_entity(Entity("org-facets-hidden", EntityKind.ORGANIZATION, f"{MARK} Trading", names=[Name.of(f"{MARK} Trading")],
-                                    attributes={"proposed_from": conf.id, "country": ["CN"]}, is_new=True))
-            tx.add_claim(Claim("c-facets-hidden", "org-facets-hidden", Predicate.REPORTED_ROLE,
-                               Evidence(conf.id, quote, (start, start + len(quote)), Method.HUMAN, 1.0), value="buyer"))
-        app = create_app(store=store, secret_key="facets-secret")
-        yield {"store": store, "app": app, "conf": conf.id}
-        store.close()
+
+def build_world(tmp) -> dict:
+    """The store and app both this file and the browser test search."""
+    from tollwatch.app.evidence import make_source, open_store
+    from tollwatch.core.model import Claim, Entity, EntityKind, Evidence, Method, Name, Predicate
+    from tollwatch.server.app import create_app
+    from tollwatch.store import lists as store_lists
+
+    store = open_store(f"sqlite:///{tmp / 'tw.db'}")
+    add_users(store)
+    listed = [
+        Entity("ofac-1", EntityKind.ORGANIZATION, "TANCHON COMMERCIAL BANK", dataset="us_ofac_sdn",
+               names=[Name.of("TANCHON COMMERCIAL BANK"), Name.of("KOREA CHANGGWANG CREDIT BANK")],
+               attributes={"country": ["Korea, North"], "program": ["DPRK"]}),
+        Entity("ofac-2", EntityKind.ORGANIZATION, "KOREA <b>RYONBONG</b> GENERAL CORPORATION", dataset="us_ofac_sdn",
+               names=[Name.of("KOREA <b>RYONBONG</b> GENERAL CORPORATION")], attributes={"country": ["Korea, North", "China"]}),
+        Entity("ofac-3", EntityKind.PERSON, "KIM Il", dataset="us_ofac_sdn", names=[Name.of("KIM Il")], attributes={"country": ["Russia"]}),
+    ]
+    han = make_source(HAN_TEXT, title="丹东假发贸易", publisher="Public desk", kind="news")
+    han.id = PUBLIC_HAN
+    conf_text = f"The witness {MARK} said 假发 went to {MARK} Trading in Dandong."
+    conf = make_source(conf_text, title=f"Testimony {MARK}", kind="testimony", sensitivity="confidential", grade="B")
+    quote = f"假发 went to {MARK} Trading"
+    start = conf_text.index(quote)
+    with store.begin("tester") as tx:
+        store_lists.replace_dataset(tx, "us_ofac_sdn", listed, meta={"snapshot_date": "2026-01-01"})
+        tx.add_source(han)
+        tx.add_source(conf)
+        tx.upsert_entity(Entity("org-facets-hidden", EntityKind.ORGANIZATION, f"{MARK} Trading", names=[Name.of(f"{MARK} Trading")],
+                                attributes={"proposed_from": conf.id, "country": ["CN"]}, is_new=True))
+        tx.add_claim(Claim("c-facets-hidden", "org-facets-hidden", Predicate.REPORTED_ROLE,
+                           Evidence(conf.id, quote, (start, start + len(quote)), Method.HUMAN, 1.0), value="buyer"))
+    app = create_app(store=store, secret_key="facets-secret")
+    return {"store": store, "app": app, "conf": conf.id}
 
 
 def search(world, q="", clearance=Sensitivity.PUBLIC, page=1, **filters):
@@ -129,6 +135,7 @@ def test_han_and_hangul_words_find_source_texts(world):
     src = [s for s in han["sources"] if s["id"] == PUBLIC_HAN]
     assert src and [p["text"] for p in src[0]["snippet"] if p["mark"]][:1] == ["假发"]
     assert [p["text"] for p in src[0]["title_segments"] if p["mark"]] == ["假发"]
+    assert "，" in "".join(p["text"] for p in src[0]["snippet"])  # cut from the stored text, not its NFKC fold
     hangul = search(world, "교화소")["sources"]
     assert any(s["id"] == "gazetteer-kp-khs-001" for s in hangul)
 

@@ -35,11 +35,13 @@ def faceted_search(reader: Reader, q: str, filters: Mapping[str, str | None] | N
     hs = hs_query(reader, q) if q else None
     entities, hits, reason = _candidates(reader, q, chosen, hs)
     ctx = facets.build_context(reader, [h["id"] for h in hits])
-    with_attrs = bool(q) or len(hits) <= ATTRIBUTE_ROWS or any(f in chosen for f in facets.ATTRIBUTE_FACETS)
-    if not with_attrs:
-        hits = [{**h, "attributes": {}} for h in hits]
-    elif not q:
-        hits = _with_attributes(reader, hits, chosen)
+    with_attrs = True
+    if not q:
+        by_attribute = any(f in chosen for f in facets.ATTRIBUTE_FACETS)
+        narrowed = sum(1 for h in hits if h["kind"] == chosen.get("kind", h["kind"]) and h["dataset"] == chosen.get("dataset", h["dataset"]))
+        with_attrs = by_attribute or narrowed <= ATTRIBUTE_ROWS
+        if with_attrs:
+            hits = _with_attributes(reader, hits, {} if by_attribute else chosen)
     values = [facets.hit_values(h, ctx, with_attrs) for h in hits]
     shown = [(h, v) for h, v in zip(hits, values) if facets.passes(v, chosen)]
     skipped = () if with_attrs else facets.ATTRIBUTE_FACETS
@@ -55,7 +57,7 @@ def faceted_search(reader: Reader, q: str, filters: Mapping[str, str | None] | N
         "page_params": {n: facets.link_params(q, chosen) + [("page", str(n))] for n in (page - 1, page + 1)},
         "chosen": [{"name": f, "title": facets.TITLES[f], "label": facets.value_label(f, v, ctx),
                     "params": facets.link_params(q, chosen, f, None)} for f, v in chosen.items()],
-        "facets": facets.facet_view([v for _, v in shown], chosen, q, ctx, skipped),
+        "facets": facets.facet_view(values, chosen, q, ctx, skipped),
         "counted_by_kind_only": not with_attrs,
         "entities": _results(reader, page_hits, entities, q, reason, ctx),
         "hs": hs,
@@ -66,9 +68,8 @@ def faceted_search(reader: Reader, q: str, filters: Mapping[str, str | None] | N
 def _candidates(reader: Reader, q: str, chosen: Mapping[str, str], hs: dict | None) -> tuple[dict[str, Entity], list[dict], dict[str, str]]:
     """(hydrated entities by id, light hits, why each hit matched when not by name)."""
     if not q:
-        # Kind and dataset narrow in SQL; "listed" is decided per hit (a graph entity merged with
-        # a list record counts as listed).
-        rows = search_repo.entity_rows(reader, kind=chosen.get("kind"), dataset=chosen.get("dataset"), with_attributes=False)
+        # Every row, without attributes (cheap): a facet counts the hits that pass the *other* filters.
+        rows = search_repo.entity_rows(reader, with_attributes=False)
         return {}, _visible_rows(reader, rows), {}
     found = [redact_entity(reader, e) for e in reader.find_entities(q) if entity_visible(reader, e)]
     entities = {e.id: e for e in found}
@@ -107,10 +108,11 @@ def _visible_rows(reader: Reader, rows: list[dict]) -> list[dict]:
 
 
 def _with_attributes(reader: Reader, hits: list[dict], chosen: Mapping[str, str]) -> list[dict]:
-    """The hits' attributes, read with the same kind and dataset filter in one query."""
+    """The attributes of the hits of the chosen kind and dataset, in one query; other hits get
+    None (unknown, not empty), so they add nothing to the country and facility-type counts."""
     rows = search_repo.entity_rows(reader, kind=chosen.get("kind"), dataset=chosen.get("dataset"))
     attrs = {r["id"]: r["attributes"] for r in rows}
-    return [{**h, "attributes": attrs.get(h["id"], {})} for h in hits]
+    return [{**h, "attributes": attrs.get(h["id"])} for h in hits]
 
 
 def _results(reader: Reader, page_hits: list[tuple[dict, dict]], entities: dict[str, Entity], q: str,
@@ -129,7 +131,7 @@ def _results(reader: Reader, page_hits: list[tuple[dict, dict]], entities: dict[
             "dataset_label": facets.dataset_label(e.dataset), "is_new": e.is_new, "names": e.all_names(),
             "matched_name": matched, "segments": segments, "hs_reason": reason.get(e.id),
             "listed": listed, "listed_via_profile": listed and e.dataset == facets.GRAPH_DATASET,
-            "program": _program(e), "facts": _facts(values, ctx),
+            "program": _program(e), "facts": _facts(values, ctx, e.id),
         })
     return out
 
@@ -141,12 +143,12 @@ def _program(e: Entity) -> str | None:
     return str(value)[:120] if value else None
 
 
-def _facts(values: Mapping[str, set[str]], ctx: facets.FacetContext) -> list[str]:
+def _facts(values: Mapping[str, set[str]], ctx: facets.FacetContext, hit_id: str) -> list[str]:
     """A short line of what the facets know about the hit: type, status, country, products."""
     out: list[str] = []
     for f in ("facility_type", "status", "country"):
         out.extend(facets.value_label(f, v, ctx) for v in sorted(values.get(f, ()))[:3])
-    products = sorted(values.get("product", ()))
+    products = sorted(values.get("product", set()) - {hit_id})
     out.extend(facets.value_label("product", p, ctx) for p in products[:4])
     return out
 
@@ -177,8 +179,17 @@ def browse(reader: Reader) -> dict:
         "kinds": rows("kind", by_kind),
         "datasets": rows("dataset", by_dataset),
         "facility_types": rows("facility_type", types),
-        "products": [{"value": p["id"], "label": p["caption"], "count": linked.get(p["id"], 0),
+        "products": [{"value": p["id"], "label": p["caption"], "count": linked.get(p["id"], 0) + 1,
                       "params": [("product", p["id"])]} for p in products],
-        "hs_example": next((c for p in ctx.products.values() for c in p["hs"]), None),
+        "hs_example": _common_heading(ctx, linked),
     }
 
+
+
+def _common_heading(ctx: facets.FacetContext, linked: Counter) -> str | None:
+    """The HS heading most linked entities share, to show what an HS search looks like."""
+    headings: Counter = Counter()
+    for pid, product in ctx.products.items():
+        for code in product["hs"]:
+            headings[code[:4]] += linked.get(pid, 0) + 1
+    return min(headings, key=lambda c: (-headings[c], c)) if headings else None

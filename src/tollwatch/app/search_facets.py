@@ -112,9 +112,9 @@ def hit_values(hit: Mapping, ctx: FacetContext, with_attributes: bool = True) ->
         out["hs"] = {code[:4] for p in products for code in ctx.products.get(p, {}).get("hs", [])}
     if hit["kind"] == "facility":
         out["status"] = {ctx.statuses.get(hit["id"], "unknown")}
-    if not with_attributes:
+    attrs = hit.get("attributes")
+    if not with_attributes or attrs is None:
         return out
-    attrs = hit.get("attributes") or {}
     if hit["kind"] == "facility":
         out["facility_type"] = {str(attrs.get("facility_type") or "other")}
     out["country"] = _countries(attrs.get("country") or [], ctx)
@@ -138,28 +138,32 @@ def passes(values: Mapping[str, set[str]], filters: Mapping[str, str]) -> bool:
 
 def facet_view(values: list[dict[str, set[str]]], filters: Mapping[str, str], q: str, ctx: FacetContext,
                skipped: Iterable[str] = ()) -> list[dict]:
-    """Each facet with its values, counts over the current result, and the link parameters that
-    choose (or, for the chosen value, drop) it; facets with no value are left out."""
-    counts: dict[str, Counter] = {f: Counter() for f in FACETS}
-    for vals in values:
-        for f in FACETS:
-            counts[f].update(vals.get(f, ()))
+    """Each facet with its values and the link parameters that choose (or, for the chosen value,
+    drop) it. A facet counts the hits that pass every *other* chosen filter, so its other values
+    stay offered with the counts choosing them would give; facets with no value are left out."""
+    by_facet: dict[str, Counter] = {f: Counter() for f in FACETS}
+    for vals in values:  # one pass: a hit failing exactly one filter counts for that facet only
+        fails = [k for k, v in filters.items() if v not in vals.get(k, ())]
+        for f in fails or FACETS:
+            if len(fails) <= 1:
+                by_facet[f].update(vals.get(f, ()))
     out = []
     for f in FACETS:
         if f in skipped:
             continue
-        top = [v for v, _ in sorted(counts[f].items(), key=lambda kv: (-kv[1], kv[0]))[:SHOWN_VALUES]]
+        counts = by_facet[f]
+        top = [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:SHOWN_VALUES]]
         chosen = filters.get(f)
         if chosen and chosen not in top:
             top.insert(0, chosen)
         if not top:
             continue
         items = [
-            {"value": v, "label": value_label(f, v, ctx), "count": counts[f].get(v, 0), "selected": v == chosen,
+            {"value": v, "label": value_label(f, v, ctx), "count": counts.get(v, 0), "selected": v == chosen,
              "params": link_params(q, filters, f, None if v == chosen else v)}
             for v in top
         ]
-        out.append({"name": f, "title": TITLES[f], "options": items, "more": max(0, len(counts[f]) - len(top))})
+        out.append({"name": f, "title": TITLES[f], "options": items, "more": max(0, len(counts) - len(top))})
     return out
 
 
@@ -175,8 +179,35 @@ def value_label(facet: str, value: str, ctx: FacetContext) -> str:
     if facet == "country":
         names = ctx.country_names.get(value)
         spelled = names.most_common(1)[0][0] if names else ""
-        return f"{value} · {spelled}" if spelled and spelled.casefold() != value.casefold() else value
+        if not spelled or spelled.casefold() == value.casefold():
+            spelled = country_names().get(value, "")
+        return f"{value} · {spelled}" if spelled else value
+    if facet == "hs":
+        return hs_label(value)
     return value
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO code -> the first name core/data/countries.tsv gives it, capitalised ("KP" -> "North Korea")."""
+    out = {}
+    for _, fields in read_lines("countries.tsv"):
+        if len(fields) == 2:
+            out.setdefault(fields[0], fields[1].split("|")[0].title())
+    return out
+
+
+@lru_cache(maxsize=512)
+def hs_label(code: str) -> str:
+    """"6704 · Wigs, false beards": the code and the first words of its HS 2022 description."""
+    from tollwatch.importers.reference import hs_table
+
+    entry = hs_table().get(code)
+    if not entry:
+        return code
+    words = entry["description"].split(";")[0].split(",")
+    short = ",".join(words[:2]) if len(words[0]) < 14 else words[0]
+    return f"{code} · {short[:48]}"
 
 
 def link_params(q: str, filters: Mapping[str, str], facet: str | None = None, value: str | None = None) -> list[tuple[str, str]]:

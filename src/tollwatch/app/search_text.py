@@ -21,6 +21,9 @@ TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 HS_LIKE = re.compile(r"\d{2}(?:\d{2}){0,4}")
 SNIPPET_BEFORE, SNIPPET_AFTER = 70, 130
 MAX_WORDS = 8
+SPACES = re.compile(r"\s+")
+# A paraphrase is never shown as the publisher's words: the snippet says whose words it is.
+SNIPPET_LABELS = {"verbatim": "in the text", "paraphrase": "in our paraphrase", "compiled": "in the compiled record"}
 
 
 def name_segments(entity: Entity, q: str) -> tuple[str | None, list[dict]]:
@@ -89,7 +92,10 @@ def hs_query(reader: Reader, q: str) -> dict | None:
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+    """NFKC (full-width Ａ and ＡＢＣ match A and ABC) where that keeps every offset, so what is
+    shown is cut from the stored text itself; the text unchanged where NFKC would move offsets."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return folded if len(folded) == len(text or "") else (text or "")
 
 
 def search_sources(reader: Reader, q: str, limit: int = 50) -> list[dict]:
@@ -107,24 +113,25 @@ def search_sources(reader: Reader, q: str, limit: int = 50) -> list[dict]:
         in_title = sum(1 for p in patterns if p.search(title))
         hits = sum(len(p.findall(text)) for p in patterns)
         row = source_to_dict(s)
-        row["title_segments"] = _highlight(title, patterns) if in_title else [{"text": s.title, "mark": False}]
-        row["snippet"] = _snippet(text, patterns)
+        row["title_segments"] = _highlight(title, patterns, s.title) if in_title else [{"text": s.title, "mark": False}]
+        row["snippet"] = _snippet(text, patterns, s.text or "")
+        row["snippet_label"] = SNIPPET_LABELS.get(s.text_kind.value, "in the stored text")
         row["text_hits"] = hits
         found.append((-in_title, -hits, s.id, row))
     found.sort(key=lambda t: t[:3])
     return [row for *_, row in found[:limit]]
 
 
-def _snippet(text: str, patterns: list[re.Pattern]) -> list[dict]:
-    """The passage around the first occurrence of a query word, every query word in it marked."""
+def _snippet(text: str, patterns: list[re.Pattern], shown: str) -> list[dict]:
+    """The passage around the first occurrence of a query word, every query word in it marked;
+    `text` is searched (folded), `shown` (the stored text, same offsets) is what is cut."""
     first = min((m.start() for p in patterns if (m := p.search(text))), default=None)
     if first is None:
         return []
     start, end = max(0, first - SNIPPET_BEFORE), min(len(text), first + SNIPPET_AFTER)
     if start > 0 and " " in text[start:first]:
         start = text.index(" ", start) + 1  # begin at a word, where the script has words
-    passage = " ".join(text[start:end].split())
-    pieces = _highlight(passage, patterns)
+    pieces = [{"text": SPACES.sub(" ", p["text"]), "mark": p["mark"]} for p in _highlight(text[start:end], patterns, shown[start:end])]
     if start > 0:
         pieces.insert(0, {"text": "… ", "mark": False})
     if end < len(text):
@@ -132,7 +139,8 @@ def _snippet(text: str, patterns: list[re.Pattern]) -> list[dict]:
     return pieces
 
 
-def _highlight(text: str, patterns: list[re.Pattern]) -> list[dict]:
+def _highlight(text: str, patterns: list[re.Pattern], shown: str) -> list[dict]:
+    """`shown` cut where the patterns match `text` (the same string, or its offset-keeping fold)."""
     spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
     pieces: list[dict] = []
     at = 0
@@ -140,9 +148,9 @@ def _highlight(text: str, patterns: list[re.Pattern]) -> list[dict]:
         if a < at:
             continue
         if a > at:
-            pieces.append({"text": text[at:a], "mark": False})
-        pieces.append({"text": text[a:b], "mark": True})
+            pieces.append({"text": shown[at:a], "mark": False})
+        pieces.append({"text": shown[a:b], "mark": True})
         at = b
-    if at < len(text):
-        pieces.append({"text": text[at:], "mark": False})
+    if at < len(shown):
+        pieces.append({"text": shown[at:], "mark": False})
     return pieces

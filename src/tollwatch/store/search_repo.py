@@ -52,7 +52,7 @@ def _row(r, with_attributes: bool) -> dict:
         "caption": r["caption"],
         "dataset": r["dataset"],
         "is_new": bool(r["is_new"]),
-        "attributes": dict(r["attributes"] or {}) if with_attributes else {},
+        "attributes": dict(r["attributes"] or {}) if with_attributes else None,  # None: not read
     }
 
 
