@@ -190,7 +190,7 @@ def value_label(facet: str, value: str, ctx: FacetContext) -> str:
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """ISO code -> the first name core/data/countries.tsv gives it, capitalised ("KP" -> "North Korea")."""
-    out = {}
+    out: dict[str, str] = {}
     for _, fields in read_lines("countries.tsv"):
         if len(fields) == 2:
             out.setdefault(fields[0], fields[1].split("|")[0].title())
