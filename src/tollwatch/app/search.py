@@ -7,6 +7,7 @@ the reader's clearance, so a confidential testimony is never searched, counted o
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Mapping
 
@@ -17,8 +18,10 @@ from tollwatch.core.model import Entity
 from tollwatch.store import search_repo
 
 PER_PAGE = 50
-ATTRIBUTE_ROWS = 5000  # browsing more rows than this counts them by kind and dataset only
 MAX_PAGE = 400
+UNIVERSES_KEPT = 4  # (store, version, clearance) universes kept in memory
+_UNIVERSE: dict[tuple, tuple[list[dict], list[dict[str, set[str]]], facets.FacetContext]] = {}
+_UNIVERSE_LOCK = threading.Lock()
 
 
 def clean_filters(raw: Mapping[str, str | None]) -> dict[str, str]:
@@ -33,18 +36,14 @@ def faceted_search(reader: Reader, q: str, filters: Mapping[str, str | None] | N
     if not q and not chosen:
         return {"q": "", "filters": {}, "browse": browse(reader), "entities": [], "facets": [], "sources": [], "total": 0}
     hs = hs_query(reader, q) if q else None
-    entities, hits, reason = _candidates(reader, q, chosen, hs)
-    ctx = facets.build_context(reader, [h["id"] for h in hits])
-    with_attrs = True
-    if not q:
-        by_attribute = any(f in chosen for f in facets.ATTRIBUTE_FACETS)
-        narrowed = sum(1 for h in hits if h["kind"] == chosen.get("kind", h["kind"]) and h["dataset"] == chosen.get("dataset", h["dataset"]))
-        with_attrs = by_attribute or narrowed <= ATTRIBUTE_ROWS
-        if with_attrs:
-            hits = _with_attributes(reader, hits, {} if by_attribute else chosen)
-    values = [facets.hit_values(h, ctx, with_attrs) for h in hits]
+    if q:
+        entities, hits, reason = _candidates(reader, q, hs)
+        ctx = facets.build_context(reader, [h["id"] for h in hits])
+        values = [facets.hit_values(h, ctx) for h in hits]
+    else:
+        entities, reason = {}, {}
+        hits, values, ctx = browse_universe(reader)
     shown = [(h, v) for h, v in zip(hits, values) if facets.passes(v, chosen)]
-    skipped = () if with_attrs else facets.ATTRIBUTE_FACETS
     start = (page - 1) * PER_PAGE
     page_hits = shown[start : start + PER_PAGE]
     return {
@@ -57,20 +56,15 @@ def faceted_search(reader: Reader, q: str, filters: Mapping[str, str | None] | N
         "page_params": {n: facets.link_params(q, chosen) + [("page", str(n))] for n in (page - 1, page + 1)},
         "chosen": [{"name": f, "title": facets.TITLES[f], "label": facets.value_label(f, v, ctx),
                     "params": facets.link_params(q, chosen, f, None)} for f, v in chosen.items()],
-        "facets": facets.facet_view(values, chosen, q, ctx, skipped),
-        "counted_by_kind_only": not with_attrs,
+        "facets": facets.facet_view(values, chosen, q, ctx),
         "entities": _results(reader, page_hits, entities, q, reason, ctx),
         "hs": hs,
         "sources": search_sources(reader, q) if q and not chosen else [],
     }
 
 
-def _candidates(reader: Reader, q: str, chosen: Mapping[str, str], hs: dict | None) -> tuple[dict[str, Entity], list[dict], dict[str, str]]:
+def _candidates(reader: Reader, q: str, hs: dict | None) -> tuple[dict[str, Entity], list[dict], dict[str, str]]:
     """(hydrated entities by id, light hits, why each hit matched when not by name)."""
-    if not q:
-        # Every row, without attributes (cheap): a facet counts the hits that pass the *other* filters.
-        rows = search_repo.entity_rows(reader, with_attributes=False)
-        return {}, _visible_rows(reader, rows), {}
     found = [redact_entity(reader, e) for e in reader.find_entities(q) if entity_visible(reader, e)]
     entities = {e.id: e for e in found}
     reason: dict[str, str] = {}
@@ -107,12 +101,26 @@ def _visible_rows(reader: Reader, rows: list[dict]) -> list[dict]:
     return sorted(kept, key=lambda r: (r["dataset"] != facets.GRAPH_DATASET, r["caption"].casefold(), r["id"]))
 
 
-def _with_attributes(reader: Reader, hits: list[dict], chosen: Mapping[str, str]) -> list[dict]:
-    """The attributes of the hits of the chosen kind and dataset, in one query; other hits get
-    None (unknown, not empty), so they add nothing to the country and facility-type counts."""
-    rows = search_repo.entity_rows(reader, kind=chosen.get("kind"), dataset=chosen.get("dataset"))
-    attrs = {r["id"]: r["attributes"] for r in rows}
-    return [{**h, "attributes": attrs.get(h["id"])} for h in hits]
+def browse_universe(reader: Reader) -> tuple[list[dict], list[dict[str, set[str]]], facets.FacetContext]:
+    """Every entity the reader may see, with its facet values: what a search without words filters.
+
+    With the sanctions lists loaded that is about 20,000 records, so it is built once per store
+    version and clearance (a write changes the version; the key is read in the reader's own
+    transaction) and kept without attributes; result pages hydrate only the 50 they show."""
+    key = (str(reader.conn.engine.url), id(reader.conn.engine), search_repo.store_version(reader), reader.max_sensitivity.value)
+    with _UNIVERSE_LOCK:
+        cached = _UNIVERSE.get(key)
+    if cached is not None:
+        return cached
+    hits = _visible_rows(reader, search_repo.entity_rows(reader))
+    ctx = facets.build_context(reader, [h["id"] for h in hits])
+    values = [facets.hit_values(h, ctx) for h in hits]
+    built = ([{k: v for k, v in h.items() if k != "attributes"} for h in hits], values, ctx)
+    with _UNIVERSE_LOCK:
+        _UNIVERSE[key] = built
+        while len(_UNIVERSE) > UNIVERSES_KEPT:
+            _UNIVERSE.pop(next(iter(_UNIVERSE)))
+    return built
 
 
 def _results(reader: Reader, page_hits: list[tuple[dict, dict]], entities: dict[str, Entity], q: str,

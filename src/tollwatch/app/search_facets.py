@@ -28,7 +28,6 @@ TITLES = {
     "kind": "Kind", "dataset": "Dataset", "sanctioned": "Sanctions", "country": "Country", "product": "Product",
     "hs": "HS code", "facility_type": "Facility type", "status": "Facility status",
 }
-ATTRIBUTE_FACETS = ("country", "facility_type")  # need each hit's attributes, not just its row
 LISTED, NOT_LISTED = "listed", "not_listed"
 SHOWN_VALUES = 12  # a facet shows its most common values (and the chosen one)
 

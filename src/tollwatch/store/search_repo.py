@@ -74,3 +74,8 @@ def trade_line_count(reader: Reader, hs_prefix: str) -> int:
         return 0
     t = trade_records
     return int(reader.conn.execute(select(func.count()).select_from(t).where(t.c.hs.like(hs_prefix + "%"))).scalar() or 0)
+
+
+def store_version(reader: Reader) -> int:
+    """The store's write counter, read in the reader's own transaction (see Store.version)."""
+    return int(reader.conn.exec_driver_sql("SELECT value FROM store_version WHERE id = 1").scalar() or 0)
