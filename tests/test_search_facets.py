@@ -163,3 +163,15 @@ def test_search_page_escapes_marks_and_hides_the_testimony(world):
     sign_in(analyst, "analyst")
     assert MARK in analyst.get("/search?q=%E5%81%87%E5%8F%91").text
     assert MARK in analyst.get("/search?kind=organization").text
+
+
+def test_a_write_refreshes_the_browsing_counts(world):
+    """Browsing reads a universe cached per store version: a write must show at once (runs last: it adds a facility)."""
+    from tollwatch.core.model import Entity, EntityKind, Name
+
+    before = search(world, kind="facility")["total"]
+    with world["store"].begin("tester") as tx:
+        tx.upsert_entity(Entity("fac-facets-new", EntityKind.FACILITY, "Facet test plant", names=[Name.of("Facet test plant")],
+                                attributes={"facility_type": "plant"}))
+    after = search(world, kind="facility")
+    assert after["total"] == before + 1 and facet(after, "facility_type")["plant"] == 1
