@@ -20,7 +20,7 @@ from tollwatch.store import search_repo
 PER_PAGE = 50
 MAX_PAGE = 400
 UNIVERSES_KEPT = 4  # (store, version, clearance) universes kept in memory
-_UNIVERSE: dict[tuple, tuple[list[dict], list[dict[str, set[str]]], facets.FacetContext]] = {}
+_UNIVERSE: dict[tuple, "Universe"] = {}
 _UNIVERSE_LOCK = threading.Lock()
 
 
@@ -40,10 +40,12 @@ def faceted_search(reader: Reader, q: str, filters: Mapping[str, str | None] | N
         entities, hits, reason = _candidates(reader, q, hs)
         ctx = facets.build_context(reader, [h["id"] for h in hits])
         values = [facets.hit_values(h, ctx) for h in hits]
+        index = facets.value_index(values)
     else:
         entities, reason = {}, {}
-        hits, values, ctx = browse_universe(reader)
-    shown = [(h, v) for h, v in zip(hits, values) if facets.passes(v, chosen)]
+        hits, values, index, ctx = browse_universe(reader)
+    passing = facets.matching(index, chosen)
+    shown = [(hits[i], values[i]) for i in (range(len(hits)) if passing is None else sorted(passing))]
     start = (page - 1) * PER_PAGE
     page_hits = shown[start : start + PER_PAGE]
     return {
@@ -56,7 +58,7 @@ def faceted_search(reader: Reader, q: str, filters: Mapping[str, str | None] | N
         "page_params": {n: facets.link_params(q, chosen) + [("page", str(n))] for n in (page - 1, page + 1)},
         "chosen": [{"name": f, "title": facets.TITLES[f], "label": facets.value_label(f, v, ctx),
                     "params": facets.link_params(q, chosen, f, None)} for f, v in chosen.items()],
-        "facets": facets.facet_view(values, chosen, q, ctx),
+        "facets": facets.facet_view(index, chosen, q, ctx),
         "entities": _results(reader, page_hits, entities, q, reason, ctx),
         "hs": hs,
         "sources": search_sources(reader, q) if q and not chosen else [],
@@ -101,7 +103,10 @@ def _visible_rows(reader: Reader, rows: list[dict]) -> list[dict]:
     return sorted(kept, key=lambda r: (r["dataset"] != facets.GRAPH_DATASET, r["caption"].casefold(), r["id"]))
 
 
-def browse_universe(reader: Reader) -> tuple[list[dict], list[dict[str, set[str]]], facets.FacetContext]:
+Universe = tuple[list[dict], list[dict[str, set[str]]], facets.ValueIndex, facets.FacetContext]
+
+
+def browse_universe(reader: Reader) -> Universe:
     """Every entity the reader may see, with its facet values: what a search without words filters.
 
     With the sanctions lists loaded that is about 20,000 records, so it is built once per store
@@ -115,7 +120,7 @@ def browse_universe(reader: Reader) -> tuple[list[dict], list[dict[str, set[str]
     hits = _visible_rows(reader, search_repo.entity_rows(reader))
     ctx = facets.build_context(reader, [h["id"] for h in hits])
     values = [facets.hit_values(h, ctx) for h in hits]
-    built = ([{k: v for k, v in h.items() if k != "attributes"} for h in hits], values, ctx)
+    built = ([{k: v for k, v in h.items() if k != "attributes"} for h in hits], values, facets.value_index(values), ctx)
     with _UNIVERSE_LOCK:
         _UNIVERSE[key] = built
         while len(_UNIVERSE) > UNIVERSES_KEPT:

@@ -135,17 +135,38 @@ def passes(values: Mapping[str, set[str]], filters: Mapping[str, str]) -> bool:
     return all(v in values.get(k, ()) for k, v in filters.items())
 
 
-def facet_view(values: list[dict[str, set[str]]], filters: Mapping[str, str], q: str, ctx: FacetContext,
+ValueIndex = dict[str, dict[str, set[int]]]
+
+
+def value_index(values: list[dict[str, set[str]]]) -> ValueIndex:
+    """facet -> value -> the positions of the hits having it (set intersections do the counting)."""
+    index: ValueIndex = {f: {} for f in FACETS}
+    for i, vals in enumerate(values):
+        for f, vs in vals.items():
+            for v in vs:
+                index[f].setdefault(v, set()).add(i)
+    return index
+
+
+def matching(index: ValueIndex, filters: Mapping[str, str]) -> set[int] | None:
+    """Positions of the hits passing every filter; None means all of them (no filter)."""
+    found: set[int] | None = None
+    for f, v in filters.items():
+        having = index.get(f, {}).get(v, set())
+        found = set(having) if found is None else found & having
+    return found
+
+
+def facet_view(index: ValueIndex, filters: Mapping[str, str], q: str, ctx: FacetContext,
                skipped: Iterable[str] = ()) -> list[dict]:
     """Each facet with its values and the link parameters that choose (or, for the chosen value,
     drop) it. A facet counts the hits that pass every *other* chosen filter, so its other values
     stay offered with the counts choosing them would give; facets with no value are left out."""
-    by_facet: dict[str, Counter] = {f: Counter() for f in FACETS}
-    for vals in values:  # one pass: a hit failing exactly one filter counts for that facet only
-        fails = [k for k, v in filters.items() if v not in vals.get(k, ())]
-        for f in fails or FACETS:
-            if len(fails) <= 1:
-                by_facet[f].update(vals.get(f, ()))
+    by_facet: dict[str, Counter] = {}
+    for f in FACETS:
+        others = matching(index, {k: v for k, v in filters.items() if k != f})
+        by_facet[f] = Counter({v: len(ids) if others is None else len(ids & others) for v, ids in index[f].items()})
+        by_facet[f] = +by_facet[f]  # drop values no remaining hit has
     out = []
     for f in FACETS:
         if f in skipped:
