@@ -117,7 +117,11 @@ def test_matched_alias_is_the_one_marked(world):
     assert [s["text"] for s in e["segments"] if s["mark"]] == ["CHANGGWANG"]
     assert e["program"] == "DPRK"
     kaechon = search(world, "개천")["entities"]
-    assert kaechon and all(any(s["mark"] for s in e["segments"]) for e in kaechon)
+    assert kaechon and all("개천" in e["matched_name"] and not e["by_reading"] for e in kaechon)  # the alias as typed
+    assert all("개천" in [s["text"] for s in e["segments"] if s["mark"]] for e in kaechon)
+    assert not e["by_reading"]  # CHANGGWANG is what was typed
+    wigs = search(world, "假发")["entities"]
+    assert wigs[0]["id"] == "product-wigs" and wigs[0]["by_reading"]  # by meaning: the page says so
 
 
 def test_hs_code_finds_products_and_the_facilities_making_them(world):

@@ -143,6 +143,8 @@ def _results(reader: Reader, page_hits: list[tuple[dict, dict]], entities: dict[
             "id": e.id, "caption": e.caption, "kind": e.kind.value, "dataset": e.dataset,
             "dataset_label": facets.dataset_label(e.dataset), "is_new": e.is_new, "names": e.all_names(),
             "matched_name": matched, "segments": segments, "hs_reason": reason.get(e.id),
+            # 개천 marks "Kaechon", 假发 marks "wigs": the page says the match went through a reading or a meaning.
+            "by_reading": bool(segments) and not any(p["mark"] and p["text"].casefold() in q.casefold() for p in segments),
             "listed": listed, "listed_via_profile": listed and e.dataset == facets.GRAPH_DATASET,
             "program": _program(e), "facts": _facts(values, ctx, e.id),
         })

@@ -31,12 +31,15 @@ def name_segments(entity: Entity, q: str) -> tuple[str | None, list[dict]]:
     if q.strip() == entity.id:
         return entity.id, [{"text": entity.id, "mark": True}]
     keys = name_intel.query_keys(q)
-    best: tuple[int, str, list[dict]] | None = None
+    folded = q.casefold()
+    best: tuple[tuple[int, bool], str, list[dict]] | None = None
     for name in entity.all_names():
         covered, pieces = _marked(name, keys)
-        if best is None or covered > best[0]:
-            best = (covered, name, pieces)
-    if best is None or best[0] == 0:
+        # Among names matching as much, the one spelled as typed (the Hangul alias for 개천) wins.
+        score = (covered, any(p["mark"] and p["text"].casefold() in folded for p in pieces))
+        if best is None or score > best[0]:
+            best = (score, name, pieces)
+    if best is None or best[0][0] == 0:
         return None, []
     return best[1], best[2]
 
