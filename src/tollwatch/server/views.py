@@ -32,17 +32,13 @@ def search(reader: Reader, q: str, limit: int = 50) -> dict:
     q = (q or "").strip()
     if not q:
         return {"q": q, "entities": [], "sources": []}
+    from tollwatch.app.search_text import search_sources  # titles and texts, in any script
+
     entities = [e for e in reader.find_entities(q) if entity_visible(reader, e)]
-    needle = q.casefold()
-    sources = [
-        s
-        for s in reader.list_sources()
-        if needle in (s.title or "").casefold() or needle in (s.publisher or "").casefold() or needle == s.id.casefold()
-    ]
     return {
         "q": q,
         "entities": [entity_summary(e) for e in entities[:limit]],
-        "sources": [source_to_dict(s) for s in sources[:limit]],
+        "sources": search_sources(reader, q, limit),
     }
 
 

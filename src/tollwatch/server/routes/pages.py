@@ -32,13 +32,16 @@ def home(request: Request, state: State, p: CurrentPrincipal):
 
 
 @router.get("/search")
-def search_page(request: Request, state: State, p: CurrentPrincipal, q: str = ""):
+def search_page(request: Request, state: State, p: CurrentPrincipal, q: str = "", page: int = Query(1, ge=1, le=400)):
+    """Names, HS codes and source texts; facets as GET parameters (app.search), browsing when empty."""
+    from tollwatch.app.search import faceted_search
+
     with state.read(p) as r:
-        result = views.search(r, q[:500])
+        result = faceted_search(r, q[:500], dict(request.query_params), page)
     similar = []
-    if q.strip() and not result["entities"]:
+    if result["q"] and not result["entities"] and not result["filters"]:
         similar = similar_names(state, p, q[:200])
-    return render(request, "search.html", {"q": q, "result": result, "similar": similar})
+    return render(request, "search.html", {"q": result["q"], "result": result, "similar": similar})
 
 
 @router.get("/entities/{entity_id}")
