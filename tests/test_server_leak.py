@@ -184,6 +184,7 @@ def _client(world, who: str) -> tuple[TestClient, dict]:
     return client, headers
 
 
+SEARCH_PAGES_CRAWLED = 120
 PRINCIPALS = ["anonymous", "anonymous-browser", "viewer", "viewer-key", "junior"]
 
 
@@ -195,10 +196,17 @@ def test_crawl_never_shows_markers(world, who, caplog):
     spec = client.get("/openapi.json").json()
     queue = deque(_seed_urls(world, spec))
     seen: set[str] = set()
+    searches = 0
     while queue and len(seen) < 2500:
         url = queue.popleft()
         if url in seen:
             continue
+        if url.startswith("/search?"):
+            # facet links combine without end; every facet and snippet has its own leak test with a
+            # positive control (tests/test_search_facets.py), so the crawl samples the first of them
+            searches += 1
+            if searches > SEARCH_PAGES_CRAWLED:
+                continue
         seen.add(url)
         r = client.get(url, headers=headers, follow_redirects=True)
         _check(forbidden_who, "GET", url, r)
