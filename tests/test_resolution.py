@@ -154,7 +154,7 @@ def test_reviewed_judgements_file_is_complete():
     from tollwatch.core.resolution import parse_judgement
 
     rows = reviewed_judgements()
-    assert len(rows) == 28
+    assert len(rows) == 29
     for row in rows:
         parse_judgement(row["judgement"])
         assert row["reviewer"] == REVIEWER and row["reviewed_on"] == "2026-12-03"

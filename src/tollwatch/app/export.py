@@ -9,14 +9,19 @@ Imports run in one transaction: a bad line stores nothing.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from tollwatch.app.citations import add_citations
-from tollwatch.app.visibility import GRAPH_DATASET, visible_entities
+from tollwatch.app.resolution import list_judgements, profile_map
+from tollwatch.app.screening import BUNDLED, ensure_default_lists
+from tollwatch.app.visibility import GRAPH_DATASET, entity_visible, redact_entity, visible_entities
 from tollwatch.core.model import Entity, Sensitivity, Source
 from tollwatch.core.records import claim_to_dict
+from tollwatch.core.resolution import Judgement
 from tollwatch.importers import ftm
+from tollwatch.importers.ftm_profiles import Profile
 from tollwatch.store.repository import Reader, Store
 from tollwatch.writers.claims import CLAIM_COLUMNS, claims_csv
 
@@ -28,7 +33,8 @@ def export_graph(store: Store, path: Path, fmt: str = "ftm", *, include_restrict
     clearance = Sensitivity.RESTRICTED if include_restricted else Sensitivity.PUBLIC
     with store.read(clearance) as r:
         sources, entities, claims = graph_records(r)
-    return ftm.export_file(path, fmt, sources, entities, claims)
+        profiles = graph_profiles(r, entities) if fmt == "ftm" else []
+    return ftm.export_file(path, fmt, sources, entities, claims, profiles)
 
 
 def export_lines(store: Store, fmt: str, clearance: Sensitivity) -> list[str]:
@@ -38,7 +44,9 @@ def export_lines(store: Store, fmt: str, clearance: Sensitivity) -> list[str]:
     trusted local caller (and the leak tests' positive control) only.
     """
     with store.read(clearance) as r:
-        return ftm.export_lines(*graph_records(r), fmt)
+        sources, entities, claims = graph_records(r)
+        profiles = graph_profiles(r, entities) if fmt == "ftm" else []
+        return ftm.export_lines(sources, entities, claims, fmt, profiles)
 
 
 def graph_records(reader: Reader) -> tuple[list[Source], list[Entity], list[dict]]:
@@ -59,10 +67,43 @@ def graph_records(reader: Reader) -> tuple[list[Source], list[Entity], list[dict
     return sources, entities, claim_dicts
 
 
+def graph_profiles(reader: Reader, entities: list[Entity]) -> list[Profile]:
+    """Every merged profile the reader may see (app/resolution.py), members canonical first: the
+    FtM export writes each as one entity whose `referents` are its other members' ids. Members the
+    export holds anyway (`entities`) are taken as they are; list entries are read and redacted."""
+    canonical_of = profile_map(reader)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for member, canon in canonical_of.items():
+        groups[canon].append(member)
+    held = {e.id: e for e in entities}
+    others = reader.entities({m for ids in groups.values() if len(ids) > 1 for m in ids if m not in held})
+    same = [j for j in list_judgements(reader) if j.judgement == Judgement.SAME]
+    out = []
+    for canon, ids in sorted(groups.items()):
+        members = [held[i] if i in held else redact_entity(reader, others[i]) for i in ids if i in held or entity_visible(reader, others.get(i))]
+        if len(members) < 2 or canon not in {e.id for e in members}:
+            continue
+        members.sort(key=lambda e: (e.id != canon, e.dataset, e.id))
+        inside = [j for j in same if canonical_of.get(j.left_id) == canon and canonical_of.get(j.right_id) == canon]
+        out.append(Profile(canon, members, inside))
+    return out
+
+
 def import_graph(store: Store, path: Path, actor: str) -> dict[str, Any]:
     """Import FollowTheMoney JSON lines (ours or another tool's): counts by kind of record
-    (sources, entities, claims, folded, skipped) and `skipped_lines`, each with its reason."""
-    return ftm.import_file(store, path, actor)
+    (sources, entities, claims, folded, skipped, and profiles and judgements when there are any)
+    and `skipped_lines`, each with its reason. A profile naming a record of a bundled list this
+    store has not loaded yet loads the bundled lists first (app/screening.ensure_default_lists)."""
+    return ftm.import_file(store, path, actor, before_write=lambda ids: _load_lists_for(store, ids))
+
+
+def _load_lists_for(store: Store, ids: set[str]) -> None:
+    if not ids:
+        return
+    with store.read(Sensitivity.CONFIDENTIAL) as r:
+        missing = ids - set(r.entities(ids))
+    if any(i.startswith(f"{dataset}-") for i in missing for dataset in BUNDLED):
+        ensure_default_lists(store)
 
 
 def claims_table(claims: list[dict]) -> str:
@@ -70,4 +111,4 @@ def claims_table(claims: list[dict]) -> str:
     return claims_csv(claims)
 
 
-__all__ = ["CLAIM_COLUMNS", "EXPORT_FORMATS", "claims_table", "export_graph", "export_lines", "graph_records", "import_graph"]
+__all__ = ["CLAIM_COLUMNS", "EXPORT_FORMATS", "claims_table", "export_graph", "export_lines", "graph_profiles", "graph_records", "import_graph"]

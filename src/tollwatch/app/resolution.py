@@ -182,7 +182,7 @@ def profile_view(reader: Reader, entity_id: str) -> dict[str, Any] | None:
         "id": members[0].id,
         "caption": members[0].caption,
         "members": [entity_to_dict(e) for e in members],
-        "memberships": [_membership(e, lists_meta) for e in members],
+        "memberships": [membership(e, lists_meta) for e in members],
         "names": list(names.values()),
         "properties": props,
         "conflicts": conflicts,
@@ -190,7 +190,8 @@ def profile_view(reader: Reader, entity_id: str) -> dict[str, Any] | None:
     }
 
 
-def _membership(e: Entity, lists_meta: dict[str, dict]) -> dict[str, Any]:
+def membership(e: Entity, lists_meta: dict[str, dict]) -> dict[str, Any]:
+    """One list naming a profile's member: its list id, listed-on date and the list's snapshot date."""
     meta = lists_meta.get(e.dataset, {})
     list_id = next((i.value for i in e.identifiers if i.scheme == e.dataset), None)
     return {

@@ -153,6 +153,7 @@ class VisiblePrepared:
     def __init__(self, prepared, hidden: set[str], clearance: Sensitivity = Sensitivity.PUBLIC):
         self._prepared, self._hidden, self._clearance = prepared, hidden, clearance
         self.index, self.facts, self.lists, self.threshold = prepared.index, prepared.facts, prepared.lists, prepared.threshold
+        self.profiles: dict[str, str] = getattr(prepared, "profiles", None) or {}
 
     def matcher(self, threshold: float | None = None, weights: dict[str, float] | None = None):
         return VisibleMatcher(self._prepared.matcher(threshold, weights), self._hidden, self._clearance)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tollwatch.core import countries, schema
@@ -37,7 +38,8 @@ from tollwatch.core.model import (
 )
 from tollwatch.core.schema import GRAPH_DATASET
 from tollwatch.core.records import claim_from_dict, entity_to_dict, source_to_dict
-from tollwatch.importers import ftm_foreign
+from tollwatch.importers import ftm_foreign, ftm_profiles
+from tollwatch.importers.ftm_profiles import Profile
 from tollwatch.importers.files import read_jsonl
 from tollwatch.store.repository import Store, Txn
 from tollwatch.writers.cells import atomic_text
@@ -115,8 +117,10 @@ def entity_to_ftm(e: Entity) -> dict:
     }
 
 
-def claim_to_ftm(c: dict) -> dict:
-    """A link between entities, or a note on one, as the schema maps the predicate."""
+def claim_to_ftm(c: dict, canonical: dict[str, str] | None = None) -> dict:
+    """A link between entities, or a note on one, as the schema maps the predicate.
+    `canonical`: member id -> its profile's id, so the link points at the profile's one line."""
+    ref = (lambda i: canonical.get(i, i)) if canonical else (lambda i: i)
     spec = schema.predicate(c["predicate"])
     mapping = spec.ftm_link if c.get("object") else spec.ftm_note
     if mapping is None:  # stored before the schema refused it: write it the way it is shaped
@@ -124,10 +128,10 @@ def claim_to_ftm(c: dict) -> dict:
     names = mapping.properties
     props: dict[str, list] = {names["role"]: [c["predicate"]]}
     if c.get("object"):
-        props[names["subject"]] = [c["subject"]["id"]]
-        props[names["object"]] = [c["object"]["id"]]
+        props[names["subject"]] = [ref(c["subject"]["id"])]
+        props[names["object"]] = [ref(c["object"]["id"])]
     else:
-        props[names["entity"]] = [c["subject"]["id"]]
+        props[names["entity"]] = [ref(c["subject"]["id"])]
         value = c.get("value")
         if value is None and c.get("quantity"):
             q = c["quantity"]
@@ -156,14 +160,18 @@ def _qualifiers_note(c: dict) -> str:
     return "".join(f" ({k}: {'yes' if v is True else 'no' if v is False else v})" for k, v in sorted(q.items()))
 
 
-def export_lines(sources: list[Source], entities: list[Entity], claims: list[dict], fmt: str) -> list[str]:
-    """The records the caller chose for its reader (app/export.py), one JSON line each."""
+def export_lines(sources: list[Source], entities: list[Entity], claims: list[dict], fmt: str, profiles: Sequence[Profile] = ()) -> list[str]:
+    """The records the caller chose for its reader (app/export.py), one JSON line each.
+    In FtM a merged profile is one line (its members' ids in `referents`, ftm_profiles)."""
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, sort_keys=True)  # noqa: E731
     if fmt == "ftm":
+        canonical = {e.id: p.canonical for p in profiles for e in p.members}
+        held = {e.id for e in entities}
         return (
             [dump(source_to_ftm(s)) for s in sources]
-            + [dump(entity_to_ftm(e)) for e in entities]
-            + [dump(claim_to_ftm(c)) for c in claims]
+            + [dump(entity_to_ftm(e)) for e in entities if e.id not in canonical]
+            + [dump(ftm_profiles.profile_to_ftm(p, held, entity_to_ftm)) for p in profiles]
+            + [dump(claim_to_ftm(c, canonical)) for c in claims]
         )
     if fmt == "jsonl":
         return (
@@ -174,12 +182,12 @@ def export_lines(sources: list[Source], entities: list[Entity], claims: list[dic
     raise ValueError(fmt)
 
 
-def export_file(path: Path, fmt: str, sources: list[Source], entities: list[Entity], claims: list[dict]) -> int:
+def export_file(path: Path, fmt: str, sources: list[Source], entities: list[Entity], claims: list[dict], profiles: Sequence[Profile] = ()) -> int:
     """Written to a temporary file and renamed: a failed export leaves no partial file."""
     with atomic_text(Path(path), prefix=".tollwatch-export-") as fh:
         if fmt == "csv":
             return write_claims_csv(fh, claims)
-        lines = export_lines(sources, entities, claims, fmt)
+        lines = export_lines(sources, entities, claims, fmt, profiles)
         for line in lines:
             fh.write(line + "\n")
         return len(lines)
@@ -251,15 +259,20 @@ def _native(data: dict) -> dict | None:
     return data if "record" in data else None
 
 
-def import_file(store: Store, path: Path, actor: str) -> dict[str, Any]:
+def import_file(store: Store, path: Path, actor: str, before_write: Callable[[set[str]], None] | None = None) -> dict[str, Any]:
     """One transaction. A malformed line or a bad record of ours and nothing is stored; a
-    foreign FtM line we cannot use is skipped, its reason in `skipped_lines`, and the rest kept."""
+    foreign FtM line we cannot use is skipped, its reason in `skipped_lines`, and the rest kept.
+    Profile lines and `referents` become `same` judgements; `before_write` is given every id they
+    name before the transaction starts (app/export.py loads a bundled list they belong to)."""
     path = Path(path)
     records = list(parse_lines(path))
+    if before_write is not None:
+        before_write(ftm_profiles.needed_ids(records, _native))
     foreign = [(n, d) for n, d in records if _native(d) is None]
     folds = ftm_foreign.collect_folds(foreign, _graph_kind)
     counts: dict[str, Any] = {"sources": 0, "entities": 0, "claims": 0, "folded": 0, "skipped": 0}
     skipped: list[str] = []
+    profile_lines = ftm_profiles.ProfileLines()
     with store.begin(actor) as tx:
         pending_claims = []
         for lineno, data in records:
@@ -269,8 +282,14 @@ def import_file(store: Store, path: Path, actor: str) -> dict[str, Any]:
                     reason = _import_foreign(tx, data, folds)
                     if reason:
                         skipped.append(f"{path.name}:{lineno}: {reason}")
+                    else:
+                        ftm_profiles.read_foreign(data, lineno, profile_lines)
                 elif native.get("record") == "claim":
                     pending_claims.append((lineno, claim_from_dict(native, with_review=True)))
+                elif native.get("record") == ftm_profiles.PROFILE_RECORD:
+                    for member in ftm_profiles.read_own(native, lineno, profile_lines):
+                        _import_native(tx, {**member, "record": "entity"}, counts)
+                    profile_lines.profiles += 1
                 else:
                     _import_native(tx, native, counts)
             except (KeyError, TypeError) as exc:
@@ -284,8 +303,13 @@ def import_file(store: Store, path: Path, actor: str) -> dict[str, Any]:
                 counts["claims"] += 1
             except ModelError as exc:
                 raise InputError(exc.message, path=str(path), line=lineno, field=exc.field) from None
+        judged, not_held = ftm_profiles.record_judgements(tx, profile_lines, str(path))
     counts["entities"] += len(foreign) - len(skipped) - folds.folded
     counts.update(folded=folds.folded, skipped=counts["skipped"] + len(skipped), skipped_lines=skipped)
+    if not_held:  # a note, not a skipped line: the line's entity was kept
+        skipped.append(f"{path.name}: {not_held} referents name no entity this store holds: not judged")
+    if profile_lines.profiles or judged:
+        counts.update(profiles=profile_lines.profiles, judgements=judged)
     return counts
 
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from tollwatch.app.resolution import membership
 from tollwatch.app.screen import dated
 from tollwatch.core.errors import InputError, NotFound
 from tollwatch.core.features import describe, resolve_weights
@@ -76,19 +77,21 @@ def match(
     prepared = visible_prepared(state, p, set(exclude_entity_ids), version)
     scope = _scope(set(prepared.index.datasets), dataset, include_dataset, exclude_dataset)
     matcher = prepared.matcher(threshold, request_weights(body.weights))
+    slots = ProfileSlots(prepared.profiles, set(exclude_entity_ids))
     ranked: dict[str, list[dict] | None] = {}
     for key, q in body.queries.items():
         names = query_names(q)
-        ranked[key] = _best_matches(matcher, q, names, scope, threshold, limit, cutoff, exclude_schema) if names else None
-    # The batch's results are read from the store in one query, not one per query.
-    ents = state.prepared.entities(p.ceiling, (d["entity_id"] for found in ranked.values() for d in found or ()), version)
-    responses = {key: _response(key, q, ranked[key], ents) for key, q in body.queries.items()}
+        found = _best_matches(matcher, q, names, scope, threshold, cutoff, exclude_schema, slots.fetch(limit)) if names else None
+        ranked[key] = slots.fold(found)[:limit] if found is not None else None
+    # The batch's results (and every member of their profiles) are read from the store in one query.
+    ents = state.prepared.entities(p.ceiling, (i for found in ranked.values() for d in found or () for i in slots.ids(d)), version)
+    responses = {key: _response(key, q, ranked[key], ents, slots, prepared.lists) for key, q in body.queries.items()}
     # orjson over plain dicts: FastAPI's jsonable_encoder was most of a small request's time.
     body_out = {"responses": responses, "matcher": {"name": "tollwatch-v1", "threshold": threshold}, "limit": limit}
     return Response(orjson.dumps(body_out), media_type="application/json")
 
 
-def _response(key: str, q: EntityQuery, ranked: list[dict] | None, ents: dict) -> dict:
+def _response(key: str, q: EntityQuery, ranked: list[dict] | None, ents: dict, slots: ProfileSlots, lists: dict) -> dict:
     if ranked is None:
         return {
             "status": 400,
@@ -99,10 +102,78 @@ def _response(key: str, q: EntityQuery, ranked: list[dict] | None, ents: dict) -
         }
     return {
         "status": 200,
-        "results": [_yente_result(d, ents.get(d["entity_id"])) for d in ranked],
+        "results": [_profile_result(d, ents, slots, lists) for d in ranked],
         "total": {"value": len(ranked), "relation": "eq"},
         "query": {"id": key, "schema": q.schema_, "properties": {k: ([v] if isinstance(v, str) else v) for k, v in q.properties.items()}},
     }
+
+
+class ProfileSlots:
+    """One result per profile, as file screening gives (engines.local.fold_profiles): the records of
+    a merged profile (app.resolution, judged at public clearance) share the best one's slot."""
+
+    def __init__(self, profiles: dict[str, str], excluded: set[str]):
+        self.profiles = profiles
+        self.excluded = {profiles.get(i, i) for i in excluded}  # excluding any member excludes its profile
+        self._members: dict[str, list[str]] | None = None
+
+    def fetch(self, limit: int) -> int:
+        """Results to ask for (the matcher adds its margin): room for the records that fold into another's slot."""
+        return limit + (limit if self.profiles else 0)
+
+    def fold(self, found: list[dict]) -> list[dict]:
+        seen: set[str] = set()
+        out = []
+        for d in found:
+            key = self.profiles.get(d["entity_id"], d["entity_id"])
+            if key in seen or key in self.excluded:
+                continue
+            seen.add(key)
+            if d["entity_id"] in self.profiles:
+                d["profile_id"] = key
+            out.append(d)
+        return out
+
+    def members(self, canonical: str) -> list[str]:
+        if self._members is None:
+            index: dict[str, list[str]] = {}
+            for member, canon in self.profiles.items():
+                index.setdefault(canon, []).append(member)
+            self._members = {k: sorted(v, key=lambda i: (i != k, i)) for k, v in index.items()}
+        return self._members.get(canonical, [canonical])
+
+    def ids(self, d: dict) -> list[str]:
+        return self.members(d["profile_id"]) if "profile_id" in d else [d["entity_id"]]
+
+
+def _profile_result(d: dict, ents: dict, slots: ProfileSlots, lists: dict) -> dict:
+    """A yente result for the hit's profile: the canonical id, every member's properties, every
+    list that names it (`datasets`, `memberships` with the list id and dates) and `referents`."""
+    result = _yente_result(d, ents.get(d["entity_id"]))
+    canon = d.get("profile_id")
+    if canon is None:
+        return result
+    members = [ents[i] for i in slots.members(canon) if i in ents]
+    props: dict[str, list] = {}
+    for e in members:
+        for prop, values in _yente_properties({"name": e.caption, "schema": d["schema"]}, e).items():
+            have = props.setdefault(prop, [])
+            have += [v for v in values if v not in have]
+    result.update(
+        id=canon,
+        caption=members[0].caption if members and members[0].id == canon else result["caption"],
+        properties=props,
+        datasets=list(dict.fromkeys(e.dataset for e in members)),
+        referents=[e.id for e in members if e.id != canon],
+        target=any(e.dataset != "tollwatch" for e in members),
+        matched_entity_id=d["entity_id"],
+        memberships=[{**membership(e, lists), "program": _as_list(e.attributes.get("program"))} for e in members],
+    )
+    return result
+
+
+def _as_list(value) -> list:
+    return [] if value is None else list(value) if isinstance(value, list) else [value]
 
 
 def _scope(available: set[str], dataset: str, include: list[str], exclude: list[str]) -> set[str]:
@@ -117,8 +188,8 @@ def _scope(available: set[str], dataset: str, include: list[str], exclude: list[
     return scope - set(exclude)
 
 
-def _best_matches(matcher, q: EntityQuery, names: list[str], scope: set[str], threshold: float, limit: int,
-                  cutoff: float, exclude_schema: list[str]) -> list[dict]:
+def _best_matches(matcher, q: EntityQuery, names: list[str], scope: set[str], threshold: float,
+                  cutoff: float, exclude_schema: list[str], limit: int = 5) -> list[dict]:
     """Each candidate once, at the score of its best-matching query name, best first."""
     best: dict[str, dict] = {}
     schema = None if q.schema_ in ("Thing", "LegalEntity") else q.schema_
@@ -130,7 +201,7 @@ def _best_matches(matcher, q: EntityQuery, names: list[str], scope: set[str], th
                 continue
             if d["entity_id"] not in best or d["score"] > best[d["entity_id"]]["score"]:
                 best[d["entity_id"]] = d
-    return sorted(best.values(), key=lambda d: (-d["score"], d["dataset"], d["entity_id"]))[:limit]
+    return sorted(best.values(), key=lambda d: (-d["score"], d["dataset"], d["entity_id"]))
 
 
 def _query_facts(q: EntityQuery):
