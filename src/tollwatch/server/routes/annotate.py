@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Form, Request
+from fastapi import APIRouter, Body, Depends, Form, Request
 
 from tollwatch.app import annotation
+from tollwatch.server import auth
 from tollwatch.server.deps import State, Writer
 from tollwatch.server.routes.review import form_writer
 from tollwatch.server.templating import redirect
@@ -26,7 +27,7 @@ def api_annotation_suggest(
 
 
 @router.get("/api/predicates/{name}/kinds")
-def api_predicate_kinds(p: Writer, name: str):
+def api_predicate_kinds(name: str, p: auth.Principal = Depends(auth.require_writer)):
     """The subject and object kinds a predicate allows, and the type of its literal value."""
     return annotation.predicate_kinds(name)
 
