@@ -126,6 +126,7 @@ def test_select_a_passage_and_make_a_claim(chromium, live, folder):  # noqa: F81
     page.wait_for_selector("text=Claim saved as proposed")
     made = re.search(r"made=(c-[0-9a-f]+)", page.url).group(1)
     assert page.locator(f"#claim-{made}").count() == 1
+    assert page.locator("#annotate-form").is_hidden()  # closed again until the next selection
     assert page.locator(f"mark[data-claims~='{made}']").inner_text() == PASSAGE  # the passage now highlighted
     page.screenshot(path=str(folder / "source-annotated-1366.png"), full_page=True)
     page.goto("/review")

@@ -80,7 +80,7 @@ def gazetteer_for(store: Store, reader: Reader) -> Gazetteer:
 
 
 def _entity_row(entity: Entity, why: str, span: tuple[int, int] | None = None) -> dict:
-    row = {"id": entity.id, "name": entity.caption, "kind": entity.kind.value, "dataset": entity.dataset, "why": why}
+    row: dict = {"id": entity.id, "name": entity.caption, "kind": entity.kind.value, "dataset": entity.dataset, "why": why}
     if span is not None:
         row["span"] = list(span)
     return row
