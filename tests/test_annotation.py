@@ -128,3 +128,16 @@ def test_no_confidential_text_or_entity_reaches_a_reader_without_clearance(store
     assert "org-quorvex" in {m["id"] for m in annotation.suggest(store, C, world["public"], **_args(pub))["mentions"]}
     made = annotation.make_claim(store, "analyst", C, world["public"], {**pub, "subject": "org-quorvex", "predicate": "supplies", "object": "product-wigs"})
     assert made["subject"]["id"] == "org-quorvex"
+    # Visibility is decided per request, not cached with the gazetteer: a public claim about the
+    # entity now makes it visible to the junior analyst too (app.visibility's rule).
+    assert "org-quorvex" in {m["id"] for m in annotation.suggest(store, R, world["public"], **_args(pub))["mentions"]}
+
+
+def test_the_cached_gazetteer_follows_new_entities(store, world):
+    text = "Zentrix Velour Holdings buys the wigs."
+    sid = _source(store, text)
+    p = _span(text, text)
+    assert annotation.suggest(store, R, sid, **_args(p))["mentions"][0]["id"] == "product-wigs"
+    with store.begin("tester") as tx:
+        tx.upsert_entity(Entity("org-zentrix", EntityKind.ORGANIZATION, "Zentrix Velour Holdings", names=[Name.of("Zentrix Velour Holdings")]))
+    assert [m["id"] for m in annotation.suggest(store, R, sid, **_args(p))["mentions"]] == ["org-zentrix", "product-wigs"]

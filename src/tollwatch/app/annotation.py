@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
 from tollwatch.app import curation
-from tollwatch.app.visibility import get_visible_entity, visible_entities
+from tollwatch.app.visibility import get_visible_entity
 from tollwatch.core.errors import NotFound
 from tollwatch.core.extraction import Gazetteer, extract
 from tollwatch.core.extraction.mentions import select_longest
@@ -23,6 +25,7 @@ from tollwatch.core.extraction.tokens import tokenize
 from tollwatch.core.model import Claim, Entity, ModelError, ReviewStatus, Sensitivity, Source
 from tollwatch.core.schema import load as load_schema
 from tollwatch.importers.facility_points import KF_DATASET
+from tollwatch.store import schema as store_schema
 from tollwatch.store.repository import Reader, Store
 
 MAX_PASSAGE = 4000  # characters: a claim rests on a sentence or a paragraph, not a chapter
@@ -63,20 +66,30 @@ def _visible_source(reader: Reader, source_id: str) -> Source:
 
 
 # --- the gazetteer, as one reader may see it ------------------------------------------------
-_GAZETTEERS: dict[tuple[int, int, str], Gazetteer] = {}
+# Built from every entity once per clearance (names above it are never loaded) and kept until
+# the entities or their names change; which proposed entities a reader may see depends on
+# claims, so that is decided per request (`mentions`), never baked into the cache.
+_GAZETTEERS: dict[tuple[int, str], tuple[tuple, Gazetteer]] = {}
+
+
+def entities_fingerprint(reader: Reader) -> tuple:
+    """Changes whenever an entity or a name is added, changed or removed (two small queries)."""
+    e, n = store_schema.entities, store_schema.names
+    ents = reader.conn.execute(select(func.count(), func.max(e.c.updated_at))).one()
+    names = reader.conn.execute(select(func.count(), func.max(n.c.id))).one()
+    return (*ents, *names)
 
 
 def gazetteer_for(store: Store, reader: Reader) -> Gazetteer:
-    """The entities this reader may see, as the extractor's gazetteer; rebuilt when the store changes."""
-    key = (id(store), store.version(), reader.max_sensitivity.value)
+    """Every entity (bar the facility-database points) with the names this reader's clearance allows."""
+    key = (id(store), reader.max_sensitivity.value)
+    fingerprint = entities_fingerprint(reader)
     cached = _GAZETTEERS.get(key)
-    if cached is None:
-        entities = [e for e in reader.list_entities() if e.dataset != KF_DATASET]
-        cached = Gazetteer(visible_entities(reader, entities, reader.list_claims()))
-        for old in [k for k in _GAZETTEERS if k[0] == key[0] and k[2] == key[2]]:
-            del _GAZETTEERS[old]
-        _GAZETTEERS[key] = cached
-    return cached
+    if cached is None or cached[0] != fingerprint:
+        gazetteer = Gazetteer([e for e in reader.list_entities() if e.dataset != KF_DATASET])
+        gazetteer.matcher  # noqa: B018  (build the token patterns now, once)
+        cached = _GAZETTEERS[key] = (fingerprint, gazetteer)
+    return cached[1]
 
 
 def _entity_row(entity: Entity, why: str, span: tuple[int, int] | None = None) -> dict:
@@ -86,14 +99,24 @@ def _entity_row(entity: Entity, why: str, span: tuple[int, int] | None = None) -
     return row
 
 
-def mentions(gazetteer: Gazetteer, passage: Passage) -> list[dict]:
-    """Known entities named in the passage, in text order, in any script the gazetteer knows."""
-    matcher = gazetteer.matcher
-    found = select_longest(matcher.find(passage.text, tokenize(passage.text)))
+def mentions(reader: Reader, gazetteer: Gazetteer, passage: Passage) -> list[dict]:
+    """Known entities named in the passage, in text order, in any script the gazetteer knows.
+    Entities this reader may not see are dropped before the longest mentions are chosen, so
+    a hidden one neither shows nor shadows a visible one."""
+    raw = gazetteer.matcher.find(passage.text, tokenize(passage.text))
+    visible: dict[str, Entity | None] = {}
+    for entity_id in {i for m in raw for i in m.candidates}:
+        visible[entity_id] = get_visible_entity(reader, entity_id)
+    kept = []
+    for m in raw:
+        candidates = tuple(i for i in m.candidates if visible.get(i) is not None)
+        if candidates:
+            m.candidates = candidates
+            kept.append(m)
     rows, seen = [], set()
-    for m in found:
+    for m in select_longest(kept):
         for entity_id in m.candidates:
-            entity = gazetteer.by_id.get(entity_id)
+            entity = visible[entity_id]
             if entity is None or entity_id in seen:
                 continue
             seen.add(entity_id)
@@ -168,7 +191,7 @@ def suggest(store: Store, clearance: Sensitivity, source_id: str, start: object,
     with store.read(max_sensitivity=clearance) as r:
         passage = check_passage(_visible_source(r, source_id), start, end, quote)
         gazetteer = gazetteer_for(store, r)
-        named = mentions(gazetteer, passage)
+        named = mentions(r, gazetteer, passage)
         graph = graph_neighbours(r, source_id, named)
     predicates = predicate_table()
     return {
