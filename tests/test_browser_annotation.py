@@ -20,6 +20,7 @@ from tests.test_browser_flows import chromium, pytestmark, sign_in  # noqa: F401
 TEXT = ("Written for the browser test \U0002070e.\n\nPrisoners at Kyo-hwa-so No. 1 make wigs for export, "
         "a witness said; the 개천 제1호교화소 work team sorts human hair.\n")
 PASSAGE = "Prisoners at Kyo-hwa-so No. 1 make wigs for export"
+LONG = "".join(f"Line {i}: filler written for the browser test.\n" for i in range(300)) + TEXT
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,10 @@ def live(tmp_path_factory):
         store = open_store(f"sqlite:///{tmp / 'tw.db'}")
         add_users(store)
         source_id = sources.add_source(store, sources.make_source(TEXT, title="Annotation test note"), "tester").id
+        long_id = sources.add_source(store, sources.make_source(LONG, title="A long note"), "tester").id
         app = create_app(store=store, secret_key="browser-annotation-secret")
         with LiveServer(app) as server:
-            server.source_id = source_id  # type: ignore[attr-defined]
+            server.source_id, server.long_id = source_id, long_id  # type: ignore[attr-defined]
             yield server
         store.close()
 
@@ -172,3 +174,20 @@ def test_viewer_sees_no_annotation(chromium, live):  # noqa: F811
     page.goto(f"/sources/{live.source_id}")
     assert page.get_by_role("button", name="Make a claim from selection").count() == 0
     ctx.close()
+
+
+def test_on_a_long_source_the_button_stays_beside_the_passage(chromium, live, folder):  # noqa: F811
+    ctx, page, errors = _page(chromium, live, 1366)
+    sign_in(page, "junior")
+    page.goto(f"/sources/{live.long_id}")
+    assert page.evaluate(SELECT, PASSAGE)
+    page.evaluate("document.querySelector('article.source-text').lastChild.parentElement.scrollIntoView({block: 'end'})")
+    box = page.get_by_role("button", name="Make a claim from selection").bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 900, box  # in view, far down the text
+    page.screenshot(path=str(folder / "source-annotate-long-1366.png"))  # the viewport, as a reader sees it
+    page.get_by_role("button", name="Make a claim from selection").click()
+    expect(page.locator("#annotate-status")).to_contain_text("selected")
+    assert page.input_value("#ann-start") == str(LONG.index(PASSAGE))
+    assert page.input_value("#ann-quote") == PASSAGE
+    ctx.close()
+    assert not errors, errors

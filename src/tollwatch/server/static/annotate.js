@@ -8,6 +8,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const article = document.querySelector("article.source-text");
   if (!box || !article) return;
   box.hidden = false;
+  box.dataset.state = "idle";
   const $ = (id) => document.getElementById(id);
   const form = $("annotate-form"), status = $("annotate-status");
   const subject = $("ann-subject"), predicate = $("ann-predicate"), object = $("ann-object");
@@ -114,7 +115,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const suggest = async (a, b, focus) => {
     start.value = String(a); end.value = String(b);
     quote.value = chars.slice(a, b).join("");
-    form.hidden = false;
+    form.hidden = false; box.dataset.state = "editing";
     mark(a, b);
     status.textContent = "Looking for entities in the passage…";
     try {
@@ -144,7 +145,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const span = selectionSpan();
     if (!span) {
       status.textContent = "Select a passage of the source text first, or give its characters below.";
-      form.hidden = false;
+      form.hidden = false; box.dataset.state = "editing";
       start.focus();
       return;
     }
@@ -159,6 +160,6 @@ document.addEventListener("DOMContentLoaded", () => {
   end.addEventListener("change", typed);
 
   $("annotate-cancel").addEventListener("click", () => {
-    form.hidden = true; mark(null); status.textContent = ""; $("annotate-start").focus();
+    form.hidden = true; box.dataset.state = "idle"; mark(null); status.textContent = ""; $("annotate-start").focus();
   });
 });
