@@ -141,3 +141,11 @@ def test_the_cached_gazetteer_follows_new_entities(store, world):
     with store.begin("tester") as tx:
         tx.upsert_entity(Entity("org-zentrix", EntityKind.ORGANIZATION, "Zentrix Velour Holdings", names=[Name.of("Zentrix Velour Holdings")]))
     assert [m["id"] for m in annotation.suggest(store, R, sid, **_args(p))["mentions"]] == ["org-zentrix", "product-wigs"]
+
+
+def test_the_leak_check_fails_when_the_visibility_guard_is_broken(store, world, monkeypatch):
+    """Mutation check: with `get_visible_entity` bypassed, the hidden proposal is suggested."""
+    pub = _span(TEXT, f"{SECRET} buys the wigs")
+    assert "org-quorvex" not in str(annotation.suggest(store, R, world["public"], **_args(pub)))
+    monkeypatch.setattr(annotation, "get_visible_entity", lambda reader, entity_id: reader.get_entity(entity_id))
+    assert "org-quorvex" in str(annotation.suggest(store, R, world["public"], **_args(pub)))
