@@ -133,8 +133,10 @@ def test_select_a_passage_and_make_a_claim(chromium, live, folder):  # noqa: F81
     page.screenshot(path=str(folder / "source-annotated-1366.png"), full_page=True)
     page.goto("/review")
     item = page.locator(f"#claim-{made}")
+    item.screenshot(path=str(folder / "review-annotated-item-1366.png"))
     assert item.locator(".badge.method").inner_text().startswith("human")
     assert PASSAGE in item.inner_text()
+    assert "Made by junior from a passage selected on the source page: checked against the note" in item.inner_text()
     assert page.evaluate(f"document.querySelector('#claim-{made} .review-context mark').textContent") == PASSAGE
     state = ctx.storage_state()
     ctx.close()

@@ -229,7 +229,8 @@ def make_claim(store: Store, actor: str, clearance: Sensitivity, source_id: str,
         "span": [passage.start, passage.end],
         "quote": passage.text,
         "method": "human",
-        "note": _text(form, "note") or f"Made by {actor} from a passage selected on the source page.",
+        # Who made it reads beside the claim in the review queue, whatever note they add.
+        "note": f"Made by {actor} from a passage selected on the source page" + (f": {note}" if (note := _text(form, "note")) else "."),
     }
     if obj:
         data["object"] = curation.resolve_visible(store, clearance, obj, "object").id
