@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tollwatch.server.routes import (
+    annotate,
     claims,
     exports,
     graph,
@@ -23,6 +24,7 @@ ROUTERS = [
     meta.router,
     graph.router,
     sources.router,
+    annotate.router,
     claims.router,
     exports.router,
     match.router,
