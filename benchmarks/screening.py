@@ -235,6 +235,63 @@ def bench_peer(recs, path: Path, n: int) -> dict | None:
     return {"rows": len(rows), "seconds": dt, "rows_per_s": len(rows) / dt, "rows_with_hits": matched}
 
 
+E2E_NAMES = ROOT / "benchmarks" / "data" / "screen_3000.csv"
+
+
+def bench_end_to_end(runs: int, peer_rows: int, path: Path = E2E_NAMES, src: Path = ROOT / "src") -> dict:
+    """The whole `tollwatch screen` command, as a user runs it the first time: a new process on
+    a fresh store and an empty cache (start-up, first-use import of the bundled lists, index
+    build and writing included), on 3,000 distinct names; the peer on the first `peer_rows`
+    of the same names in each run. Medians over `runs`, and each run's output digest."""
+    import hashlib
+    import statistics
+    import subprocess
+
+    rows = sum(1 for _ in read_names(path))
+    walls, peers, digests = [], [], []
+    scores = None
+    for _ in range(runs):
+        tmp = Path(tempfile.mkdtemp(prefix="tollwatch-e2e-"))
+        env = {**os.environ, "TOLLWATCH_HOME": str(tmp / "home"), "TOLLWATCH_DB": f"sqlite:///{tmp / 'store.db'}",
+               "TOLLWATCH_CACHE": str(tmp / "cache"), "PYTHONPATH": str(src)}
+        out = tmp / "out.jsonl"
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "tollwatch.cli.main", "screen", str(path), "-o", str(out)], env=env, check=True, capture_output=True)
+        walls.append(time.perf_counter() - t)
+        digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+        if scores is None:
+            scores = _peer_for(tmp)
+        if scores is not None:
+            names = list(read_names(path))[:peer_rows]
+            t = time.perf_counter()
+            for name in names:
+                scores(name)
+            peers.append(len(names) / (time.perf_counter() - t))
+    wall = statistics.median(walls)
+    result = {"rows": rows, "runs": runs, "walls": walls, "wall_s": wall, "rows_per_s": rows / wall, "digests": digests}
+    if peers:
+        result.update(peer_rows=peer_rows, peer_rates=peers, peer_rows_per_s=statistics.median(peers), ratio=rows / wall / statistics.median(peers))
+    return result
+
+
+def read_names(path: Path):
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            yield row["shipper"]
+
+
+def _peer_for(tmp: Path):
+    """The peer over the lists the run's own store holds (building it is not timed)."""
+    from tollwatch.app.evidence import open_store
+    from tollwatch.app.screening import prepare
+
+    os.environ["TOLLWATCH_CACHE"] = str(tmp / "cache")
+    store = open_store(f"sqlite:///{tmp / 'store.db'}")
+    prepared = prepare(store)
+    store.close()
+    return peer_matcher([r for r in prepared.index.records if r.dataset != "tollwatch"])
+
+
 def bench_sets() -> list[str]:
     """The cross-script and supplier-file sets, against freshly imported bundled lists."""
     from screening_sets import bench_cross_script, bench_supplier, render_sets
@@ -332,10 +389,18 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--peer-rows", type=int, default=200)
     ap.add_argument("--skip-screen", action="store_true")
+    ap.add_argument("--src", type=Path, default=ROOT / "src", help="with --end-to-end: the tollwatch source tree the command runs (to time an older checkout beside this one)")
+    ap.add_argument("--end-to-end", type=int, metavar="RUNS", default=0,
+                    help=f"only time the whole `screen` command on {E2E_NAMES.name} this many times (fresh store each), beside the peer")
     ap.add_argument("--write-doc", action="store_true", help=f"update the screening section of {DOC.relative_to(ROOT)}")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT / "benchmarks"))
+    if args.end_to_end:
+        import json
+
+        print(json.dumps(bench_end_to_end(args.end_to_end, args.peer_rows, src=args.src), indent=1))
+        return
     # Screening first: its peak memory is then tollwatch's alone (logic-v2 loads large models).
     screen = None if args.skip_screen else bench_screen(args.rows, args.peer_rows)
     names = bench_names()

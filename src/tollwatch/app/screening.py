@@ -31,6 +31,7 @@ from tollwatch.app.risk_facts import risk_facts
 from tollwatch.core.model import Entity, EntityKind, ModelError, ReviewStatus, Sensitivity, parse_date
 from tollwatch.core.risk import RiskFacts
 from tollwatch.engines.local import fold_profiles
+from tollwatch.importers.list_bundle import preparsed
 from tollwatch.importers.lists import AU_DATASET, EU_DATASET, OFAC_DATASET, UK_DATASET, UN_DATASET, ImportReport, read_list
 from tollwatch.store import lists as store_lists
 from tollwatch.store.index_inputs import index_inputs
@@ -155,12 +156,18 @@ def _load_bundled(store: Store, dataset: str, actor: str) -> bool:
     extra = {"origin": inputs[keys[0]]["origin"], "bundled": True, "bundle_sha256": digest}
     if len(keys) > 1:
         extra["snapshot_dates"] = {k: inputs[k]["snapshot_date"] for k in keys}
-    report, entities = _open_list(fmt, paths, dataset, inputs[keys[0]]["snapshot_date"], None)
+    ready = preparsed(dataset, {n: manifest()["files"].get(n) for n in names})
+    if ready is None:  # no pre-parsed rows for these files and this code: read the files
+        report, entities = _open_list(fmt, paths, dataset, inputs[keys[0]]["snapshot_date"], None)
     with store.begin(actor) as tx:
         tx.lock(store_lists.META_PREFIX + dataset)
         if not needs_bundle(store_lists.dataset_metadata(tx, dataset), digest):
             return False
-        _replace_list(tx, report, entities, paths, report.snapshot_date, None, extra)
+        if ready is None:
+            _replace_list(tx, report, entities, paths, report.snapshot_date, None, extra)
+        else:
+            store_lists.replace_dataset_grouped(tx, dataset, ready[1])
+            tx.set_meta(store_lists.META_PREFIX + dataset, json.dumps({**ready[0].meta(), **extra}, ensure_ascii=False))
     return True
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
 
 from .terms import load_terms
 
@@ -57,6 +57,15 @@ _MAX_WORD = max(len(k) for k in _DICT)
 _ADMIN_SUFFIXES = set("市县省区镇州")
 
 
+def _pinyin(text: str, **options: Any) -> list[str]:
+    """pypinyin's plain readings; imported on first use (its phrase tables take a second to load,
+    and a run with no Han text never needs them)."""
+    from pypinyin import Style, lazy_pinyin
+
+    readings: list[str] = lazy_pinyin(text, style=Style.NORMAL, **options)
+    return readings
+
+
 @lru_cache(maxsize=2)
 def _converter(config: str) -> OpenCC:
     return OpenCC(config)
@@ -83,7 +92,7 @@ def has_han(text: str) -> bool:
 def pinyin(text: str, sep: str = " ") -> str:
     """Toneless pinyin of every Han character; other text passes through (丹东 → 'dan dong')."""
     out = []
-    for piece in lazy_pinyin(to_simplified(text), style=Style.NORMAL, errors=lambda s: s):
+    for piece in _pinyin(to_simplified(text), errors=lambda s: s):
         out.append(piece)
     return sep.join(p.strip() for p in out if p.strip())
 
@@ -105,7 +114,7 @@ def segment(han: str, glue: bool = False) -> tuple[tuple[str, str, str], ...]:
         nonlocal brand
         if brand:
             for chunk in _brand_chunks(brand):
-                pieces.append(("brand", chunk, "".join(lazy_pinyin(chunk, style=Style.NORMAL)).capitalize()))
+                pieces.append(("brand", chunk, "".join(_pinyin(chunk)).capitalize()))
             brand = ""
 
     i = 0
@@ -208,7 +217,7 @@ def pinyin_name(text: str) -> str:
 
     def one(m: re.Match[str]) -> str:
         words = [
-            eng if kind == "place" else "".join(lazy_pinyin(h, style=Style.NORMAL)).capitalize()
+            eng if kind == "place" else "".join(_pinyin(h)).capitalize()
             for kind, h, eng in segment(m.group(0))
         ]
         return " " + " ".join(words) + " "
@@ -235,11 +244,11 @@ def person_pinyin(text: str) -> str | None:
     if not looks_like_person(text):
         return None
     han = to_simplified(text.replace("·", "").replace(" ", ""))
-    given = "".join(lazy_pinyin(han[1:], style=Style.NORMAL))
-    return f"{lazy_pinyin(han[0], style=Style.NORMAL)[0].capitalize()} {given.capitalize()}"
+    given = "".join(_pinyin(han[1:]))
+    return f"{_pinyin(han[0])[0].capitalize()} {given.capitalize()}"
 
 
 @lru_cache(maxsize=65536)
 def han_word_pinyin(han: str) -> tuple[str, ...]:
     """Per-character toneless pinyin (for indexing names a writer split syllable by syllable)."""
-    return tuple(lazy_pinyin(to_simplified(han), style=Style.NORMAL))
+    return tuple(_pinyin(to_simplified(han)))
