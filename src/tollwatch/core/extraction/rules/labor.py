@@ -17,16 +17,22 @@ from tollwatch.core.extraction.rules.quantities import number
 from tollwatch.core.model import Predicate, Quantity
 
 
-def _count(doc: Doc, text: str) -> Quantity | None:
-    """The number bound to a worker noun in the sentence, if there is exactly one such number."""
-    found = []
+def _count(doc: Doc, text: str, near: int) -> Quantity | None:
+    """The number bound to a worker noun: the only one in the sentence, or the one nearest the
+    worker phrase ("400여 명의 조선 여성 근로자들이 허룽에 …, 단둥에서는 … 100여 명": 400)."""
+    found: list[tuple[int, Quantity]] = []
     for m in doc.lex.rx["workforce_count"].finditer(text):
         groups = [g for g in m.groups() if g]
-        if not groups:
+        try:
+            nums = [number(doc.lex, g) for g in groups]
+        except ValueError:
             continue
-        nums = [float(g.replace(",", "")) for g in groups]
-        found.append(Quantity(min(nums), max(nums), "workers"))
-    return found[0] if len({(q.low, q.high) for q in found}) == 1 else None
+        if nums:
+            distance = 0 if m.start() <= near < m.end() else min(abs(m.start() - near), abs(m.end() - near))
+            found.append((distance, Quantity(min(nums), max(nums), "workers")))
+    if len({(q.low, q.high) for _, q in found}) == 1:
+        return found[0][1]
+    return min(found, key=lambda x: x[0])[1] if found else None
 
 
 def _subject(cue: re.Match[str], f: Focus, start: int) -> Mention | None:
@@ -85,7 +91,7 @@ def workforce(doc: Doc, f: Focus) -> None:
 
     ceiling = doc.lex.conf("workforce", "ceiling")
     doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
-                quantity=_count(doc, text), confidence=min(ceiling, subject.confidence), note="nationality: kp")
+                quantity=_count(doc, text, cue.start()), confidence=min(ceiling, subject.confidence), note="nationality: kp")
     made = doc.lex.rx["workers_make"].search(text, cue.end())
     if made:  # "hires North Koreans to process seafood": what the workers make, their employer produces
         doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=made.group(1) or made.group(2),
