@@ -23,6 +23,11 @@ def _unnamed(doc: Doc, s: int, e: int, phrase: str, caption: str, note: str, con
     return Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, note, conf)
 
 
+def named_firm(doc: Doc, s: int, e: int, name: str, conf: float) -> Mention:
+    """A firm the text names without a legal form ("연태대신" in a list of firms)."""
+    return _unnamed(doc, s, e, name, name, "a firm the sentence lists", conf, unnamed=False)
+
+
 def quoted_names(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
     """ "‘메이다오 복장유한공사’": the whole quote is the name, not its last word."""
     out: list[Mention] = []
@@ -31,7 +36,9 @@ def quoted_names(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention
         g = 1 if m.group(1) else 2
         s, e = sent.start + m.start(g), sent.start + m.end(g)
         name = m.group(g).strip()
-        if name and not _overlaps(s, e, taken + out):
+        # a place inside the quote (‘화성 …공사’, ‘단동…공사’) is part of the name, not a mention of its own
+        blocking = [t for t in taken if not ((t.anchor or t.kind == EntityKind.PLACE) and s <= t.start and t.end <= e)]
+        if name and not _overlaps(s, e, blocking + out):
             out.append(_unnamed(doc, s, e, name, name, "a company named in quotes", conf, unnamed=False))
     return out
 
@@ -74,8 +81,10 @@ def city_employers(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Menti
 
 
 def unnamed_prisons(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
-    """ "assembled in workshops in various North Korean prisons", "각 교화소 생산과에서": prisons the
-    text does not name, as one unnamed subject (never a facility: the text names none)."""
+    """ "false eyelashes are assembled in workshops in various North Korean prisons", "각 교화소 생산과에서":
+    prisons the text does not name, making goods, as one unnamed subject (never a facility: the text names none)."""
+    if not doc.lex.cue["produce"].search(sent.text) or not any(t.kind == EntityKind.PRODUCT for t in taken):
+        return []  # only prisons said to make catalogue goods become a subject
     out: list[Mention] = []
     conf = doc.lex.conf("mention", "unnamed_prisons")
     for m in doc.lex.rx["unnamed_prisons"].finditer(sent.text):

@@ -90,11 +90,13 @@ def workforce(doc: Doc, f: Focus) -> None:
         return  # "X cut ties with processors that used North Korean labor": the workers are the processors'
 
     ceiling = doc.lex.conf("workforce", "ceiling")
-    doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
-                quantity=_count(doc, text, cue.start()), confidence=min(ceiling, subject.confidence), note="nationality: kp")
     made = doc.lex.rx["workers_make"].search(text, cue.end())
-    if made:  # "hires North Koreans to process seafood": what the workers make, their employer produces
-        doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=made.group(1) or made.group(2),
+    goods = next((g for g in made.groups() if g), None) if made else None
+    value = f"North Korean workers ({cue.group(0)})" + (f", making {goods}" if goods else "")
+    doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=value,
+                quantity=_count(doc, text, cue.start()), confidence=min(ceiling, subject.confidence), note="nationality: kp")
+    if goods:  # "hires North Koreans to process seafood": what the workers make, their employer produces
+        doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=goods,
                     confidence=min(doc.lex.conf("workforce", "goods_ceiling"), subject.confidence), note="made by its North Korean workers")
 
 
