@@ -94,3 +94,23 @@ def test_firms_listed_in_a_zone_are_located_in_its_city(gaz):
     text = "훈춘경제합작구에 들어선 의류 가공업체도 훈춘화평무역유한공사, 대명복장 등 20여 개에 이른다."
     found = _claims(text, gaz, Predicate.LOCATED_IN)
     assert {(s, c.value) for s, c in found if c.evidence.rule == "zone_firms"} == {("훈춘화평무역유한공사", "Hunchun"), ("대명복장", "Hunchun")}
+
+
+def test_it_in_the_next_sentence_is_the_company_named_before(gaz):
+    text = "Hongda Seafood Co. opened a new plant last year. It employed about 80 North Korean women."
+    found = _claims(text, gaz, Predicate.EMPLOYS_WORKERS)
+    assert [(s, c.quantity.low) for s, c in found] == [("Hongda Seafood Co.", 80)]
+
+
+def test_a_named_buyer_and_a_korean_count_right_after_the_noun(gaz):
+    found = _claims("Ocean Star Foods supplies frozen fish to Kroger, according to shipping records.", gaz, Predicate.SUPPLIES)
+    assert [(s, c.value) for s, c in found] == [("Ocean Star Foods", "Kroger")]
+    text = "홍성수산유한공사는 북한 노동자 120명을 고용하고 있다. 이 업체는 미국으로 오징어를 수출했다."
+    assert [c.quantity.low for _, c in _claims(text, gaz, Predicate.EMPLOYS_WORKERS)] == [120]
+    assert [(s, c.value) for s, c in _claims(text, gaz, Predicate.SUPPLIES)] == [("홍성수산유한공사", "미국")]
+
+
+def test_a_firm_founded_in_a_city_is_located_there(gaz):
+    text = "이 회사는 2015년 중국 단동에 ‘단동화신복장공사’를 설립했다."
+    found = _claims(text, gaz, Predicate.LOCATED_IN)
+    assert ("단동화신복장공사", "Dandong") in [(s, c.value) for s, c in found]
