@@ -23,8 +23,14 @@ def exports(doc: Doc, f: Focus) -> None:
         if not before or doc.lex.cue["negation"].search(doc.text, at, f.sent.start + m.end()):
             continue
         c = max(before, key=lambda c: c.end)
-        destination = next(g for g in m.groups() if g)
-        doc.out.add(f.sent, c.resolved_id, Predicate.SUPPLIES, value=destination,
+        g = next(i for i, x in enumerate(m.groups(), 1) if x)
+        s, e = f.sent.start + m.start(g), f.sent.start + m.end(g)
+        named = [b for b in companies + f.orgs if b.start < e and s < b.end and b.entity_id != c.entity_id]
+        if named:  # the buyer is a company the sentence names: the claim points at it
+            doc.out.add(f.sent, c.resolved_id, Predicate.SUPPLIES, obj=named[0].resolved_id,
+                        confidence=min(ceiling, c.confidence, named[0].confidence), note=c.note or "sold to it, as the sentence says")
+            continue
+        doc.out.add(f.sent, c.resolved_id, Predicate.SUPPLIES, value=m.group(g),
                     confidence=min(ceiling, c.confidence), note=c.note or "exported there, as the sentence says")
 
 
