@@ -59,6 +59,7 @@ class Focus:
     implicit: list[Mention]  # the camp of the sentence before, for inputs only
     producers: list[Mention]  # who the sentence's products are made at
     general_subject: str | None  # the body running the camps, for statements about them all
+    prisons: list[Mention] = field(default_factory=list)  # prisons the text does not name ("North Korean prisons")
 
 
 @dataclass

@@ -10,6 +10,7 @@ from tollwatch.core.extraction.clauses import input_mentions
 from tollwatch.core.extraction.context import Doc, Focus, Sentence, first_unnested
 from tollwatch.core.extraction.mentions import Mention
 from tollwatch.core.extraction.newnames import new_companies, new_facilities, proper_noun_firms, quoted_companies, unnamed_plants
+from tollwatch.core.extraction.unnamed import city_employers, quoted_names, unnamed_plants_en, unnamed_prisons
 from tollwatch.core.model import EntityKind
 
 
@@ -160,11 +161,14 @@ def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
     about = [] if facilities or implicit else topic(doc, sent, state.named_so_far)
     state.previous_facilities = facilities
     state.last_facilities = facilities or state.last_facilities
-    new_orgs = new_companies(doc, sent, sent.mentions)
+    new_orgs = quoted_names(doc, sent, sent.mentions)
+    new_orgs += new_companies(doc, sent, sent.mentions + new_orgs)
     new_orgs += short_names(doc, sent, sent.mentions + new_orgs, state.short_names)
     new_orgs += unnamed_plants(doc, sent, sent.mentions + new_orgs)
+    new_orgs += unnamed_plants_en(doc, sent, sent.mentions + new_orgs)
     new_orgs += quoted_companies(doc, sent, sent.mentions + new_orgs)
     new_orgs += proper_noun_firms(doc, sent, sent.mentions + new_orgs)
+    new_orgs += city_employers(doc, sent, sent.mentions + new_orgs)
     companies = sorted((o for o in orgs + new_orgs if not doc.is_state_body(o.entity_id)), key=lambda m: m.start)
     for c in companies:
         learn_short_name(doc, doc.text[c.start : c.end], c.resolved_id, state.short_names)
@@ -177,4 +181,5 @@ def focus(doc: Doc, state: FocusState, sent: Sentence) -> Focus:
     state.previous_companies, state.previous_end = companies, sent.end
     general = first_unnested([o for o in orgs if doc.is_state_body(o.entity_id)], doc.parents) or doc.lead_body
     return Focus(sent, facilities, orgs, products, new_orgs, companies, about, implicit,
-                 facilities or first_person(doc, sent, implicit or about), general)
+                 facilities or first_person(doc, sent, implicit or about), general,
+                 unnamed_prisons(doc, sent, sent.mentions + new_orgs))

@@ -91,7 +91,9 @@ def _fills(raw: dict[str, Any]) -> dict[str, str]:
     legal = "|".join(f[3] for _, f in read_lines("legal_forms.tsv") if f[3] != "-")
     fills = {name: places.latin_alternatives(name) for name in ("china_city", "border", "nk_city")}
     fills.update({name: places.korean_alternatives(name) for name in ("border_ko", "company_city_ko")})
-    fills.update(number_word=en, ko_number_word=ko, count_nouns="|".join(raw["words"]["count_nouns"]),
+    words = raw["words"]
+    fills.update({name: "|".join(words[name]) for name in ("plant_industries", "destinations", "destinations_ko")})
+    fills.update(number_word=en, ko_number_word=ko, count_nouns="|".join(words["count_nouns"]),
                  city_word=raw["patterns"]["city_word"]["regex"], legal_forms=legal)
     return fills
 

@@ -17,23 +17,33 @@ from tollwatch.core.extraction.rules.quantities import number
 from tollwatch.core.model import Predicate, Quantity
 
 
-def _count(doc: Doc, f: Focus) -> Quantity | None:
-    """The number bound to a worker noun in the sentence, if there is exactly one such number; with a
-    Korean analyzer also "2만여 명의 북한 노동자" (the morphemes' count, when its nouns are workers)."""
-    found = []
+def _count(doc: Doc, f: Focus, near: int) -> Quantity | None:
+    """The number bound to a worker noun: the only one in the sentence, or the one nearest the
+    worker phrase at `near` ("400여 명의 조선 여성 근로자들이 허룽에 …, 단둥에서는 … 100여 명": 400);
+    with a Korean analyzer also "2만여 명의 북한 노동자" (the morphemes' count, when its nouns are workers)."""
+    found: list[tuple[int, Quantity]] = []
     taken = []
     for m in doc.lex.rx["workforce_count"].finditer(f.sent.text):
         groups = [g for g in m.groups() if g]
-        if not groups:
+        try:
+            nums = [number(doc.lex, g) for g in groups]
+        except ValueError:
             continue
-        nums = [float(g.replace(",", "")) for g in groups]
-        found.append(Quantity(min(nums), max(nums), "workers"))
-        taken.append((f.sent.start + m.start(), f.sent.start + m.end()))
+        if nums:
+            found.append((_distance(m.start(), m.end(), near), Quantity(min(nums), max(nums), "workers")))
+            taken.append((f.sent.start + m.start(), f.sent.start + m.end()))
     workers = doc.lex.words["ko_worker_nouns"]
     for c in doc.ko.counts(f.sent.start, f.sent.end) if doc.ko is not None else []:
         if not any(s < c.end and c.start < e for s, e in taken) and any(n in workers for n in c.nouns or c.before):
-            found.append(Quantity(c.value, c.value, "workers"))
-    return found[0] if len({(q.low, q.high) for q in found}) == 1 else None
+            distance = _distance(c.start - f.sent.start, c.end - f.sent.start, near)
+            found.append((distance, Quantity(c.value, c.value, "workers")))
+    if len({(q.low, q.high) for _, q in found}) == 1:
+        return found[0][1]
+    return min(found, key=lambda x: x[0])[1] if found else None
+
+
+def _distance(start: int, end: int, near: int) -> int:
+    return 0 if start <= near < end else min(abs(start - near), abs(end - near))
 
 
 def _subject(cue: re.Match[str], f: Focus, start: int) -> Mention | None:
@@ -91,11 +101,13 @@ def workforce(doc: Doc, f: Focus) -> None:
         return  # "X cut ties with processors that used North Korean labor": the workers are the processors'
 
     ceiling = doc.lex.conf("workforce", "ceiling")
-    doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
-                quantity=_count(doc, f), confidence=min(ceiling, subject.confidence), note="nationality: kp")
     made = doc.lex.rx["workers_make"].search(text, cue.end())
-    if made:  # "hires North Koreans to process seafood": what the workers make, their employer produces
-        doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=made.group(1) or made.group(2),
+    goods = next((g for g in made.groups() if g), None) if made else None
+    value = f"North Korean workers ({cue.group(0)})" + (f", making {goods}" if goods else "")
+    doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=value,
+                quantity=_count(doc, f, cue.start()), confidence=min(ceiling, subject.confidence), note="nationality: kp")
+    if goods:  # "hires North Koreans to process seafood": what the workers make, their employer produces
+        doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=goods,
                     confidence=min(doc.lex.conf("workforce", "goods_ceiling"), subject.confidence), note="made by its North Korean workers")
 
 

@@ -76,6 +76,9 @@ def _company_place(doc: Doc, sent: Sentence, c: Mention) -> str | None:
     before = doc.lex.rx["company_place_before"].search(doc.text, sent.start, c.start)
     if before:
         return before.group(1) or before.group(3) or doc.lex.place_en.get(before.group(2), before.group(2))
+    founded = doc.lex.rx["founded_in_before"].search(doc.text, sent.start, c.start)
+    if founded and doc.lex.rx["founded_after"].match(doc.text, c.end, sent.end):  # "단동에 ‘X’를 설립했으며"
+        return doc.lex.place_en.get(founded.group(1), founded.group(1))
     return None
 
 
