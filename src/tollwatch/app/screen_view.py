@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from tollwatch.writers.screening_summary import RISK_LEVELS, disclaimer, list_label, match_reason, stale_lists, summary_counts
 
+__all__ = ["SORTS", "list_label", "result_rows", "results_page"]
+
 WEAK_SCORE = 0.5  # candidates under this are left to the downloads
 SORTS = {"row": "input order", "risk": "risk, highest first", "score": "best score, highest first"}
 LEVEL_RANK = {"high": 3, "medium": 2, "low": 1, "none": 0}

@@ -156,8 +156,8 @@ def _chart_surges(rep: dict) -> Figure:
     for i, s in enumerate(monthly):
         x = month_index(s["period"])
         all_x.append(x)
-        ax.scatter([x], [s["value"]], marker="^", s=70, color="red", zorder=5, label="surge" if i == 0 else None)
-        ax.hlines(s["baseline"], x - 1, x + 1, colors="gray", linestyles="dotted", label="trailing baseline (median)" if i == 0 else None)
+        ax.scatter([x], [s["value"]], marker="^", s=70, color="red", zorder=5, label="surge" if i == 0 else "_nolegend_")
+        ax.hlines(s["baseline"], x - 1, x + 1, colors="gray", linestyles="dotted", label="trailing baseline (median)" if i == 0 else "_nolegend_")
     if not monthly:
         ax.text(0.01, 0.97, "no surges under the rule", transform=ax.transAxes, va="top", fontsize=8)
     _set_period_ticks(ax, all_x, "month")

@@ -73,7 +73,8 @@ def _write_xlsx(rows: list[list], header: list[str], path: str, extra_sheets: di
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    wb.remove(wb.active)
+    if wb.active is not None:
+        wb.remove(wb.active)  # type: ignore[arg-type]  # the blank default sheet
     for title, (head, body) in {"screening": (header, rows), **{k: (v[0], v[1:]) for k, v in extra_sheets.items()}}.items():
         ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"

@@ -26,7 +26,7 @@ router = APIRouter()
 def _list_choices(state: ServerState) -> list[dict]:
     """Each loaded list with its date and staleness, and the evidence graph, for the form."""
     from tollwatch.app import screen
-    from tollwatch.writers.screening_summary import list_label
+    from tollwatch.app.screen_view import list_label
 
     lists = screen.dated(state.prepared.get()).lists
     out = [{"dataset": ds, "label": list_label(ds), **m} for ds, m in sorted(lists.items())]
@@ -112,10 +112,10 @@ async def screen_map_submit(request: Request, state: State, token: str):
 
 
 @router.get("/screen/jobs/{job_id}", include_in_schema=False)
-def screen_job_page(request: Request, state: State, job_id: str, risk: str = "", matches: str = "", sort: str = "row"):
+def screen_job_page(request: Request, state: State, job_id: str, risk: str = "", candidates: str = "", sort: str = "row"):
     """The results as the HTML report shows them; filtered and sorted on the server, so it works without script."""
     job = job_or_404(request, state, job_id, reading=True)
     result = job.result if job.status == "done" else None
-    view = results_page(result["results"], result["lists"], risk=risk, only_matches=bool(matches), sort=sort) if result else {}
+    view = results_page(result["results"], result["lists"], risk=risk, only_matches=bool(candidates), sort=sort) if result else {}
     lists = (result or {}).get("lists") or {}
     return no_store(render(request, "screen_job.html", {"job": job.progress(), "lists": lists, "graph": (result or {}).get("graph", True), **view}))

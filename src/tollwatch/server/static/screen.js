@@ -16,7 +16,7 @@
     return 0;
   }
   function apply() {
-    var risk = form.elements.risk.value, only = form.elements.matches.checked, sort = form.elements.sort.value;
+    var risk = form.elements.risk.value, only = form.elements.candidates.checked, sort = form.elements.sort.value;
     var rows = Array.prototype.slice.call(tbody.rows), key = keys[sort] || keys.row, n = 0;
     rows.forEach(function (r) {
       var show = (!risk || r.dataset.level === risk) && (!only || r.dataset.matches === '1');
@@ -27,7 +27,7 @@
     shown.textContent = n + ' of ' + rows.length + ' rows shown';
     var params = new URLSearchParams();
     if (risk) params.set('risk', risk);
-    if (only) params.set('matches', '1');
+    if (only) params.set('candidates', '1');
     if (sort !== 'row') params.set('sort', sort);
     var q = params.toString();
     history.replaceState(null, '', location.pathname + (q ? '?' + q : ''));
