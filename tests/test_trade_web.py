@@ -47,7 +47,7 @@ def test_analyst_imports_a_comtrade_file_and_the_charts_appear(client):
     assert "Imported trade_comtrade_cn_kp_synthetic.csv (comtrade layout): 40 new records" in html
     assert html.count("data:image/svg+xml;base64,") == 5  # exposure has no data: not drawn
     assert "re-export exposure" in html and "2023-08" in html  # the gap's sentence; the surge
-    assert "9 of 12 months" in html and "11 of 12 months" in html  # 2022 from April, 2023 to November
+    assert "9 of 12 months" in html and "11 of 12 months" in html and "this month imported" in html  # 2022 from April, 2023 to November
     assert "nothing imported" in html  # reference figures of years not imported
     again = _post(client, FIXTURE.name, FIXTURE.read_bytes())
     assert "0 new records, 40 already stored" in again.text

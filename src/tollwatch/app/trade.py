@@ -81,15 +81,20 @@ def year_coverage(rep: dict) -> list[dict]:
     out = []
     for year, y in sorted(years.items()):
         totals = y["month"] if y["months"] else y["year"]
-        out.append({"year": year, "months": len(y["months"]) or None, "input_usd": totals.get("input", 0.0), "output_usd": totals.get("output", 0.0)})
+        out.append({"year": year, "months": len(y["months"]) or None, "periods": sorted(y["months"]),
+                    "input_usd": totals.get("input", 0.0), "output_usd": totals.get("output", 0.0)})
     return out
 
 
 def coverage_text(coverage: list[dict], period: str) -> str:
-    """ "9 of 12 months", "annual totals" or "nothing imported" for the year of `period`."""
-    year = next((c for c in coverage if c["year"] == str(period)[:4]), None)
+    """For a year: "9 of 12 months", "annual totals" or "nothing imported"; for a month
+    (YYYY-MM): whether that month is imported."""
+    period = str(period)
+    year = next((c for c in coverage if c["year"] == period[:4]), None)
     if year is None:
         return "nothing imported"
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return "this month imported" if period in year["periods"] else f"not this month ({year['months'] or 0} of 12 imported)"
     return "annual totals" if year["months"] is None else f"{year['months']} of 12 months"
 
 

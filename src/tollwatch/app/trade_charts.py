@@ -183,6 +183,8 @@ def _chart_seasonality(rep: dict) -> Figure:
         return fig
     ax.set_xticks(range(1, 13))
     ax.set_xticklabels(MONTHS, fontsize=8)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+    ax.set_ylabel("share of the year's value", fontsize=9)
     ax.axhline(1 / 12, color="gray", lw=0.8, ls="--", label="uniform (1/12)")
     ax.legend(fontsize=8)
     return fig

@@ -62,7 +62,7 @@ def _feature_phrase(f: dict) -> str | None:
 
 def match_reason(m: dict, query: dict | None = None) -> str:
     """One sentence a reviewer reads instead of the feature dump:
-    'name matches alias "KOMID" of the UN Security Council list's KOREA MINING ...; country KP agrees'."""
+    'name matches alias "KOMID" of the UN Security Council list's KOREA MINING ...; country KP does not conflict'."""
     matched = str(m.get("matched_name") or m.get("name") or "").strip('"')
     how = "matches" if m.get("score", 0) >= 0.999 else f"is similar ({m.get('score', 0):.2f}) to"
     name = str(m.get("name") or "")
@@ -72,5 +72,5 @@ def match_reason(m: dict, query: dict | None = None) -> str:
     parts += [p for p in (_feature_phrase(f) for f in features) if p]
     country = str((query or {}).get("country") or "").strip()
     if country and not any(f.get("feature") == "country_mismatch" for f in features):
-        parts.append(f"country {country.upper()} agrees")
+        parts.append(f"country {country.upper()} does not conflict")  # the list may give none: never "agrees"
     return "; ".join(dict.fromkeys(parts))
