@@ -165,6 +165,7 @@ def test_upload_screen_download(tab, tmp_path):
     page = tab
     upload = tmp_path / "suppliers.csv"
     upload.write_text("name,country\nKorea Kwangson Banking Corp,kp\nJang Pom Su,kp\nAcme Garden Furniture,de\n", encoding="utf-8")
+    page.set_default_timeout(180_000)  # the first upload page loads the bundled lists
     page.goto("/screen")
     shot(page, "screen")
     page.set_input_files("input[type=file]", str(upload))

@@ -37,6 +37,7 @@ def analyst_state(chromium, live, tmp_path_factory):  # noqa: F811
     """One signed-in analyst session, and one screening job, for the pages behind sign-in."""
     ctx = chromium.new_context(base_url=live.url)
     page = ctx.new_page()
+    page.set_default_timeout(180_000)  # the first upload page loads the bundled lists
     sign_in(page, "analyst")
     upload = tmp_path_factory.mktemp("upload") / "suppliers.csv"
     upload.write_text(SUPPLIERS, encoding="utf-8")
