@@ -37,12 +37,15 @@ def analyst_state(chromium, live, tmp_path_factory):  # noqa: F811
     """One signed-in analyst session, and one screening job, for the pages behind sign-in."""
     ctx = chromium.new_context(base_url=live.url)
     page = ctx.new_page()
+    page.set_default_timeout(180_000)  # the first upload page loads the bundled lists
     sign_in(page, "analyst")
     upload = tmp_path_factory.mktemp("upload") / "suppliers.csv"
     upload.write_text(SUPPLIERS, encoding="utf-8")
     page.goto("/screen")
     page.set_input_files("input[type=file]", str(upload))
     page.click("form[action='/screen'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/screen/uploads/"), timeout=180_000)  # the first upload page loads the bundled lists
+    page.click("form.screen-map button[type=submit]")
     page.wait_for_url(re.compile(r".*/screen/jobs/"))
     page.wait_for_selector("text=rows screened", timeout=120_000)
     job = page.url.split(live.url, 1)[1]

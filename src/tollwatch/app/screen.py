@@ -26,7 +26,8 @@ from tollwatch.core.limits import UploadLimits
 from tollwatch.core.model import Entity, Sensitivity
 from tollwatch.engines.local import FIELDS, parse_mapping, read_rows, run, screen_rows
 from tollwatch.store.repository import Store
-from tollwatch.writers.screening import OUTPUT_FORMATS, explanation_text, write_all
+from tollwatch.writers.screening import OUTPUT_FORMATS, explanation_text, table_with_inputs, write_all
+from tollwatch.writers.screening_summary import summary_counts
 
 ENGINES = ("local", "spark")
 ENTITY_CACHE_SIZE = 20_000  # hydrated entities PreparedCache keeps per store version
@@ -178,40 +179,49 @@ def screen_rows_of(prepared, input_path: str | Path, *, mapping: dict[str, str] 
     return screen_rows(dated(prepared), read_rows(Path(input_path), mapping), threshold=threshold, limit=limit, datasets=datasets)
 
 
-def read_upload(path: Path, display: str, limits: UploadLimits) -> list[dict]:
+def read_upload(path: Path, display: str, limits: UploadLimits, mapping: dict[str, str] | None = None) -> list[dict]:
     """Every row of an uploaded file, within the upload limits (the CLI screens big files).
 
+    `mapping`: {column (casefolded): field}, as the upload page's column choices give it.
     Messages name the file as the user called it (`display`), never the temporary path."""
     try:
         rows = []
-        for row in read_rows(path, limits=limits):
+        for row in read_rows(path, mapping, limits=limits):
             rows.append(row)
             if len(rows) > limits.max_rows:
-                raise limits.refuse(f"more than {limits.max_rows:,} rows (use `tollwatch screen` for big files)", "max_rows", display)
+                raise limits.refuse(f"more than {limits.max_rows:,} rows: split the file, or screen it with the command-line tool", "max_rows", display)
         return rows
     except InputError as exc:
         where = display if exc.path is None else exc.path.replace(str(path), display)
         raise InputError(exc.message.replace(str(path), display), path=where, line=exc.line, field=exc.field) from None
 
 
-def read_upload_isolated(path: Path, display: str, limits: UploadLimits, timeout: float) -> list[dict]:
+def read_upload_isolated(path: Path, display: str, limits: UploadLimits, timeout: float, mapping: dict[str, str] | None = None) -> list[dict]:
     """read_upload in its own process (app.isolated): a hostile workbook never stalls the server."""
     from tollwatch.app.isolated import run_isolated
 
-    return run_isolated(read_upload, path, display, limits, timeout=timeout, what=display)
+    return run_isolated(read_upload, path, display, limits, mapping, timeout=timeout, what=display)
 
 
-def screen_upload(prepared, rows: list[dict], threshold: float | None, limit: int, report: Callable[[int, int], None]) -> list[dict]:
-    """Screen every row, calling report(done, total) at the start, every ten rows and at the end."""
+def screen_upload(prepared, rows: list[dict], threshold: float | None, limit: int, report: Callable[[int, int], None], datasets: list[str] | None = None) -> list[dict]:
+    """Screen every row (against `datasets` only, when given), calling report(done, total) at
+    the start, every ten rows and at the end."""
     report(0, len(rows))
     results = []
-    for i, res in enumerate(screen_rows(prepared, rows, threshold=threshold, limit=limit), 1):
+    for i, res in enumerate(screen_rows(prepared, rows, threshold=threshold, limit=limit, datasets=datasets), 1):
         results.append(res)
         if i % 10 == 0 or i == len(rows):
             report(i, len(rows))
     return results
 
 
-def write_results(results: Iterable[dict], lists: dict[str, dict], out: Path, fmt: str) -> Counter:
-    """A job's results as one file (jsonl, csv, xlsx, html, parquet); a half-written file is removed."""
+def write_results(results: Iterable[dict], lists: dict[str, dict], out: Path, fmt: str, *, inputs: list[dict] | None = None, bom: bool = False) -> Counter:
+    """A job's results as one file (jsonl, csv, xlsx, html, parquet); a half-written file is removed.
+
+    With `inputs` (each row's own cells) CSV and XLSX keep the input's columns before the
+    results'; `bom` starts a CSV with the UTF-8 byte-order mark Excel needs for Hangul."""
+    if inputs is not None and fmt in ("csv", "xlsx"):
+        results = list(results)
+        table_with_inputs(results, inputs, lists, out, fmt, bom=bom)
+        return summary_counts(results)
     return write_all(results, out, fmt, lists)

@@ -9,31 +9,14 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
-from collections import defaultdict
 from pathlib import Path
 
-import matplotlib
+from tollwatch.app.trade_charts import CHART_NAMES, chart_gaps, charts, charts_svg
+from tollwatch.core.model import Sensitivity
+from tollwatch.core.trade import AnalysisParams, SurgeRule, analyze, compare_reference
 
-matplotlib.use("Agg")
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from tollwatch.core.model import Sensitivity  # noqa: E402
-from tollwatch.core.trade import (  # noqa: E402
-    AnalysisParams,
-    SurgeRule,
-    analyze,
-    compare_reference,
-    fill_months,
-    month_index,
-    month_label,
-)
-
-matplotlib.rcParams["svg.hashsalt"] = "tollwatch"  # stable ids: identical data, identical SVG
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CHART_NAMES = ("reference", "flows", "unit_values", "surges", "seasonality", "exposure")
+__all__ = ["CHART_NAMES", "chart_gaps", "charts", "charts_svg", "coverage_text", "html_report", "import_file", "report", "write_report", "year_coverage"]
 
 
 def params_from(reporter: str = "CN", partner: str = "KP", k: float = 2.0, window: int = 12,
@@ -86,204 +69,33 @@ def report_from_records(records, params: AnalysisParams, figures: list[dict]) ->
     return result
 
 
-# --- charts -----------------------------------------------------------------------------------
+def year_coverage(rep: dict) -> list[dict]:
+    """Per year of imported data: how many months it covers (None: annual totals only) and the
+    input and output totals, so every yearly figure says whether the year is whole."""
+    years: dict[str, dict] = {}
+    for f in rep.get("flows", []):
+        y = years.setdefault(f["period"][:4], {"months": set(), "month": {"input": 0.0, "output": 0.0}, "year": {"input": 0.0, "output": 0.0}})
+        if f["granularity"] == "month":
+            y["months"].add(f["period"])
+        y[f["granularity"]][f["role"]] = y[f["granularity"]].get(f["role"], 0.0) + float(f["value"] or 0)
+    out = []
+    for year, y in sorted(years.items()):
+        totals = y["month"] if y["months"] else y["year"]
+        out.append({"year": year, "months": len(y["months"]) or None, "periods": sorted(y["months"]),
+                    "input_usd": totals.get("input", 0.0), "output_usd": totals.get("output", 0.0)})
+    return out
 
 
-def _figure(title: str) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(8, 4.2), dpi=100)
-    ax = fig.add_subplot(1, 1, 1)
-    ax.set_title(title, fontsize=11)
-    ax.grid(True, alpha=0.3)
-    return fig, ax
-
-
-def _render(fig: Figure, fmt: str) -> bytes:
-    buf = io.BytesIO()
-    fig.tight_layout()
-    metadata = {"Date": None} if fmt == "svg" else {}
-    fig.savefig(buf, format=fmt, metadata=metadata)
-    return buf.getvalue()
-
-
-def _empty(ax, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#666")
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def _granularity(rows: list[dict]) -> str:
-    return "month" if any(r["granularity"] == "month" for r in rows) else "year"
-
-
-def _axis_positions(periods: list[str], gran: str) -> list[int]:
-    return [month_index(p) if gran == "month" else int(p) for p in periods]
-
-
-def _set_period_ticks(ax, positions: list[int], gran: str) -> None:
-    if not positions:
-        return
-    lo, hi = min(positions), max(positions)
-    step = max(1, (hi - lo) // 8 + 1)
-    ticks = list(range(lo, hi + 1, step))
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([month_label(t) if gran == "month" else str(t) for t in ticks], rotation=30, fontsize=8)
-
-
-def _chart_flows(rep: dict) -> Figure:
-    pair = f"{rep['reporter']}-{rep['partner']}"
-    fig, ax = _figure(f"Toll-processing flows {pair}: inputs {'+'.join(rep['input_codes'])} "
-                      f"vs outputs {'+'.join(rep['output_codes'])} (US$)")
-    rows = rep["ratios"]
-    if not rows:
-        _empty(ax, "no imported trade records for this pair")
-        return fig
-    gran = _granularity(rows)
-    rows = [r for r in rows if r["granularity"] == gran]
-    xs = _axis_positions([r["period"] for r in rows], gran)
-    ax.plot(xs, [r["input_usd"] for r in rows], marker="o", ms=3, label="inputs (to processor)")
-    ax.plot(xs, [r["output_usd"] for r in rows], marker="s", ms=3, label="outputs (from processor)")
-    lag = rep.get("lag") or {}
-    if lag.get("best_lag_months") is not None:
-        ax.text(0.01, 0.97, f"best lag {lag['best_lag_months']} month(s), r={lag['correlation']}",
-                transform=ax.transAxes, va="top", fontsize=8)
-    _set_period_ticks(ax, xs, gran)
-    ax.legend(fontsize=8)
-    return fig
-
-
-def _chart_unit_values(rep: dict) -> Figure:
-    fig, ax = _figure("Unit values (US$/kg); anomalies marked x")
-    rows = rep["unit_values"]
-    if not rows:
-        _empty(ax, "no records with net weight")
-        return fig
-    gran = _granularity(rows)
-    series = defaultdict(list)
-    for r in rows:
-        if r["granularity"] == gran:
-            series[(r["flow"], r["hs"])].append(r)
-    all_x = []
-    for (flow, hs), pts in sorted(series.items())[:8]:
-        xs = _axis_positions([p["period"] for p in pts], gran)
-        all_x += xs
-        ax.plot(xs, [p["usd_per_kg"] for p in pts], marker="o", ms=3, label=f"{flow} {hs}")
-        bad = [(x, p["usd_per_kg"]) for x, p in zip(xs, pts) if p["anomaly"]]
-        if bad:
-            ax.scatter([b[0] for b in bad], [b[1] for b in bad], marker="x", s=60, color="red", zorder=5)
-    _set_period_ticks(ax, all_x, gran)
-    ax.legend(fontsize=8)
-    return fig
-
-
-def _chart_surges(rep: dict) -> Figure:
-    fig, ax = _figure("Surges against the trailing baseline (marked ▲)")
-    monthly = [s for s in rep["surges"] if s["granularity"] == "month"]
-    flows = [f for f in rep["flows"] if f["granularity"] == "month"]
-    keys = sorted({(s["flow"], s["hs"]) for s in monthly}) or sorted({(f["flow"], f["hs"]) for f in flows})
-    if not keys:
-        _empty(ax, "no monthly records")
-        return fig
-    by_key: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    for f in flows:
-        by_key[(f["flow"], f["hs"])][f["period"]] = f["value"]
-    all_x = []
-    for key in keys[:6]:
-        values = by_key.get(key, {})
-        if not values:
-            continue
-        filled = fill_months(values)
-        xs = sorted(filled)
-        all_x += xs
-        ax.plot(xs, [filled[x] for x in xs], lw=1.2, label=f"{key[0]} {key[1]}")
-    for s in monthly:
-        x = month_index(s["period"])
-        ax.scatter([x], [s["value"]], marker="^", s=70, color="red", zorder=5)
-        ax.hlines(s["baseline"], x - 1, x + 1, colors="gray", linestyles="dotted")
-    if not monthly:
-        ax.text(0.01, 0.97, "no surges under the rule", transform=ax.transAxes, va="top", fontsize=8)
-    _set_period_ticks(ax, all_x, "month")
-    if all_x:
-        ax.legend(fontsize=8)
-    return fig
-
-
-def _chart_seasonality(rep: dict) -> Figure:
-    fig, ax = _figure("Seasonality: share of value by calendar month")
-    season = rep.get("seasonality") or {}
-    drawn = False
-    width = 0.4
-    for offset, role in ((-width / 2, "input"), (width / 2, "output")):
-        prof = (season.get(role) or {}).get("profile") or []
-        if not prof:
-            continue
-        drawn = True
-        ax.bar([p["month"] + offset for p in prof], [p["share"] or 0 for p in prof], width=width, label=role)
-    if not drawn:
-        _empty(ax, "no monthly records")
-        return fig
-    ax.set_xticks(range(1, 13))
-    ax.set_xticklabels(MONTHS, fontsize=8)
-    ax.axhline(1 / 12, color="gray", lw=0.8, ls="--", label="uniform (1/12)")
-    ax.legend(fontsize=8)
-    return fig
-
-
-def _chart_exposure(rep: dict) -> Figure:
-    fig, ax = _figure("Re-export exposure: exports x processor share of imports (US$, all years)")
-    totals: dict[str, float] = defaultdict(float)
-    for e in rep["exposure"]:
-        if e["exposure_usd"] is not None:
-            totals[e["destination"]] += e["exposure_usd"]
-    if not totals:
-        _empty(ax, "no exports by destination with a known processor share")
-        return fig
-    top = sorted(totals.items(), key=lambda kv: -kv[1])[:15][::-1]
-    ax.barh([t[0] for t in top], [t[1] for t in top], color="#b5562a")
-    ax.tick_params(axis="y", labelsize=8)
-    return fig
-
-
-def _chart_reference(rep: dict) -> Figure:
-    """The bundled figures as reported, so the picture exists before any statistics are imported."""
-    fig, ax = _figure("Hair-product trade China-DPRK as reported (US$ million)")
-    # Hair products only: a row about all goods would dwarf them and mean something else.
-    rows = [
-        f for f in rep.get("reference_figures", [])
-        if f.get("value_usd") and f.get("reporter", "").startswith("China") and not f.get("hs_scope", "").startswith("all goods")
-    ]
-    if not rows:
-        _empty(ax, "no bundled reference figures")
-        return fig
-    rows = sorted(rows, key=lambda f: (f["period"], f["flow"]))
-    labels = [f"{f['period']} · {f['source_publisher'][:22]}" for f in rows]
-    colors = ["#b5562a" if f["flow"].startswith("NK->CN") else "#2a6fb5" for f in rows]
-    ax.barh(range(len(rows)), [float(f["value_usd"]) / 1e6 for f in rows], color=colors)
-    ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels(labels, fontsize=7)
-    ax.invert_yaxis()
-    fig.text(0.99, 0.01, "orange: DPRK exports to China (wigs, eyelashes; HS 6704) · blue: China exports to DPRK "
-             "(processed hair, inputs) · sources: the bundled figures table", ha="right", va="bottom", fontsize=7)
-    fig.subplots_adjust(left=0.3, bottom=0.15)
-    return fig
-
-
-_CHARTS = {
-    "reference": _chart_reference,
-    "flows": _chart_flows,
-    "unit_values": _chart_unit_values,
-    "surges": _chart_surges,
-    "seasonality": _chart_seasonality,
-    "exposure": _chart_exposure,
-}
-
-
-def charts(rep: dict, fmt: str = "svg") -> dict[str, bytes]:
-    return {name: _render(draw(rep), fmt) for name, draw in _CHARTS.items()}
-
-
-def charts_svg(rep: dict) -> dict[str, str]:
-    """Chart name -> SVG text, for the web app to inline or serve."""
-    return {name: data.decode("utf-8") for name, data in charts(rep, "svg").items()}
+def coverage_text(coverage: list[dict], period: str) -> str:
+    """For a year: "9 of 12 months", "annual totals" or "nothing imported"; for a month
+    (YYYY-MM): whether that month is imported."""
+    period = str(period)
+    year = next((c for c in coverage if c["year"] == period[:4]), None)
+    if year is None:
+        return "nothing imported"
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return "this month imported" if period in year["periods"] else f"not this month ({year['months'] or 0} of 12 imported)"
+    return "annual totals" if year["months"] is None else f"{year['months']} of 12 months"
 
 
 # --- HTML report -------------------------------------------------------------------------------
@@ -342,6 +154,8 @@ def html_report(rep: dict, images: dict[str, bytes], fmt: str = "svg") -> str:
         _table(rep.get("reference_comparison", []),
                ["period", "flow", "hs_scope", "reported_usd", "imported_usd", "difference_pct", "source_publisher",
                 "source_url"], links=("source_url",)),
+        "<h2>Years imported, and how many months each covers</h2>",
+        _table(year_coverage(rep), ["year", "months", "input_usd", "output_usd"]),
         "<h2>Input vs output, by year</h2>",
         _table([r for r in rep["ratios"] if r["granularity"] == "year"],
                ["period", "input_usd", "output_usd", "ratio", "input_kg", "output_kg", "kg_ratio"]),

@@ -54,10 +54,11 @@ class TradePageCache:
             return hit
 
     def _compute(self, key: tuple, reporter: str, partner: str) -> tuple[dict, list[tuple[str, str]]]:
-        from tollwatch.app.trade import charts, report
+        from tollwatch.app.trade import CHART_NAMES, chart_gaps, charts, report
 
         rep = report(self.store, reporter, partner)
-        images = [(name, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")) for name, svg in charts(rep, "svg").items()]
+        drawn = tuple(n for n in CHART_NAMES if n not in chart_gaps(rep))  # a chart with no data is not drawn
+        images = [(name, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")) for name, svg in charts(rep, "svg", drawn).items()]
         with self._lock:
             self.misses += 1
             for old in [k for k in self._pages if k[:2] == (reporter, partner)]:

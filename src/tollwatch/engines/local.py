@@ -118,7 +118,7 @@ class Columns:
                 raise InputError(f"cell is {len(v)} characters, over the {MAX_CELL} limit", path=path, line=lineno, field=self.header[i] if i < len(self.header) else str(i))
             return v.strip()
 
-        out: dict[str, Any] = {"line": lineno, "names": [(col, get(i)) for col, i in self.names]}
+        out: dict[str, Any] = {"line": lineno, "names": [(col, get(i)) for col, i in self.names], "input": {h: get(i) for i, h in enumerate(self.header) if h}}
         for fld, i in self.fields.items():
             out[fld] = get(i)
         for i in range(len(cells)):

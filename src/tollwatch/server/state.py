@@ -17,6 +17,7 @@ from tollwatch.app.visibility import Store
 from tollwatch.core.limits import UploadLimits
 from tollwatch.server.auth import Principal, Sessions
 from tollwatch.server.jobs import JobManager
+from tollwatch.server.staged import StagedUploads
 from tollwatch.server.throttle import SignInThrottle
 
 
@@ -33,6 +34,7 @@ class ServerState:
     sign_in_throttle: SignInThrottle = field(default_factory=SignInThrottle)
     trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is honoured (server/proxies.py)
     jobs: JobManager = field(default_factory=JobManager)
+    staged: StagedUploads = field(default_factory=StagedUploads)  # uploads waiting for their column choice
     prepared: PreparedCache = field(init=False)
     trade_pages: TradePageCache = field(init=False)
 

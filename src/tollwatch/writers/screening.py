@@ -18,10 +18,13 @@ from tollwatch.core.errors import InputError
 from tollwatch.core.features import describe
 from tollwatch.writers.cells import safe_cell, xlsx_cell
 from tollwatch.writers.screening_html import HTML_TAIL, html_head, html_row
+from tollwatch.writers.screening_summary import tally
+from tollwatch.writers.screening_table import format_sheet, input_header, result_header, write_table
 
 OUTPUT_FORMATS = ("jsonl", "csv", "xlsx", "html", "parquet")
 FILE_ONLY = ("xlsx", "html", "parquet")
 TABLE_COLUMNS = ["query_id", "query_field", "query_name", "risk_level", "risk_reasons", "dataset", "source_id", "entity_id", "name", "schema", "score", "match", "list_date", "explanation", "listing", "lists_screened"]
+XLSX_WIDTHS = {"query_name": 30, "risk_reasons": 40, "name": 30, "explanation": 50, "listing": 40, "lists_screened": 40, "entity_id": 22}
 # Parquet: what a query over many part files needs as columns, plus the full JSONL record.
 PARQUET_COLUMNS = ("query_id", "risk_level", "top_score", "entity_ids", "scores", "hit", "result")
 _PARQUET_BATCH = 4096
@@ -105,13 +108,27 @@ def _arrow_schema():
     )
 
 
-def count(counts: Counter, result: dict) -> None:
-    """The tallies a run reports: rows by risk level, rows with candidates, rows with a match."""
-    counts[result["risk"]["level"]] += 1
-    if result["matches"]:
-        counts["with_matches"] += 1
-    if any(m["match"] for m in result["matches"]):
-        counts["with_hits"] += 1
+count = tally  # the tallies a run reports (writers/screening_summary.py)
+
+
+def lists_sheet_rows(lists: dict[str, dict]) -> list[list]:
+    """The "lists" sheet: a header, then each list screened with its date and staleness."""
+    rows: list[list] = [["dataset", "snapshot_date", "age_days", "stale", "count", "source_files", "imported_at"]]
+    for ds, m in lists.items():
+        stale = "" if "stale" not in m else ("STALE" if m["stale"] else "current")
+        rows.append([safe_cell(ds), safe_cell(m.get("snapshot_date")), m.get("age_days"), stale, m.get("count"), safe_cell(", ".join(m.get("source_files") or [])), safe_cell(m.get("imported_at"))])
+    return rows
+
+
+def table_with_inputs(results: list[dict], inputs: list[dict], lists: dict[str, dict], out: Path, fmt: str, *, bom: bool = True) -> None:
+    """CSV or XLSX of a web upload: each input row's own columns, then the result columns."""
+    in_cols = input_header(inputs)
+    header = in_cols + result_header(in_cols, TABLE_COLUMNS)
+    rows = []
+    for res, cells in zip(results, inputs, strict=True):
+        own = [cells.get(c, "") for c in in_cols]
+        rows += [own + r for r in flat_rows(res)]
+    write_table(rows, header, out, fmt, bom=bom, extra_sheets={"lists": lists_sheet_rows(lists)} if fmt == "xlsx" else None)
 
 
 class ScreeningWriter:
@@ -145,7 +162,10 @@ class ScreeningWriter:
 
         self.wb = Workbook(write_only=True)
         self.ws = self.wb.create_sheet("screening")
+        self.ws.freeze_panes = "A2"
+        format_sheet(self.ws, TABLE_COLUMNS, {i: XLSX_WIDTHS.get(c, 12) for i, c in enumerate(TABLE_COLUMNS)})
         self.ws.append(TABLE_COLUMNS)
+        self.table_rows = 0
 
     def _open_html(self) -> None:
         assert self.out is not None  # html is a file-only format (checked in __init__)
@@ -170,6 +190,7 @@ class ScreeningWriter:
         elif self.fmt == "xlsx":
             for r in flat_rows(result):
                 self.ws.append([xlsx_cell(x) for x in r])
+                self.table_rows += 1
         elif self.fmt == "html":
             if result["matches"] or result["risk"]["level"] != "none":
                 self.body.write(html_row(result))
@@ -187,11 +208,12 @@ class ScreeningWriter:
             self.batch = []
 
     def _close_xlsx(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(TABLE_COLUMNS))}{max(1, self.table_rows + 1)}"
         info = self.wb.create_sheet("lists")
-        info.append(["dataset", "snapshot_date", "age_days", "stale", "count", "source_files", "imported_at"])
-        for ds, m in self.lists.items():
-            stale = "" if "stale" not in m else ("STALE" if m["stale"] else "current")
-            info.append([safe_cell(ds), safe_cell(m.get("snapshot_date")), m.get("age_days"), stale, m.get("count"), safe_cell(", ".join(m.get("source_files") or [])), safe_cell(m.get("imported_at"))])
+        for row in lists_sheet_rows(self.lists):
+            info.append(row)
         assert self.tmp is not None  # xlsx is a file-only format
         self.wb.save(self.tmp)
 

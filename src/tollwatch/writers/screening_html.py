@@ -10,6 +10,7 @@ from collections import Counter
 
 from tollwatch.core.features import describe
 from tollwatch.writers.cells import escape as _e
+from tollwatch.writers.screening_summary import disclaimer, match_reason, stale_lists
 
 LEVEL_RANK = {"high": 3, "medium": 2, "low": 1, "none": 0}
 
@@ -26,7 +27,7 @@ def _reason(r: dict) -> str:
     return f"<p><b>{_e(r['reason'])}</b>: {_e(r['text'])}" + (f"<br><small>sources: {srcs}</small>" if srcs else "") + (f"<br><small>claims: {claims}</small>" if claims else "") + "</p>"
 
 
-def _match(m: dict) -> str:
+def _match(m: dict, query: dict | None = None) -> str:
     feats = "".join(
         f"<li title=\"{_e(describe(f['feature']))}\">{_e(f['feature'])}: <i>{_e(f.get('query'))}</i> ~ <i>{_e(f.get('candidate'))}</i> ({_e(f.get('value'))})"
         f" <small>{_e(describe(f['feature']))}</small></li>"
@@ -35,7 +36,8 @@ def _match(m: dict) -> str:
     verdict = "match" if m["match"] else "below threshold"
     extra = f" · list date {_e(m['list_date'])}" if m.get("list_date") else ""
     note = f"<br><small>{_e(m['note'])}</small>" if m.get("note") else ""
-    return f"<details><summary>{_e(m['name'])} — {_e(m['dataset'])} {_e(m['source_id'])} · {m['score']:.2f} ({verdict}){extra}</summary><ul>{feats}</ul>{_listing(m)}{note}</details>"
+    reason = f"<p class=\"why\">{_e(match_reason(m, query))}</p>"
+    return f"<details><summary>{_e(m['name'])} — {_e(m['dataset'])} {_e(m['source_id'])} · {m['score']:.2f} ({verdict}){extra}</summary>{reason}<ul>{feats}</ul>{_listing(m)}{note}</details>"
 
 
 def _listing(m: dict) -> str:
@@ -60,7 +62,7 @@ def html_row(result: dict) -> str:
     ]
     parts += [_reason(r) for r in risk["reasons"]]
     parts.append("</td><td>")
-    parts += [_match(m) for m in result["matches"]]
+    parts += [_match(m, result["query"]) for m in result["matches"]]
     parts.append("</td></tr>\n")
     return "".join(parts)
 
@@ -73,7 +75,7 @@ def _list_item(ds: str, m: dict) -> str:
 
 def html_head(lists: dict, counts: Counter, rows: int) -> str:
     lis = "".join(_list_item(ds, m) for ds, m in lists.items())
-    stale = [ds for ds, m in lists.items() if m.get("stale")]
+    stale = stale_lists(lists)
     warning = f'<p class="warning" role="alert">Warning: {len(stale)} of the lists screened are stale ({_e(", ".join(stale))}); hits added since their snapshot are missed.</p>' if stale else ""
     summary = (
         f"<p>{rows} rows screened: <b>{counts['high']}</b> high, <b>{counts['medium']}</b> medium, <b>{counts['low']}</b> low, "
@@ -86,7 +88,7 @@ th{{cursor:pointer;background:#eee}}.high{{background:#f8b4b4}}.medium{{backgrou
 <h1>Screening report</h1>
 <h2>Summary</h2>{summary}
 {warning}<p>Lists screened (snapshot dates):</p><ul>{lis}<li>tollwatch evidence graph (accepted claims only)</li></ul>
-<p>A name match is the tool's decision at its threshold, not a legal determination; companies named in reporting are allegations, not sanctions listings.</p>
+<p>{_e(disclaimer())}</p>
 <h2>Rows with hits or risk</h2><p><small>Click a column heading to sort.</small></p>
 <table id="hits"><thead><tr><th data-key="text">query id</th><th data-key="text">query</th><th data-key="level">risk</th><th data-key="score">best score</th><th data-key="text">reasons and evidence</th><th data-key="text">matches and explanation</th></tr></thead><tbody>
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from tollwatch.app import resolution
@@ -73,12 +73,12 @@ def chain_page(request: Request, state: State, p: CurrentPrincipal, from_: str =
 def trade_page(request: Request, state: State, reporter: str = "CN", partner: str = "KP"):
     """The same charts as `tollwatch trade analyze`; trade statistics are public data, so the
     page is computed once per trade-data version (app.trade_cache), not once per request."""
-    reporter, partner = (reporter or "CN")[:3].upper(), (partner or "KP")[:3].upper()
-    if not (reporter.isalpha() and partner.isalpha()):
-        raise HTTPException(400, "reporter and partner are ISO country codes")
-    rep, images, cached = state.trade_pages.get(reporter, partner)
-    response = render(request, "trade.html", {"rep": rep, "charts": images})
-    response.headers["X-Tollwatch-Cache"] = "hit" if cached else "miss"
+    from tollwatch.server.routes.trade_import import pair, trade_context
+
+    reporter, partner = pair(reporter, partner)
+    context = trade_context(state, reporter, partner)
+    response = render(request, "trade.html", context)
+    response.headers["X-Tollwatch-Cache"] = "hit" if context["cached"] else "miss"
     return response
 
 

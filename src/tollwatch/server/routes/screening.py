@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from functools import partial
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -18,6 +17,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from tollwatch.app import screen
+from tollwatch.app.screen_upload import UploadError, web_error
+from tollwatch.core.errors import InputError
 from tollwatch.app.visibility import VisiblePrepared
 from tollwatch.core.errors import Conflict, NotFound
 from tollwatch.server import auth
@@ -31,7 +32,6 @@ from tollwatch.server.uploads import check_suffix, display_name, save_upload
 router = APIRouter()
 
 SCREEN_INPUTS = (".csv", ".tsv", ".xlsx", ".parquet", ".jsonl")
-WEAK_SCORE = 0.5
 MEDIA_TYPES = {
     "jsonl": "application/x-ndjson",
     "csv": "text/csv; charset=utf-8",
@@ -52,27 +52,43 @@ def owner_key(request: Request) -> str:
 
 
 def _screen_work(state: ServerState, hidden_from: auth.Principal, folder: Path, path: Path, display: str,
-                 threshold: float | None, limit: int):
-    """The job's body: read the rows, screen each against the visible index, report progress."""
+                 threshold: float | None, limit: int, mapping: dict[str, str] | None = None, lists: list[str] | None = None):
+    """The job's body: read the rows, screen each against the visible index, report progress.
+
+    The result keeps each row's own cells ("inputs"), for downloads that give them back."""
     hidden = hidden_graph_ids(state, hidden_from)
 
     def work(report):
         try:
-            rows = screen.read_upload_isolated(path, display, state.limits, state.jobs.wall_s)
+            try:
+                rows = screen.read_upload_isolated(path, display, state.limits, state.jobs.wall_s, mapping)
+            except InputError as exc:
+                raise web_error(exc, display) from None
             report(0, len(rows))  # the total is known before the index is ready
             prepared = VisiblePrepared(screen.dated(state.prepared.get()), hidden, hidden_from.ceiling)
-            return {"results": screen.screen_upload(prepared, rows, threshold, limit, report), "lists": prepared.lists}
+            results = screen.screen_upload(prepared, rows, threshold, limit, report, lists)
+            used = {ds: m for ds, m in prepared.lists.items() if not lists or ds in lists}
+            return {"results": results, "lists": used, "inputs": [r.get("input") or {} for r in rows], "graph": not lists or "tollwatch" in lists}
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     return work
 
 
-async def start_screen_job(request: Request, state: ServerState, file: UploadFile, threshold: float | None, limit: int) -> str:
+def _chosen_lists(state: ServerState, names: list[str]) -> list[str] | None:
+    """The lists asked for, all of them known; None (every list) when none or all were picked."""
+    known = set(state.prepared.get().index.datasets) | {"tollwatch"}  # the graph, even while empty
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UploadError(f"unknown list {', '.join(unknown)}; choose among {', '.join(sorted(known))}", field="lists")
+    return None if not names or set(names) >= known else sorted(set(names))
+
+
+async def start_screen_job(request: Request, state: ServerState, file: UploadFile, threshold: float | None, limit: int, lists: list[str] | None = None) -> str:
     suffix = check_suffix(file.filename, SCREEN_INPUTS, "upload.csv")
     folder, path = await save_upload(file, "input", suffix, state.max_upload_bytes, "tollwatch-upload-")
     display = display_name(file.filename)
-    work = _screen_work(state, request.state.principal, folder, path, display, threshold, limit)
+    work = _screen_work(state, request.state.principal, folder, path, display, threshold, limit, lists=lists)
     return state.jobs.submit(owner_key(request), "screen", display, work).id
 
 
@@ -99,9 +115,11 @@ async def api_screen(
     file: UploadFile = File(..., description="CSV, TSV, XLSX, Parquet or JSONL with a name column"),
     threshold: float | None = Form(None),
     limit: int = Form(5),
+    lists: str = Form("", description="comma-separated datasets to screen against (default: every loaded list and the graph)"),
 ):
     auth.check_csrf(request, None)
-    job_id = await start_screen_job(request, state, file, threshold, max(1, min(limit, 50)))
+    chosen = _chosen_lists(state, [n.strip() for n in lists.split(",") if n.strip()])
+    job_id = await start_screen_job(request, state, file, threshold, max(1, min(limit, 50)), chosen)
     return JSONResponse(
         {"job_id": job_id, "status_url": f"/api/screen/{job_id}", "results_url": f"/api/screen/{job_id}/results"},
         status_code=202,
@@ -120,12 +138,14 @@ def api_screen_results(request: Request, state: State, job_id: str):
 
 
 @router.get("/api/screen/{job_id}/download", tags=["screening"])
-def api_screen_download(request: Request, state: State, job_id: str, format: str = Query("jsonl", pattern="^(jsonl|csv|xlsx|html)$")):  # noqa: A002
+def api_screen_download(request: Request, state: State, job_id: str, format: str = Query("jsonl", pattern="^(jsonl|csv|xlsx|html)$"),  # noqa: A002
+                        bom: bool = Query(True, description="CSV: start with a UTF-8 byte-order mark, so Excel reads Hangul")):
+    """CSV and XLSX give back every input column, then the results' columns."""
     job = finished_job(request, state, job_id)
     tmpdir = Path(tempfile.mkdtemp(prefix="tollwatch-download-"))
     out = tmpdir / f"screening.{format}"
     try:
-        screen.write_results(job.result["results"], job.result["lists"], out, format)
+        screen.write_results(job.result["results"], job.result["lists"], out, format, inputs=job.result.get("inputs"), bom=bom)
     except BaseException:
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
@@ -138,33 +158,3 @@ def api_screen_download(request: Request, state: State, job_id: str, format: str
     )
 
 
-@router.get("/screen", include_in_schema=False)
-def screen_page(request: Request):
-    return render(request, "screen.html", {"error": None})
-
-
-@router.post("/screen", include_in_schema=False)
-async def screen_submit(request: Request, state: State, file: UploadFile = File(...), csrf_token: str = Form(""), threshold: str = Form("")):
-    auth.check_csrf(request, csrf_token)
-    try:
-        th = float(threshold) if threshold.strip() else None
-        if th is not None and not 0.0 <= th <= 1.0:
-            raise ValueError
-    except ValueError:
-        return render(request, "screen.html", {"error": "threshold: a number between 0 and 1"}, status=400)
-    try:
-        job_id = await start_screen_job(request, state, file, th, 5)
-    except FORM_ERRORS as exc:
-        status, detail = status_and_detail(exc)
-        return render(request, "screen.html", {"error": detail}, status=status)
-    return redirect(f"/screen/jobs/{job_id}")
-
-
-@router.get("/screen/jobs/{job_id}", include_in_schema=False)
-def screen_job_page(request: Request, state: State, job_id: str):
-    job = job_or_404(request, state, job_id, reading=True)
-    results = []
-    for res in job.result["results"] if job.status == "done" else []:
-        strong = [m for m in res["matches"] if m["match"] or m["score"] >= WEAK_SCORE]
-        results.append({**res, "matches": strong, "weaker": len(res["matches"]) - len(strong)})
-    return no_store(render(request, "screen_job.html", {"job": job.progress(), "results": results, "lists": (job.result or {}).get("lists") or {}, "explain": partial(screen.explanation_text, described=True)}))
