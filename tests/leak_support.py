@@ -186,7 +186,7 @@ class Probe:
                 self.reached.add((method, path))  # cleared roles read only: their writes would change the world
                 return
             ids = {**self.world["ids"], "entity_id": [self.world["proposed"]], "source_id": [self.world["conf"]]}
-            for url in fill(path, ids):
+            for url in fill(path, ids) or [path]:  # a path whose ids the world has none of (an upload token): probed as typed
                 self.send(method, path, url, json={})
             return
         for url in fill(path, self.world["ids"]) or [path]:

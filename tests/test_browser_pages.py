@@ -21,7 +21,8 @@ PUBLIC = {
     "screen": "/screen", "trade": "/trade", "login": "/login",
     "chain-kaechon": "/chain?from=KP-KHS-001", "chain-wigs": "/chain?from=product-wigs",
 }
-ANALYST = {"ingest": "/ingest", "review": "/review", "monitoring": "/monitoring"}
+ANALYST = {"ingest": "/ingest", "review": "/review", "monitoring": "/monitoring",
+           "review-pairs": "/review/pairs?dataset=un_sc_sanctions&dataset=us_ofac_sdn"}
 SUPPLIERS = "name,country,extra note\nKorea Kwangson Banking Corp,kp,first supplier\nJang Pom Su,kp,x\nAcme Garden Furniture,de,y\n"
 
 

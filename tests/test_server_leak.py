@@ -344,12 +344,14 @@ def test_cleared_analyst_sees_the_testimony(world):
 
 def test_unexpected_errors_answer_500_and_log_no_text(world, caplog, monkeypatch):
     """An exception whose message quotes stored text must reach neither the caller nor the logs."""
+    from tollwatch.app import search as app_search
     from tollwatch.server import views
 
     def broken(*args, **kwargs):
         raise ValueError(f"source text at [0, 9] is {world['conf_text']!r}")
 
     monkeypatch.setattr(views, "search", broken)
+    monkeypatch.setattr(app_search, "faceted_search", broken)  # the search page's use case
     caplog.set_level(logging.DEBUG)
     client = TestClient(world["app"])
     for url in ("/api/search?q=x", "/search?q=x"):
