@@ -38,6 +38,15 @@ def _facility_place(doc: Doc, sent: Sentence, m: re.Match[str]) -> tuple[str, st
     return " ".join(words), m.group(2), s + m.group(1).find(words[0])
 
 
+def new_firm(doc: Doc, s: int, e: int, name: str, note: str | None, conf: float) -> Mention:
+    """A mention of a firm the text names but nothing known matches, proposed once per report under that name."""
+    eid = "org-new-" + id_fragment(name)
+    if eid not in doc.new_entities:
+        doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=name, names=[Name.of(name)],
+                                       attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
+    return Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, note, conf)
+
+
 def new_facilities(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Mention]:
     out = []
     conf = doc.lex.conf("mention", "new_facility")
@@ -81,11 +90,7 @@ def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Menti
             continue
         if any(c.start < e and c.end > s and c.kind in (EntityKind.ORGANIZATION, EntityKind.FACILITY) for c in chosen):
             continue
-        eid = "org-new-" + id_fragment(name)
-        if eid not in doc.new_entities:
-            doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=name, names=[Name.of(name)],
-                                           attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
-        out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, None, conf))
+        out.append(new_firm(doc, s, e, name, None, conf))
     return out
 
 
@@ -120,11 +125,7 @@ def quoted_companies(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Men
             e = s + len(q.group(1))
             if not name or any(t.start < e and s < t.end for t in taken + out):
                 continue
-            eid = "org-new-" + id_fragment(name)
-            if eid not in doc.new_entities:
-                doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=name, names=[Name.of(name)],
-                                               attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
-            out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, "a company named only in quotes", conf))
+            out.append(new_firm(doc, s, e, name, "a company named only in quotes", conf))
     return out
 
 
@@ -147,9 +148,5 @@ def proper_noun_firms(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Me
             continue
         if end is None or any(t.start < end and s < t.end for t in taken + out):
             continue
-        eid = "org-new-" + id_fragment(core)
-        if eid not in doc.new_entities:
-            doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=core, names=[Name.of(core)],
-                                           attributes={"proposed_from": doc.source_id, "roles": ["other"]}, is_new=True)
-        out.append(Mention(s, end, (eid,), EntityKind.ORGANIZATION, False, eid, None, conf))
+        out.append(new_firm(doc, s, end, core, None, conf))
     return out

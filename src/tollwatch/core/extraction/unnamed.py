@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tollwatch.core.extraction.context import Doc, Sentence, id_fragment
 from tollwatch.core.extraction.mentions import Mention
+from tollwatch.core.extraction.newnames import new_firm
 from tollwatch.core.model import Entity, EntityKind, Name
 
 
@@ -13,19 +14,18 @@ def _overlaps(s: int, e: int, taken: list[Mention]) -> bool:
     return any(t.start < e and s < t.end for t in taken)
 
 
-def _unnamed(doc: Doc, s: int, e: int, phrase: str, caption: str, note: str, conf: float, *, unnamed: bool = True) -> Mention:
-    """A mention of a new organization; an unnamed one gets an id of its own per report."""
-    eid = "org-new-" + id_fragment(f"{doc.source_id} {caption}" if unnamed else phrase)
+def _unnamed(doc: Doc, s: int, e: int, phrase: str, caption: str, note: str, conf: float) -> Mention:
+    """A mention of an organization the text does not name: an id of its own per report."""
+    eid = "org-new-" + id_fragment(f"{doc.source_id} {caption}")
     if eid not in doc.new_entities:
-        attributes = {"proposed_from": doc.source_id, "roles": ["other"]} | ({"unnamed": True} if unnamed else {})
         doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=caption, names=[Name.of(phrase)],
-                                       attributes=attributes, is_new=True)
+                                       attributes={"proposed_from": doc.source_id, "roles": ["other"], "unnamed": True}, is_new=True)
     return Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, note, conf)
 
 
 def named_firm(doc: Doc, s: int, e: int, name: str, conf: float) -> Mention:
     """A firm the text names without a legal form ("연태대신" in a list of firms)."""
-    return _unnamed(doc, s, e, name, name, "a firm the sentence lists", conf, unnamed=False)
+    return new_firm(doc, s, e, name, "a firm the sentence lists", conf)
 
 
 def quoted_names(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
@@ -39,7 +39,7 @@ def quoted_names(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention
         # a place inside the quote (‘화성 …공사’, ‘단동…공사’) is part of the name, not a mention of its own
         blocking = [t for t in taken if not ((t.anchor or t.kind == EntityKind.PLACE) and s <= t.start and t.end <= e)]
         if name and not _overlaps(s, e, blocking + out):
-            out.append(_unnamed(doc, s, e, name, name, "a company named in quotes", conf, unnamed=False))
+            out.append(new_firm(doc, s, e, name, "a company named in quotes", conf))
     return out
 
 
