@@ -213,8 +213,9 @@ def render(rows: list[dict], peer: dict[int, float], ready: float, args) -> str:
     lines += ["", "Peer: WRatio top-20 over every list name then logic-v2, timed in-process on "
               f"{args.peer_queries} of the same names after 5 warm-up queries (no HTTP): the most one peer process "
               f"could serve, {peer[1]:,.2f} queries/s divided by the queries per request. "
-              "\"Before\": the same cells, on the same names, right after each, against a server on the code before issue 19 "
-              "(`--baseline`), reading the same store.", END]
+              "\"Before\": the same cells, on the same names, right after each, against a server on the code of `--baseline` "
+              f"({args.baseline}), reading the same store. Server CPU ms/request: the server processes' user and system CPU "
+              "time over the cell (from /proc) divided by its requests, which the other jobs on the machine move much less than requests/s.", END]
     return "\n".join(lines)
 
 
