@@ -62,8 +62,6 @@ def main() -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     os.environ["TOLLWATCH_CACHE"] = str(tmp / "cache")
     import uvicorn
-    from fastapi import routing
-    from fastapi.dependencies import utils as dep_utils
     from screening import _typo
     from sqlalchemy import event
 
@@ -84,23 +82,9 @@ def main() -> None:
         statements[0] += 1
         kinds[" ".join(statement.split())[:70]] += 1
     event.listen(store.engine, "before_cursor_execute", count)
-    worker_prof = cProfile.Profile()
+    worker = [cProfile.Profile()]  # replaced once the client is warm
     lock = threading.Lock()
-
-    def profiled(func, *a, **k):
-        with lock:  # one request at a time: at most one worker thread is profiled at once
-            worker_prof.enable()
-            try:
-                return func(*a, **k)
-            finally:
-                worker_prof.disable()
-
-    for mod in (routing, dep_utils):
-        orig = mod.run_in_threadpool
-
-        async def rip(func, *a, _orig=orig, **k):
-            return await _orig(profiled, func, *a, **k)
-        mod.run_in_threadpool = rip
+    _profile_thread_pool(worker, lock)
 
     config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, **UVICORN_OPTIONS)
     server = uvicorn.Server(config)
@@ -117,7 +101,6 @@ def main() -> None:
         loop_prof.enable()
 
     def drive_outer() -> None:
-        nonlocal worker_prof
         while not server.started:
             time.sleep(0.1)
         import json
@@ -126,7 +109,7 @@ def main() -> None:
         proc.stdin.close()
         assert proc.stdout.readline().strip() == "WARM"
         with lock:
-            worker_prof = cProfile.Profile()
+            worker[0] = cProfile.Profile()
         statements[0] = 0
         kinds.clear()
         ready.set()
@@ -144,17 +127,40 @@ def main() -> None:
     import asyncio
     asyncio.run(serve())
     loop_prof.disable()
+    report(args, client_out, statements[0], kinds, loop_prof, worker[0])
+    store.close()
+
+
+def _profile_thread_pool(worker: list, lock: threading.Lock) -> None:
+    """FastAPI's thread-pool calls (sync dependencies, the endpoint) run under `worker[0]`."""
+    from fastapi import routing
+    from fastapi.dependencies import utils as dep_utils
+
+    def profiled(func, *a, **k):
+        with lock:  # one request at a time: at most one worker thread is profiled at once
+            prof = worker[0]
+            prof.enable()
+            try:
+                return func(*a, **k)
+            finally:
+                prof.disable()
+
+    for mod in (routing, dep_utils):
+        async def rip(func, *a, _orig=mod.run_in_threadpool, **k):
+            return await _orig(profiled, func, *a, **k)
+        mod.run_in_threadpool = rip
+
+
+def report(args, client_out: dict, statements: int, kinds: Counter, loop_prof, worker_prof) -> None:
     n = args.requests
-    print(f"client: {client_out.get('line', '').strip()} over {n} requests; SQL statements per request: {statements[0] / n:.2f}")
+    print(f"client: {client_out.get('line', '').strip()} over {n} requests; SQL statements per request: {statements / n:.2f}")
     for statement, k in kinds.most_common():
         print(f"  {k / n:5.2f} per request: {statement}")
     for title, prof in (("event loop thread", loop_prof), ("worker threads", worker_prof)):
         out = io.StringIO()
-        stats = pstats.Stats(prof, stream=out)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        print(f"==== {title} (cumulative, ms totals over {n} requests) ====")
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(args.top)
+        print(f"==== {title} (cumulative seconds over {n} requests) ====")
         print(out.getvalue())
-    store.close()
 
 
 if __name__ == "__main__":
