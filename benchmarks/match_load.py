@@ -36,8 +36,8 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- match-load:start -->", "<!-- match-load:end -->"
 
 
-def start(tmp: Path, workers: int, port: int, src: Path = ROOT / "src") -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(src), "TOLLWATCH_CACHE": str(tmp / "cache"), "TOLLWATCH_DB": f"sqlite:///{tmp / 'm.db'}"}
+def start(tmp: Path, workers: int, port: int, src: Path = ROOT / "src", site: str | None = None) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), *([site] if site else [])]), "TOLLWATCH_CACHE": str(tmp / "cache"), "TOLLWATCH_DB": f"sqlite:///{tmp / 'm.db'}"}
     if workers > 1:
         cmd = [sys.executable, "-m", "uvicorn", "--factory", "tollwatch.server.app:create_app", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     else:
@@ -96,6 +96,29 @@ def run(port: int, payloads: list[bytes], concurrency: int, seconds: float, star
     return {"n": len(lat), "rps": len(lat) / wall, "p50": pct(lat, 50), "p95": pct(lat, 95), "p99": pct(lat, 99), "errors": errors[0], "next": next(counter)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of `pid` and its children (uvicorn's worker processes), from /proc:
+    the server's own cost per request, which other jobs on a shared machine change much less than
+    its requests/s."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def cell(proc: subprocess.Popen, port: int, payloads: list[bytes], conc: int, seconds: float, start_at: int) -> dict:
+    cpu = cpu_seconds(proc.pid)
+    out = run(port, payloads, conc, seconds, start_at)
+    out["cpu_ms"] = (cpu_seconds(proc.pid) - cpu) * 1000 / max(out["n"], 1)
+    return out
+
+
 def peer_qps(recs, names: list[str]) -> float:
     """The peer's matching alone (benchmarks/screening.peer_matcher), one process, in queries/s
     (after five warm-up queries)."""
@@ -117,6 +140,9 @@ def main() -> None:
     ap.add_argument("--peer-queries", type=int, default=40)
     ap.add_argument("--write-doc", action="store_true")
     ap.add_argument("--baseline", help="src/ of an earlier checkout, served beside this one on the same names (e.g. /work/main/src)")
+    ap.add_argument("--site", help="a directory added to the measured server's PYTHONPATH (not the baseline's), e.g. `pip install --target DIR httptools uvloop`, "
+                                   "which uvicorn then uses, measured without installing them")
+    ap.add_argument("--cells", default="1x1,1x4,1x16,20x1,20x4,20x16", help="QUERIESxCONCURRENCY cells to run")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tollwatch-match-"))
     os.environ["TOLLWATCH_CACHE"] = str(tmp / "cache")
@@ -129,8 +155,9 @@ def main() -> None:
     rng = random.Random(19)
     names = [_typo(rng, n) if rng.random() < 0.5 else n for n in rng.sample([n for r in recs for n in r.names], 30000)]
     port, base_port = _free_port(), _free_port()
-    proc = start(tmp, args.workers, port)
+    proc = start(tmp, args.workers, port, site=args.site)
     base = start(tmp, args.workers, base_port, Path(args.baseline)) if args.baseline else None
+    cells = {tuple(int(x) for x in c.split("x")) for c in args.cells.split(",")}
     try:
         ready = wait_ready(port, proc)
         if base is not None:
@@ -141,9 +168,11 @@ def main() -> None:
             payloads = [body(names[i : i + per]) for i in range(0, len(names) - per, per)]
             start_at = -(-asked // per)
             for conc in (1, 4, 16):
-                row = {"queries": per, "concurrency": conc, **run(port, payloads, conc, args.seconds, start_at)}
+                if (per, conc) not in cells:
+                    continue
+                row = {"queries": per, "concurrency": conc, **cell(proc, port, payloads, conc, args.seconds, start_at)}
                 if base is not None:  # the same names, right after, on the code before this change
-                    row["base"] = run(base_port, payloads, conc, args.seconds, start_at)
+                    row["base"] = cell(base, base_port, payloads, conc, args.seconds, start_at)
                 rows.append(row)
                 start_at = max(row["next"], row.get("base", row)["next"])
                 asked = start_at * per
@@ -174,18 +203,19 @@ def render(rows: list[dict], peer: dict[int, float], ready: float, args) -> str:
              f"Ready (lists imported, index built, first /match) after {ready:.1f} s. "
              "Run under `nice -n 10` on the shared 2-core machine, the client on the same cores; "
              f"load average at the end {os.getloadavg()[0]:.1f} (other engineers' jobs).", "",
-             "| queries/request | concurrency | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | before: requests/s, p99 ms | peer requests/s | ratio to peer |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| queries/request | concurrency | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/request | before: requests/s, p99 ms, CPU ms/request | peer requests/s | ratio to peer |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         p = peer[r["queries"]]
         b = r.get("base")
-        before = f"{b['rps']:,.1f}, {b['p99']:,.0f} ({r['rps'] / b['rps']:,.2f}× now)" if b else "–"
-        lines.append(f"| {r['queries']} | {r['concurrency']} | {r['n']:,} | {r['rps']:,.1f} | {r['p50']:,.1f} | {r['p95']:,.1f} | {r['p99']:,.1f} | {r['errors']} | {before} | {p:,.2f} | {r['rps'] / p:,.0f}× |")
+        before = f"{b['rps']:,.1f}, {b['p99']:,.0f}, {b['cpu_ms']:,.1f} ({r['rps'] / b['rps']:,.2f}× the requests/s now)" if b else "–"
+        lines.append(f"| {r['queries']} | {r['concurrency']} | {r['n']:,} | {r['rps']:,.1f} | {r['p50']:,.1f} | {r['p95']:,.1f} | {r['p99']:,.1f} | {r['errors']} | {r['cpu_ms']:,.1f} | {before} | {p:,.2f} | {r['rps'] / p:,.0f}× |")
     lines += ["", "Peer: WRatio top-20 over every list name then logic-v2, timed in-process on "
               f"{args.peer_queries} of the same names after 5 warm-up queries (no HTTP): the most one peer process "
               f"could serve, {peer[1]:,.2f} queries/s divided by the queries per request. "
-              "\"Before\": the same cells, on the same names, right after each, against a server on the code before issue 19 "
-              "(`--baseline`), reading the same store.", END]
+              "\"Before\": the same cells, on the same names, right after each, against a server on the code of `--baseline` "
+              f"({args.baseline}), reading the same store. Server CPU ms/request: the server processes' user and system CPU "
+              "time over the cell (from /proc) divided by its requests, which the other jobs on the machine move much less than requests/s.", END]
     return "\n".join(lines)
 
 

@@ -17,8 +17,10 @@ import threading
 from dataclasses import replace
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import tollwatch
 from tollwatch.core.limits import UploadLimits, limits_from
@@ -98,7 +100,7 @@ def create_app(
     swagger_dir = swagger_ui_dir()
     if swagger_dir:
         app.mount("/docs-assets", StaticFiles(directory=swagger_dir), name="docs-assets")
-    app.middleware("http")(session_and_principal)
+    app.add_middleware(SessionAndPrincipal)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -108,38 +110,64 @@ def create_app(
     return app
 
 
-async def session_and_principal(request: Request, call_next):
-    """Load the session, resolve who is asking, and add cookies and security headers to the answer."""
-    state: ServerState = request.app.state.tw
-    request.state.session = state.sessions.load(request)
-    request.state.session_dirty = auth.SESSION_COOKIE not in request.cookies
-    request.state.client_address = proxies.client_address(
-        request.client.host if request.client else None,
-        request.headers.getlist("x-forwarded-for"),
-        state.trusted_proxies,
-    )
-    try:
-        request.state.principal = auth.resolve_principal(request, state.store)
-    except HTTPException as exc:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-    try:
-        response = await call_next(request)
-    except Exception as exc:  # noqa: BLE001
-        # Caught here, not by Starlette's error middleware, which would re-raise it for the
-        # server to log with its message, and a message may quote stored text.
-        response = errors.internal_error(request, exc)
-    _set_session_cookie(request, response, state)
-    _security_headers(request, response)
-    return response
+class SessionAndPrincipal:
+    """Load the session, resolve who is asking, and add cookies and security headers to the answer.
+
+    Plain ASGI, not `@app.middleware("http")`: Starlette's BaseHTTPMiddleware ran every request
+    in a task group with memory streams between middleware and app, a large part of a 1-query
+    /match (benchmarks/match_profile.py). What a request sees (`request.state.session`,
+    `.session_dirty`, `.client_address`, `.principal`) and what it answers are unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        state: ServerState = scope["app"].state.tw
+        request.state.session = state.sessions.load(request)
+        request.state.session_dirty = auth.SESSION_COOKIE not in request.cookies
+        request.state.client_address = proxies.client_address(
+            request.client.host if request.client else None,
+            request.headers.getlist("x-forwarded-for"),
+            state.trusted_proxies,
+        )
+        try:
+            request.state.principal = auth.resolve_principal(request, state.store)
+        except HTTPException as exc:
+            await JSONResponse({"detail": exc.detail}, status_code=exc.status_code)(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                _set_session_cookie(request, headers, message["status"], state)
+                _security_headers(request, headers)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:  # noqa: BLE001
+            # Caught here, not by Starlette's error middleware, which would re-raise it for the
+            # server to log with its message, and a message may quote stored text.
+            if started:
+                raise
+            await errors.internal_error(request, exc)(scope, receive, send_with_headers)
 
 
-def _set_session_cookie(request: Request, response, state: ServerState) -> None:
+def _set_session_cookie(request: Request, headers: MutableHeaders, status: int, state: ServerState) -> None:
     # Cookies go with pages and form redirects only: API clients stay cookie-free.
     is_page = (
-        response.headers.get("content-type", "").startswith("text/html") and "content-disposition" not in response.headers
-    ) or response.status_code in (302, 303)
+        headers.get("content-type", "").startswith("text/html") and "content-disposition" not in headers
+    ) or status in (302, 303)
     if request.state.session_dirty and is_page and auth.api_key_from(request) is None:
-        response.set_cookie(
+        cookie = Response()
+        cookie.set_cookie(
             auth.SESSION_COOKIE,
             state.sessions.dump(request.state.session),
             max_age=auth.SESSION_MAX_AGE,
@@ -147,13 +175,14 @@ def _set_session_cookie(request: Request, response, state: ServerState) -> None:
             samesite="lax",
             secure=request.url.scheme == "https",
         )
+        headers.append("set-cookie", cookie.headers["set-cookie"])
 
 
-def _security_headers(request: Request, response) -> None:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.headers.get("content-type", "").startswith("text/html"):
-        response.headers.setdefault(
+def _security_headers(request: Request, headers: MutableHeaders) -> None:
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if headers.get("content-type", "").startswith("text/html"):
+        headers.setdefault(
             "Content-Security-Policy",
             CSP_PAGES if not request.url.path.startswith("/docs") else "frame-ancestors 'none'",
         )

@@ -14,15 +14,17 @@ from tollwatch.server import auth
 from tollwatch.server.state import ServerState
 
 
-def get_state(request: Request) -> ServerState:
+# `async def`: these only read what is there, so they run on the event loop; a plain `def`
+# dependency is sent to the thread pool and back, twice per /match (benchmarks/match_profile.py).
+async def get_state(request: Request) -> ServerState:
     return request.app.state.tw
 
 
-def current_principal(request: Request) -> auth.Principal:
+async def current_principal(request: Request) -> auth.Principal:
     return request.state.principal
 
 
-def api_writer(request: Request) -> auth.Principal:
+async def api_writer(request: Request) -> auth.Principal:
     """An analyst or admin, with the CSRF header when the call rides on a session cookie."""
     p = auth.require_writer(request)
     auth.check_csrf(request, None)

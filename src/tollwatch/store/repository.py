@@ -42,7 +42,7 @@ from tollwatch.core.model import (
     Source,
     SourceKind,
 )
-from tollwatch.store import schema
+from tollwatch.store import by_ids, schema
 from tollwatch.store.engine import ensure_schema, search_path_schema, write_connection
 from tollwatch.store.engine import make_engine as make_engine  # re-exported: callers import it from here
 from tollwatch.store.migrations import migrate
@@ -190,7 +190,7 @@ class Reader:
     def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
         out: dict[str, Entity] = {}
         for chunk in _chunks(list(set(ids)), 500):
-            rows = self.conn.execute(select(schema.entities).where(schema.entities.c.id.in_(chunk))).mappings().all()
+            rows = self.conn.execute(by_ids.ENTITIES, {by_ids.IDS: chunk}).mappings().all()
             out.update({e.id: e for e in self._hydrate(rows)})
         return out
 
@@ -233,9 +233,7 @@ class Reader:
         idents: dict[str, list] = {i: [] for i in ids}
         coords: dict[str, list] = {i: [] for i in ids}
         for chunk in _chunks(ids, 500):
-            for r in self.conn.execute(
-                select(schema.names).where(schema.names.c.entity_id.in_(chunk)).order_by(schema.names.c.position)
-            ).mappings():
+            for r in self.conn.execute(by_ids.NAMES, {by_ids.IDS: chunk}).mappings():
                 names[r["entity_id"]].append(
                     Name(
                         value=r["value"],
@@ -246,17 +244,9 @@ class Reader:
                         source_id=r["source_id"],
                     )
                 )
-            for r in self.conn.execute(
-                select(schema.identifiers)
-                .where(schema.identifiers.c.entity_id.in_(chunk))
-                .order_by(schema.identifiers.c.position)
-            ).mappings():
+            for r in self.conn.execute(by_ids.IDENTIFIERS, {by_ids.IDS: chunk}).mappings():
                 idents[r["entity_id"]].append(Identifier(r["scheme"], r["value"]))
-            for r in self.conn.execute(
-                select(schema.coordinates)
-                .where(schema.coordinates.c.entity_id.in_(chunk))
-                .order_by(schema.coordinates.c.position)
-            ).mappings():
+            for r in self.conn.execute(by_ids.COORDINATES, {by_ids.IDS: chunk}).mappings():
                 coords[r["entity_id"]].append(Coordinates(r["lat"], r["lon"], r["source"], r["confidence"]))
         for entity_id, ns in names.items():
             if len(visible_names(ns, self.max_sensitivity)) < len(ns):

@@ -64,10 +64,10 @@ def match(
     limit: int = Query(5, ge=1, le=500),
     algorithm: str = Query("best"),
     cutoff: float = Query(0.0, ge=0.0, le=1.0),
-    include_dataset: list[str] = Query(default_factory=list),
-    exclude_dataset: list[str] = Query(default_factory=list),
-    exclude_schema: list[str] = Query(default_factory=list),
-    exclude_entity_ids: list[str] = Query(default_factory=list),
+    include_dataset: list[str] = Query([]),  # not default_factory: FastAPI inspects a factory's signature on every request
+    exclude_dataset: list[str] = Query([]),
+    exclude_schema: list[str] = Query([]),
+    exclude_entity_ids: list[str] = Query([]),
 ):
     if algorithm not in ALGORITHMS:
         raise ModelError("algorithm", f"unknown {algorithm!r} (available: {', '.join(ALGORITHMS)})")
