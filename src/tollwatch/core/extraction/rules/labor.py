@@ -72,6 +72,20 @@ def _named_group(doc: Doc, f: Focus) -> None:
                     confidence=min(conf, c.confidence), note=f"nationality: kp; one of the {count} companies the sentence before says used them")
 
 
+def _group_referent(doc: Doc, f: Focus, cue: re.Match[str], previous: list[Mention]) -> None:
+    """ "압류 대상은 A, B, C 등 중국 업체 3곳 …" then "이들 업체가 … 북한 노동력을 사용해": a group named in
+    the sentence before (two or more companies) and referred to as a group here employs the workers."""
+    named = list({c.entity_id: c for c in previous}.values())
+    if len(named) < 2 or not doc.lex.rx["group_coref"].search(f.sent.text):
+        return
+    if doc.negated(*clause_span(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
+        return
+    conf = doc.lex.conf("workforce", "group_coref")
+    for c in named:
+        doc.out.add(f.sent, c.resolved_id, Predicate.EMPLOYS_WORKERS, value=f"North Korean workers ({cue.group(0)})",
+                    confidence=min(conf, c.confidence), note="nationality: kp; one of the companies the sentence before names, referred to as a group")
+
+
 def _group_count(doc: Doc, text: str) -> int | None:
     m = doc.lex.rx["group_of_companies"].search(text)
     if not m:
@@ -84,6 +98,9 @@ def _group_count(doc: Doc, text: str) -> int | None:
 def workforce(doc: Doc, f: Focus) -> None:
     """ "Mei Dao hires hundreds of North Koreans", "X에 35명의 북한 여성들이 고용됐다": employs_workers (KP)."""
     _named_group(doc, f)
+    named_here = [c for c in f.companies if not doc.is_state_body(c.entity_id)]
+    # a list of firms may run over two sentences ("A, B. Ltd.), C 등 3곳"): the run of sentences naming firms
+    previous, doc.recent_companies = doc.recent_companies, (doc.recent_companies + named_here) if named_here else []
     text = f.sent.text
     cue = doc.lex.rx["nk_workforce"].search(text)
     if not cue or not (doc.lex.rx["employ_verb"].search(text) or doc.says_stem("employ", f.sent)):
@@ -91,6 +108,7 @@ def workforce(doc: Doc, f: Focus) -> None:
     if not f.companies:
         count = _group_count(doc, text)
         doc.pending_group = (count, cue.group(0)) if count else None
+        _group_referent(doc, f, cue, previous)
         return
     if doc.negated(*clause_span(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
         return  # a negation in another clause ("인원은 확인되지 않았지만 …") does not reach the workers
