@@ -138,9 +138,20 @@ def company_goods(doc: Doc, f: Focus) -> None:
     ends = [(c.end, c) for c in companies]
     if len({c.entity_id for c in companies}) == 1:  # "…한 X 운송기록을 확인한 결과, 이 업체에서 생산한 …"
         ends += [(f.sent.start + r.end(), companies[0]) for r in doc.lex.rx["company_coref"].finditer(f.sent.text)]
+    _goods_in_head(doc, f, companies)
     for end, c in ends:
         m = doc.lex.rx["made_at_company"].match(doc.text, end, f.sent.end)
         if m:
             goods = doc.lex.rx["ko_item_particle"].sub("", m.group(1) or m.group(2))
             doc.out.add(f.sent, c.resolved_id, Predicate.PRODUCES, value=goods,
                         confidence=min(ceiling, c.confidence), note=c.note or "made there, as the sentence says")
+
+
+def _goods_in_head(doc: Doc, f: Focus, companies: list[Mention]) -> None:
+    """ "단둥의 대표적인 의류 생산업체인 란광의류유한공사": the head noun before the name says what it makes."""
+    generic = set(doc.lex.words["ko_generic_company_heads"]) | set(doc.lex.words["ko_plant_not_head"])
+    for c in companies:
+        m = doc.lex.rx["goods_head_before"].search(doc.text, max(f.sent.start, c.start - 20), c.start)
+        if m and m.group(1) not in generic:
+            doc.out.add(f.sent, c.resolved_id, Predicate.PRODUCES, value=m.group(1),
+                        confidence=min(doc.lex.conf("company_goods", "head_noun"), c.confidence), note="what it makes, as the head noun before its name says")
