@@ -151,3 +151,14 @@ def test_workers_manufacturing_goods_and_prisoners_mobilized_for_mining(gaz):
     assert [c.value for _, c in made] == ["face masks"]
     mined = _claims("The authorities mobilized prisoners at the Kaechon labor camp for copper mining.", gaz, Predicate.PRODUCES)
     assert "copper" in [c.value for _, c in mined]
+
+
+def test_numbered_units_listed_under_their_parent(gaz):
+    found = _claims("소식통에 따르면 노동자를 보낸 회사는 대외건설지도국 산하의 3총국과 5총국이다.", gaz, Predicate.PART_OF)
+    assert sorted((s, c.evidence.rule) for s, c in found) == [("3총국", "units_under"), ("5총국", "units_under")]
+
+
+def test_counted_workers_referred_to_in_the_next_sentence_go_to_the_plant(gaz):
+    text = "중국 지린성이 북한 노동력을 들여오기로 하고 이달 안에 50명을 고용하기로 했다. 이들 북한 노동자들은 시내의 '신흥공업원'에 위치한 전자 공장으로 보내질 예정이다."
+    found = _claims(text, gaz, Predicate.EMPLOYS_WORKERS)
+    assert [(s, c.quantity.low if c.quantity else None) for s, c in found] == [("전자 공장", 50)]

@@ -100,7 +100,7 @@ def unnamed_plants(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Menti
     고용한 의류 공장"); a bare "공장" says nothing about which one."""
     out: list[Mention] = []
     conf = doc.lex.conf("mention", "unnamed_plant")
-    matches = [m for p in ("unnamed_plant_ko", "unnamed_plant_ko_employer") for m in doc.lex.rx[p].finditer(sent.text)]
+    matches = [m for p in ("unnamed_plant_ko", "unnamed_plant_ko_employer", "unnamed_plant_ko_sited") for m in doc.lex.rx[p].finditer(sent.text)]
     for m in matches:  # the employer pattern ("북한 노동자를 고용한 의류 공장") has an empty place group
         s, e = sent.start + m.start(2), sent.start + m.end(2)
         phrase = m.group(2)

@@ -46,14 +46,16 @@ def _distance(start: int, end: int, near: int) -> int:
     return 0 if start <= near < end else min(abs(start - near), abs(end - near))
 
 
-def _subject(cue: re.Match[str], f: Focus, start: int) -> Mention | None:
-    """The company named nearest before the worker phrase, else the one right after it."""
+def _subject(doc: Doc, cue: re.Match[str], f: Focus, start: int) -> Mention | None:
+    """The company named nearest before the worker phrase, else the one after it the workers go to
+    ("… 공업원에 위치한 플라스틱 공장으로 보내질": the plant), else the first one after it."""
     at = start + cue.start()
     before = [c for c in f.companies if c.end <= at]
     if before:
         return max(before, key=lambda c: c.end)
-    after = [c for c in f.companies if c.start >= start + cue.end()]
-    return min(after, key=lambda c: c.start) if after else None
+    after = sorted((c for c in f.companies if c.start >= start + cue.end()), key=lambda c: c.start)
+    goes_to = [c for c in after if doc.lex.rx["workplace_particle_ko"].match(doc.text, c.end, f.sent.end)]
+    return (goes_to or after or [None])[0]
 
 
 def _named_group(doc: Doc, f: Focus) -> None:
@@ -105,14 +107,16 @@ def workforce(doc: Doc, f: Focus) -> None:
     cue = doc.lex.rx["nk_workforce"].search(text)
     if not cue or not (doc.lex.rx["employ_verb"].search(text) or doc.says_stem("employ", f.sent)):
         return
+    counted, doc.pending_count = doc.pending_count, None
     if not f.companies:
         count = _group_count(doc, text)
         doc.pending_group = (count, cue.group(0)) if count else None
         _group_referent(doc, f, cue, previous)
+        doc.pending_count = _count(doc, f, cue.start())
         return
     if doc.negated(*clause_span(doc.lex, doc.text, f.sent, f.sent.start + cue.start())):
         return  # a negation in another clause ("인원은 확인되지 않았지만 …") does not reach the workers
-    subject = _subject(cue, f, f.sent.start)
+    subject = _subject(doc, cue, f, f.sent.start)
     if subject is None or doc.is_state_body(subject.entity_id):
         return
     if subject.end <= f.sent.start + cue.start() and doc.lex.rx["workforce_other_head"].search(doc.text, subject.end, f.sent.start + cue.start()):
@@ -123,7 +127,8 @@ def workforce(doc: Doc, f: Focus) -> None:
     goods = next((g for g in made.groups() if g), None) if made else None
     value = f"North Korean workers ({cue.group(0)})" + (f", making {goods}" if goods else "")
     doc.out.add(f.sent, subject.resolved_id, Predicate.EMPLOYS_WORKERS, value=value,
-                quantity=_count(doc, f, cue.start()), confidence=min(ceiling, subject.confidence), note="nationality: kp")
+                quantity=_count(doc, f, cue.start()) or (counted if doc.lex.rx["workers_coref"].search(text) else None),
+                confidence=min(ceiling, subject.confidence), note="nationality: kp")
     if goods:  # "hires North Koreans to process seafood": what the workers make, their employer produces
         doc.out.add(f.sent, subject.resolved_id, Predicate.PRODUCES, value=goods,
                     confidence=min(doc.lex.conf("workforce", "goods_ceiling"), subject.confidence), note="made by its North Korean workers")
