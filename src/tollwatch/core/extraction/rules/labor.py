@@ -55,7 +55,8 @@ def _subject(doc: Doc, cue: re.Match[str], f: Focus, start: int) -> Mention | No
         return max(before, key=lambda c: c.end)
     after = sorted((c for c in f.companies if c.start >= start + cue.end()), key=lambda c: c.start)
     goes_to = [c for c in after if doc.lex.rx["workplace_particle_ko"].match(doc.text, c.end, f.sent.end)]
-    return (goes_to or after or [None])[0]
+    chosen = goes_to or after
+    return chosen[0] if chosen else None
 
 
 def _named_group(doc: Doc, f: Focus) -> None:
