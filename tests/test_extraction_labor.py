@@ -105,3 +105,60 @@ def test_goods_made_at_the_plant_the_sentence_refers_back_to(gaz):
     text = "기자가 단둥시의 한 봉제 공장을 찾은 결과, 이 업체에서 생산한 셔츠, 바지는 미국으로 팔렸다."
     found = [(s, c.value) for s, c in _claims(text, gaz, Predicate.PRODUCES) if c.evidence.rule == "company_goods"]
     assert found == [("봉제 공장 (Dandong)", "셔츠, 바지")]
+
+
+# --- general causes of the misses on the blind batches 3 and 4 (invented sentences, no article text)
+
+def test_a_group_named_before_and_referred_to_as_these_firms(gaz):
+    text = "세관은 하이룽무역(Hailong Trading Ltd.), 보다식품(Boda Foods. Ltd.) 등 2곳의 제품을 억류했다. 이들 업체가 북한 노동력을 사용해 제품을 만들었다고 한다."
+    found = _claims(text, gaz, Predicate.EMPLOYS_WORKERS)
+    assert {c.evidence.rule for _, c in found} == {"workforce"}
+    assert {"Hailong Trading Ltd.", "Boda Foods"} <= {s for s, _ in found}
+
+
+def test_a_legal_form_after_a_stop_goes_on_with_the_name():
+    from tollwatch.core.sentences import sentences
+
+    text = "The order names Boda Foods. Ltd.) and two others. It ends here."
+    assert [text[s:e] for s, e in sentences(text)] == ["The order names Boda Foods. Ltd.) and two others.", "It ends here."]
+
+
+def test_a_count_past_an_adjective_and_an_unnamed_chinese_factory(gaz):
+    found = _claims("Inspectors saw about 40 young North Korean women laboring at a Chinese factory.", gaz, Predicate.EMPLOYS_WORKERS)
+    assert [(s, c.quantity.low) for s, c in found] == [("Chinese factory", 40)]
+
+
+def test_an_unnamed_plant_past_a_parenthesis_is_placed_in_its_town(gaz):
+    found = _claims("A textile factory (name withheld) in Longjing employed 90 North Korean laborers.", gaz)
+    by_predicate = {c.predicate: c for _, c in found}
+    assert by_predicate[Predicate.LOCATED_IN].value == "Longjing"
+    assert by_predicate[Predicate.EMPLOYS_WORKERS].quantity.low == 90
+
+
+def test_a_korean_plant_after_its_city_and_an_employer_clause(gaz):
+    assert any(c.value == "Tumen" for _, c in _claims("북한 인력 60명이 투먼(圖們)시 신발공장에 취업했다.", gaz, Predicate.LOCATED_IN))
+    found = _claims("북한 노동자를 고용한 신발 공장도 주문이 늘었다.", gaz, Predicate.EMPLOYS_WORKERS)
+    assert [s for s, _ in found] == ["신발 공장"]
+
+
+def test_goods_said_by_the_head_noun_before_a_firm(gaz):
+    found = _claims("단둥의 대표적인 신발 생산업체인 대명신발유한공사는 공장을 늘렸다.", gaz, Predicate.PRODUCES)
+    assert [(c.value, c.evidence.rule) for _, c in found] == [("신발", "company_goods")]
+
+
+def test_workers_manufacturing_goods_and_prisoners_mobilized_for_mining(gaz):
+    made = _claims("North Korean laborers are manufacturing face masks at a clothing factory in Dandong.", gaz, Predicate.PRODUCES)
+    assert [c.value for _, c in made] == ["face masks"]
+    mined = _claims("The authorities mobilized prisoners at the Kaechon labor camp for copper mining.", gaz, Predicate.PRODUCES)
+    assert "copper" in [c.value for _, c in mined]
+
+
+def test_numbered_units_listed_under_their_parent(gaz):
+    found = _claims("소식통에 따르면 노동자를 보낸 회사는 대외건설지도국 산하의 3총국과 5총국이다.", gaz, Predicate.PART_OF)
+    assert sorted((s, c.evidence.rule) for s, c in found) == [("3총국", "units_under"), ("5총국", "units_under")]
+
+
+def test_counted_workers_referred_to_in_the_next_sentence_go_to_the_plant(gaz):
+    text = "중국 지린성이 북한 노동력을 들여오기로 하고 이달 안에 50명을 고용하기로 했다. 이들 북한 노동자들은 시내의 '신흥공업원'에 위치한 전자 공장으로 보내질 예정이다."
+    found = _claims(text, gaz, Predicate.EMPLOYS_WORKERS)
+    assert [(s, c.quantity.low if c.quantity else None) for s, c in found] == [("전자 공장", 50)]

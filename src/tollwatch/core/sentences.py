@@ -21,6 +21,7 @@ _BOUNDARY = re.compile(r"(?<![.!?。])[.!?。]+[\"'”’)\]]*(?=\s|$)|\n\s*\n|\
 _CLOSING = frozenset(".!?:;\"”’")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.*$")
 _WORD_AFTER = re.compile(r"\s+([A-Z][\w.]*)")
+_FORM_AFTER = re.compile(r"\s{1,3}([A-Z][A-Za-z]{1,6})\.?\)")  # bounded: a legal form closing a parenthesis
 _WRAPPED_ON = re.compile(r"[a-z(]")
 
 
@@ -56,6 +57,10 @@ def _goes_on(text: str, m: re.Match[str], start: int) -> bool:
     if not m.group(0).startswith("."):
         return False
     w = _word_before(text, start, m.start())
+    if m.group(0) == ".":
+        form = _FORM_AFTER.match(text, end, end + 16)
+        if form and form.group(1).casefold() in _LEGAL_END - {"limited"}:
+            return True  # "Rixin Foods. Ltd.)": a legal form after the stop goes on with the company's name
     if w in _LEGAL_END or ("." in w and w not in _ABBREV):
         # "Co., Ltd." and "B.V." end a company's name; they end the sentence too when a
         # capitalised word that is not another legal form follows

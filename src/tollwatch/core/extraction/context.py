@@ -77,6 +77,10 @@ class Doc:
     new_entities: dict[str, Entity] = field(default_factory=dict)
     # "three Chinese companies used North Korean labor": (how many, the worker phrase), for the next sentence's names
     pending_group: tuple[int, str] | None = None
+    # the companies the sentence before named: "이들 업체가 …" in the next one refers to them
+    recent_companies: list[Mention] = field(default_factory=list)
+    # a head count of North Korean workers said in a sentence naming no employer, for "이들 노동자들은 …" next
+    pending_count: Quantity | None = None
     ko: Reading | None = None  # the text's morphemes, when a Korean analyzer was given
 
     def negated(self, start: int, end: int) -> bool:

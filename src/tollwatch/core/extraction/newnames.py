@@ -96,10 +96,12 @@ def new_companies(doc: Doc, sent: Sentence, chosen: list[Mention]) -> list[Menti
 
 def unnamed_plants(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Mention]:
     """ "다롄시의 한 수산물 공장": a plant the text does not name, proposed under the words it uses,
-    only where the sentence places it in a city (a bare "공장" says nothing about which one)."""
+    only where the sentence places it in a city or says it employs North Korean workers ("북한 노동자를
+    고용한 의류 공장"); a bare "공장" says nothing about which one."""
     out: list[Mention] = []
     conf = doc.lex.conf("mention", "unnamed_plant")
-    for m in doc.lex.rx["unnamed_plant_ko"].finditer(sent.text):
+    matches = [m for p in ("unnamed_plant_ko", "unnamed_plant_ko_employer", "unnamed_plant_ko_sited") for m in doc.lex.rx[p].finditer(sent.text)]
+    for m in matches:  # the employer pattern ("북한 노동자를 고용한 의류 공장") has an empty place group
         s, e = sent.start + m.start(2), sent.start + m.end(2)
         phrase = m.group(2)
         if any(t.start < e and s < t.end for t in taken + out) or phrase.split()[0] in doc.lex.words["ko_plant_not_head"]:
@@ -107,7 +109,7 @@ def unnamed_plants(doc: Doc, sent: Sentence, taken: list[Mention]) -> list[Menti
         place = doc.lex.place_en.get(m.group(1), m.group(1))
         eid = "org-new-" + id_fragment(f"{doc.source_id} {phrase} {place}")
         if eid not in doc.new_entities:
-            doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=f"{phrase} ({place})", names=[Name.of(phrase)],
+            doc.new_entities[eid] = Entity(id=eid, kind=EntityKind.ORGANIZATION, caption=f"{phrase} ({place})" if place else phrase, names=[Name.of(phrase)],
                                            attributes={"proposed_from": doc.source_id, "roles": ["other"], "unnamed": True}, is_new=True)
         out.append(Mention(s, e, (eid,), EntityKind.ORGANIZATION, False, eid, "a plant the text does not name", conf))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tollwatch.core.extraction.clauses import part_of_pairs, within
 from tollwatch.core.extraction.context import Doc, Focus, first_unnested, id_fragment, unique
 from tollwatch.core.extraction.mentions import Mention
+from tollwatch.core.extraction.newnames import new_firm
 from tollwatch.core.extraction.registry import claim_rule
 from tollwatch.core.model import Entity, EntityKind, Name, Period, Predicate
 
@@ -94,3 +95,19 @@ def deadlines(doc: Doc, f: Focus) -> None:
         conf = doc.lex.conf("deadlines", "named" if f.orgs or f.facilities else "general")
         doc.out.add(f.sent, subject, Predicate.REVIEW_DEADLINE, value=value, period=Period(None, value) if year else None,
                     confidence=conf, note=None if year else "the text gives no year; set the source date to date it")
+
+
+@claim_rule("units_under")
+def units_under(doc: Doc, f: Focus) -> None:
+    """ "대외건설지도국 산하의 7총국과 8총국": each unit listed after 산하 is part of the body before it,
+    known or new (a numbered bureau is a name of its own)."""
+    conf = doc.lex.conf("units_under", "ceiling")
+    for m in doc.lex.rx["ko_units_under"].finditer(f.sent.text):
+        ps, pe = f.sent.start + m.start(1), f.sent.start + m.end(1)
+        known = [o for o in f.orgs if o.start <= ps and pe <= o.end or ps <= o.start and o.end <= pe]
+        parent = known[0].resolved_id if known else new_firm(doc, ps, pe, m.group(1), None, conf).resolved_id
+        for u in doc.lex.rx["ko_unit_in_list"].finditer(m.group(2)):
+            us = f.sent.start + m.start(2) + u.start()
+            unit = new_firm(doc, us, us + len(u.group(0)), u.group(0), "a unit the text lists under its parent", conf)
+            if unit.resolved_id != parent:
+                doc.out.add(f.sent, unit.resolved_id, Predicate.PART_OF, obj=parent, confidence=conf, note=unit.note)

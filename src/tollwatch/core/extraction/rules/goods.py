@@ -68,10 +68,10 @@ def other_goods(doc: Doc, f: Focus) -> None:
     not_goods, stop = doc.lex.words["not_goods"], doc.lex.words["stop_caps"]
     ceiling = doc.lex.conf("other_goods", "ceiling")
     for m in doc.lex.rx["other_goods"].finditer(f.sent.text):
-        goods = m.group(1)
+        goods = m.group(1) or m.group(2)  # "produced gloves"; "mobilized prisoners … for coal mining"
         if goods.split()[-1] in not_goods or goods.split()[0] in stop:
             continue
-        at = f.sent.start + m.start(1)
+        at = f.sent.start + m.start(1 if m.group(1) else 2)
         if any(p.start < at + len(goods) and at < p.end for p in f.products):
             continue  # the catalogue knows these goods: claimed by their id, not as a literal
         for x in unique(f.facilities):
