@@ -163,11 +163,12 @@ def translate(text: str) -> str:
 @lru_cache(maxsize=65536)
 def translations(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """Renderings by meaning, each with the (Han, English) words it translated: the trade-record
-    English, the second rendering of each term (海运 → Marine), and brands by meaning
-    (日月星 → Sun Moon Star), and the second renderings with a term's first character glued to the
+    English, the second rendering of each term (海运 → Marine), brands by meaning
+    (日月星 → Sun Moon Star) and by each character's second meaning with the terms' second
+    renderings (宇联 → Global Unity), and the second renderings with a term's first character glued to the
     brand before it (see `segment`).  Distinct renderings only; the first is `translate(text)`."""
     out: dict[str, tuple[tuple[str, str], ...]] = {}
-    for by_meaning, alternative, glue in ((False, 0, False), (False, 1, False), (True, 0, False), (False, 1, True)):
+    for by_meaning, alternative, glue in ((False, 0, False), (False, 1, False), (True, 0, False), (True, 1, False), (False, 1, True)):
         rendered, pairs = _render(text, by_meaning=by_meaning, alternative=alternative, glue=glue)
         out.setdefault(rendered, pairs)
     return tuple(out.items())
@@ -184,7 +185,7 @@ def _render(text: str, *, by_meaning: bool, alternative: int, glue: bool = False
                 eng = options[min(alternative, len(options) - 1)]
                 pairs.append((han, eng))
             elif kind == "brand" and by_meaning:
-                meaning = _brand_meaning(han)
+                meaning = _brand_meaning(han, alternative)
                 if meaning:
                     eng = meaning
                     pairs.append((han, eng))
@@ -196,13 +197,15 @@ def _render(text: str, *, by_meaning: bool, alternative: int, glue: bool = False
     return " ".join(out.split()), tuple(pairs)
 
 
-def _brand_meaning(han: str) -> str | None:
-    """The brand word by word by meaning, longest entries first; None if any character has none."""
+def _brand_meaning(han: str, alternative: int = 0) -> str | None:
+    """The brand word by word by meaning, longest entries first (with `alternative` 1, each
+    entry's second meaning where it has one); None if any character has none."""
     words, i = [], 0
     while i < len(han):
         for n in range(min(_MAX_MEANING, len(han) - i), 0, -1):
             if han[i:i + n] in MEANINGS:
-                words.append(MEANINGS[han[i:i + n]][0])
+                options = MEANINGS[han[i:i + n]]
+                words.append(options[min(alternative, len(options) - 1)])
                 i += n
                 break
         else:
