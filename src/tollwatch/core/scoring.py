@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from tollwatch.core.features import DEFAULT_WEIGHTS
-from tollwatch.core.loan_match import loan_word
+from tollwatch.core.loan_match import loan_word, spelled_alike
 from tollwatch.core.name_tokens import acronym_of, base_weight, display, is_legal, tokens
 from tollwatch.core.names import legal
 from tollwatch.core.names.terms import common_words
@@ -144,8 +144,9 @@ def _apply_loans(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, weight:
             continue  # absent, or met as well already (a typo: XINNUO and SINNO, 0.7, is met less well)
         taken = {b for a, b, _ in al.pairs if a not in brand}
         spots = [j for j, t in enumerate(c) if al.c_sim[j] < sim and t not in taken and loan_word(t, key)]
-        # The shorter the key, the more it takes besides: a two-class key (ge li, KALA) needs a distinctive word.
-        least = 0.3 if len(key) >= 3 else 0.5
+        # The shorter the key, the more it takes besides: a two-class key (ge li, KALA) needs a distinctive
+        # word, unless the brand is also spelled like the list word (xinnuo, SINNO: two edits).
+        least = 0.3 if len(key) >= 3 or (len(spots) == 1 and spelled_alike(brand, c[spots[0]])) else 0.5
         agreeing = [t for i, t in enumerate(q) if not at <= i < at + len(brand) and al.q_sim[i] >= 0.9 and base_weight(t) >= least and not is_legal(t)]
         if len(spots) != 1 or not agreeing:
             continue
