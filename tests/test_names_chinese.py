@@ -70,3 +70,10 @@ def test_han_and_english_company_names_meet(han, latin):
 ])
 def test_different_chinese_companies_do_not_meet(a, b):
     assert not names.query_keys(a) <= names.token_keys(b)
+
+
+def test_a_polyphonic_character_is_read_as_brands_read_it_and_phrases_keep_theirs():
+    from tollwatch.core.names import chinese as zh
+
+    assert zh.translate("香港長航國際海運有限公司").startswith("Hong Kong Changhang International")  # 长 alone: chang, not zhang
+    assert zh.pinyin("校长") == "xiao zhang"  # a phrase pypinyin knows keeps its reading

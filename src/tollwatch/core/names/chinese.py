@@ -59,11 +59,20 @@ _ADMIN_SUFFIXES = set("市县省区镇州")
 
 def _pinyin(text: str, **options: Any) -> list[str]:
     """pypinyin's plain readings; imported on first use (its phrase tables take a second to load,
-    and a run with no Han text never needs them)."""
+    and a run with no Han text never needs them), with the brand readings of readings_zh.tsv."""
     from pypinyin import Style, lazy_pinyin
 
+    _brand_readings()
     readings: list[str] = lazy_pinyin(text, style=Style.NORMAL, **options)
     return readings
+
+
+@lru_cache(maxsize=1)
+def _brand_readings() -> None:
+    """Polyphonic characters read as brands read them (长: chang, not zhang), from core/data/readings_zh.tsv."""
+    from pypinyin import load_single_dict
+
+    load_single_dict({ord(han): ",".join(readings) for han, readings in load_terms("readings_zh.tsv").items()})
 
 
 @lru_cache(maxsize=2)
