@@ -191,3 +191,9 @@ def test_the_matcher_retrieves_a_short_key_loan_spelled_alike_among_many_words_o
                       *[Record(f"x{i}", "test", f"x{i}", f"{w} ELECTRONICS CO LIMITED", "Company", (f"{w} ELECTRONICS CO LIMITED",)) for i, w in enumerate(fillers)]])
     top = Matcher(idx).match("信诺电子")[0]
     assert top.record.entity_id == "e1" and top.is_match
+
+
+def test_a_joined_name_one_syllable_apart_is_another_person_not_a_typo():
+    # 张永源 read in Korean is Jangyongwon: one letter from JANG YONG SON, but at a word's start (won, son)
+    assert pair_score("张永源", "JANG YONG SON").score < 0.7
+    assert pair_score("Jinping Xi", "Jin Ping Xi", "Person").score >= 0.7  # joined and split, same letters

@@ -110,7 +110,7 @@ def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float
             pairs.append((q[i], c[best_j], round(best, 3)))
     # Joined or split tokens ("jinping" vs "jin ping"): compare the concatenations too.
     q_join, c_join = display(q).replace(" ", ""), display(c).replace(" ", "")
-    joined = 1.0 if q_join == c_join else (0.9 if len(q_join) >= 8 and OSA.distance(q_join, c_join, score_cutoff=1) <= 1 else 0.0)
+    joined = 1.0 if q_join == c_join else (0.9 if len(q_join) >= 8 and OSA.distance(q_join, c_join, score_cutoff=1) <= 1 and not _edit_at_word_start(q, c, q_join, c_join) else 0.0)
     sum_q, sum_c = sum(wq), sum(wc)
     cov_q = sum(w * s for w, s in zip(wq, q_sim)) / sum_q if sum_q else 0.0
     cov_c = sum(w * s for w, s in zip(wc, c_sim)) / sum_c if sum_c else 0.0
@@ -130,6 +130,21 @@ def _align_split(a: tuple[str, ...], b: tuple[str, ...], a_sim: list[float], b_s
                 a_sim[i] = b_sim[j] = b_sim[j + 1] = 1.0
                 pairs.append((t, b[j] + " " + b[j + 1], 1.0))
                 break
+
+
+def _edit_at_word_start(q: tuple[str, ...], c: tuple[str, ...], q_join: str, c_join: str) -> bool:
+    """The one letter two joined names differ in (jangyongwon, jang yong son) is the first of a
+    word on either side: another syllable (won, son), not a typo, which spares first letters."""
+    if len(q_join) != len(c_join):
+        return False
+    at = next(i for i, (x, y) in enumerate(zip(q_join, c_join)) if x != y)
+    starts = set()
+    for words in (q, c):
+        pos = 0
+        for w in words:
+            starts.add(pos)
+            pos += len(display((w,)).replace(" ", ""))
+    return at in starts
 
 
 def _apply_loans(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, weight: Callable[[str], float], loans: Sequence[tuple[tuple[str, ...], str, str]], w: Mapping[str, float]) -> list[dict[str, Any]]:
