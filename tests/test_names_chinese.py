@@ -77,3 +77,12 @@ def test_a_polyphonic_character_is_read_as_brands_read_it_and_phrases_keep_their
 
     assert zh.translate("香港長航國際海運有限公司").startswith("Hong Kong Changhang International")  # 长 alone: chang, not zhang
     assert zh.pinyin("校长") == "xiao zhang"  # a phrase pypinyin knows keeps its reading
+
+
+def test_a_hong_kong_name_in_traditional_characters_is_also_read_as_its_identity_card_spells_it():
+    from tollwatch.core.matching import pair_score
+
+    assert "Yip Chuen Faat" in zh.cantonese_person("葉全發")
+    assert pair_score("葉全發", "YIP, Chuen Fat").score >= 0.7  # OFAC 30889
+    assert zh.cantonese_person("马晓红") == ()  # simplified: a mainland name, read in pinyin only
+    assert zh.cantonese_person("丹東銀行") == ()  # not a person's name

@@ -264,3 +264,20 @@ def person_pinyin(text: str) -> str | None:
 def han_word_pinyin(han: str) -> tuple[str, ...]:
     """Per-character toneless pinyin (for indexing names a writer split syllable by syllable)."""
     return tuple(_pinyin(to_simplified(han)))
+
+
+@lru_cache(maxsize=65536)
+def cantonese_person(text: str) -> tuple[str, ...]:
+    """A Hong Kong person's name as a Hong Kong identity card spells it (cantonese_hk.tsv), surname
+    first, a word a syllable, with the surname's first two spellings: 葉全發 → ('Ip Chuen Faat',
+    'Yip Chuen Faat'). Only a person's name written in traditional characters, as Hong Kong writes
+    them (a name in simplified characters is the mainland's, read in pinyin); () otherwise."""
+    han = text.replace("·", "").replace(" ", "")
+    if not looks_like_person(han) or to_simplified(han) == han:
+        return ()
+    table = load_terms("cantonese_hk.tsv")
+    readings = [table.get(ch) for ch in han]
+    if not all(readings):
+        return ()
+    given = " ".join(r[0].capitalize() for r in readings[1:] if r)
+    return tuple(f"{s.capitalize()} {given}" for s in (readings[0] or ())[:2])
