@@ -182,23 +182,29 @@ def render_sets(cross: dict | None, supplier: dict | None) -> list[str]:
                 lines.append(f"| {label} | {script} | {st.get('listed', 0)} | {_rate(st.get('found', 0), st.get('listed', 0))} | {st.get('not_listed', 0)} | {st.get('alarms', 0)} | {_rate(st.get('alarms', 0), st.get('not_listed', 0))} |")
         batches = sorted({b for b, _ in cross["tollwatch"]["per_batch"]})
         if len(batches) > 1:
-            lines += ["", "By batch (the set grew in batches; each later batch was added after the matcher changes it is measured on, and nothing was tuned on it):", "",
+            lines += ["", "By batch (the set grew in batches; each later batch was added before the matcher changes made after it, and measured first as it came: see below for what each was then used for):", "",
                       "| engine | batch | script | listed | recall | not listed | false alarms | false-alarm rate |", "|---|---|---|---|---|---|---|---|"]
             for key, label in (("tollwatch", "tollwatch"), ("peer", "yente-like peer")):
                 res = cross.get(key)
                 for batch in batches if res else ():
                     for script in ("Han", "Hangul"):
                         st = res["per_batch"].get((batch, script), {})
+                        if not st:
+                            continue
                         lines.append(f"| {label} | {batch or 'first'} | {script} | {st.get('listed', 0)} | {_rate(st.get('found', 0), st.get('listed', 0))} | {st.get('not_listed', 0)} | {st.get('alarms', 0)} | {_rate(st.get('alarms', 0), st.get('not_listed', 0))} |")
         ours = cross["tollwatch"]["per_script"]
         found = sum(v.get("found", 0) for v in ours.values())
         listed = sum(v.get("listed", 0) for v in ours.values())
         alarms = sum(v.get("alarms", 0) for v in ours.values())
         clean = sum(v.get("not_listed", 0) for v in ours.values())
-        met = found / listed >= 0.9 and alarms / clean <= 0.04
-        lines += ["", f"Target recall ≥ 0.9 with ≤ 4% false alarms: {'met' if met else '**missed**'} (all scripts: recall {found / listed:.3f}, false alarms {alarms / clean:.3f})."]
+        verdicts = []
+        for script in ("Han", "Hangul"):
+            st = ours.get(script, {})
+            r, fa = st.get("found", 0) / (st.get("listed") or 1), st.get("alarms", 0) / (st.get("not_listed") or 1)
+            verdicts.append(f"{script} {'met' if r >= 0.9 and fa <= 0.04 else '**missed**'} (recall {r:.3f}, false alarms {fa:.3f})")
+        lines += ["", f"Target recall ≥ 0.9 with ≤ 4% false alarms, per script: {'; '.join(verdicts)}; all scripts together: recall {found / listed:.3f}, false alarms {alarms / clean:.3f}."]
         lines.append("tollwatch misses: " + ("; ".join(cross["tollwatch"]["misses"]) or "none") + ". False alarms: " + ("; ".join(cross["tollwatch"]["alarms"]) or "none") + ".")
-        lines.append("Misses of the first batch that remain are brand names the list writes in an English of its own (AUTEL for 道通, GSK for 广州数控), a brand the list renders by meaning (海連 as SHIPPING in CHANG AN SHIPPING; the AU list's 联合, 'united', for RYONHA), 中国控股 → SINO HOLDINGS GROUP, held under the threshold by the common-words cap (only common words matched, GROUP left over), and two sound-alike loans the phonetic_loan gate holds back on purpose: 保利 (bao li, POLY) loses to its legal form (Co Ltd against Inc), and 信諾 (xin nuo, SINNO) has a two-class sound key beside only a generic word (electronics), the evidence on which 格力电器 (Gree Electric) matched KALA-ELECTRIC while the gate was looser. "
+        lines.append("Han misses that remain are brand names the list writes in an English of its own (AUTEL for 道通; GSK, the initials of Guangzhou ShuKong, for 广州数控), a brand the list renders by meaning (海連 as SHIPPING in CHANG AN SHIPPING; the AU list's 联合, 'united', for RYONHA), 中国控股 → SINO HOLDINGS GROUP, held under the threshold by the common-words cap (only common words matched, GROUP left over), 保利 (bao li, POLY), which loses to its legal form (Co Ltd against Inc), a sound loan that drops a syllable (利百, li bai, for LIBERTY), and a person written in simplified characters but listed in Wade-Giles with a Cantonese surname, 张永源 (TSANG Yung Yuan, of Taiwan). "
                      "Learning brand readings from the lists' own Han and English pairs would only re-learn this set's answers (its queries are those very names), so it is not done.")
         lines.append("")
     if supplier:

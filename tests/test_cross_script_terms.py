@@ -169,3 +169,31 @@ def test_the_matcher_retrieves_a_loan_and_explains_it():
     top = Matcher(idx).match("普萊米樂(香港)國際貿易有限公司")[0]
     assert top.record.entity_id == "e1" and top.is_match
     assert any(f["feature"] == "phonetic_loan" and f["candidate"] == "premera" for f in top.explanation)
+
+
+def test_a_two_class_sound_key_counts_beside_a_generic_word_only_when_the_spelling_agrees_too():
+    # xin nuo and SINNO: key sn, and two edits apart in spelling: sound and spelling together
+    ps = pair_score("信诺电子", "SINNO ELECTRONICS CO., LIMITED")
+    assert ps.score >= 0.7 and any(f["feature"] == "phonetic_loan" and f["candidate"] == "sinno" for f in ps.features)
+    # ge li and KALA share the key kl but not the spelling: still no loan
+    assert not any(f["feature"] == "phonetic_loan" for f in pair_score("格力电器", "KALA-ELECTRIC").features)
+
+
+def test_a_word_common_in_names_is_not_taken_for_a_sound_loan():
+    # chang hang (key sn) is not SINO: a common word is a translation (中国 → Sino), not a loan
+    ps = pair_score("香港長航國際海運有限公司", "SINO ENERGY SHIPPING (HONG KONG) LTD")
+    assert ps.score < 0.7 and not any(f["feature"] == "phonetic_loan" for f in ps.features)
+
+
+def test_the_matcher_retrieves_a_short_key_loan_spelled_alike_among_many_words_of_its_key():
+    fillers = ["SUN", "SON", "SEAN", "SANE", "ZONE", "SIENA", "SUNNY", "SENNA", "SAWN", "SOON"]
+    idx = MatchIndex([Record("e1", "test", "1", "SINNO ELECTRONICS CO., LIMITED", "Company", ("SINNO ELECTRONICS CO., LIMITED",)),
+                      *[Record(f"x{i}", "test", f"x{i}", f"{w} ELECTRONICS CO LIMITED", "Company", (f"{w} ELECTRONICS CO LIMITED",)) for i, w in enumerate(fillers)]])
+    top = Matcher(idx).match("信诺电子")[0]
+    assert top.record.entity_id == "e1" and top.is_match
+
+
+def test_a_joined_name_one_syllable_apart_is_another_person_not_a_typo():
+    # 张永源 read in Korean is Jangyongwon: one letter from JANG YONG SON, but at a word's start (won, son)
+    assert pair_score("张永源", "JANG YONG SON").score < 0.7
+    assert pair_score("Jinping Xi", "Jin Ping Xi", "Person").score >= 0.7  # joined and split, same letters

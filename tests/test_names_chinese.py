@@ -70,3 +70,19 @@ def test_han_and_english_company_names_meet(han, latin):
 ])
 def test_different_chinese_companies_do_not_meet(a, b):
     assert not names.query_keys(a) <= names.token_keys(b)
+
+
+def test_a_polyphonic_character_is_read_as_brands_read_it_and_phrases_keep_theirs():
+    from tollwatch.core.names import chinese as zh
+
+    assert zh.translate("香港長航國際海運有限公司").startswith("Hong Kong Changhang International")  # 长 alone: chang, not zhang
+    assert zh.pinyin("校长") == "xiao zhang"  # a phrase pypinyin knows keeps its reading
+
+
+def test_a_hong_kong_name_in_traditional_characters_is_also_read_as_its_identity_card_spells_it():
+    from tollwatch.core.matching import pair_score
+
+    assert "Yip Chuen Faat" in zh.cantonese_person("葉全發")
+    assert pair_score("葉全發", "YIP, Chuen Fat").score >= 0.7  # OFAC 30889
+    assert zh.cantonese_person("马晓红") == ()  # simplified: a mainland name, read in pinyin only
+    assert zh.cantonese_person("丹東銀行") == ()  # not a person's name

@@ -15,8 +15,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from rapidfuzz.distance import OSA
+
 from tollwatch.core.name_tokens import is_legal, tokens
 from tollwatch.core.names import chinese, loans
+from tollwatch.core.names.terms import common_words
 
 if TYPE_CHECKING:
     from tollwatch.core.matching import MatchIndex
@@ -45,8 +48,19 @@ def query_loans(name: str) -> tuple[Loan, ...]:
 
 
 def loan_word(token: str, key: str) -> bool:
-    """A list word that may be the loan of `key`: a Latin word of 3+ letters, not a legal form."""
-    return len(token) >= 3 and token.isalpha() and token.isascii() and not is_legal(token) and loans.english_key(token) == key and not loans.reads_as_pinyin(token)
+    """A list word that may be the loan of `key`: a Latin word of 3+ letters, not a legal form,
+    not a word common in names everywhere (SINO, GOLDEN: a translation, not a sound loan)."""
+    return _loanable(token) and loans.english_key(token) == key
+
+
+def _loanable(token: str) -> bool:
+    return len(token) >= 3 and token.isalpha() and token.isascii() and not is_legal(token) and token not in common_words() and not loans.reads_as_pinyin(token)
+
+
+def spelled_alike(brand: tuple[str, ...], word: str) -> bool:
+    """The brand's pinyin is also spelled within two edits of the list word (XINNUO, SINNO):
+    evidence beside the sound key, so a short key may retrieve and count (core.scoring)."""
+    return any(len(t) >= 5 and len(word) >= 5 and OSA.distance(t, word, score_cutoff=2) <= 2 for t in brand)
 
 
 def _vocab(index: MatchIndex) -> dict[str, list[str]]:
@@ -55,7 +69,7 @@ def _vocab(index: MatchIndex) -> dict[str, list[str]]:
     if vocab is None:
         grouped: dict[str, list[str]] = defaultdict(list)
         for tok in index.vocab:
-            if len(tok) >= 3 and tok.isalpha() and tok.isascii() and not is_legal(tok) and not loans.reads_as_pinyin(tok):
+            if _loanable(tok):
                 key = loans.english_key(tok)
                 if len(key) >= MIN_KEY:
                     grouped[key].append(tok)
@@ -73,8 +87,10 @@ def loan_candidates(index: MatchIndex, query: tuple[Loan, ...], variants: list[t
     by_record: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for brand, _, key in query:
         words = vocab.get(key, ())
-        if len(words) > MAX_WORDS:
-            continue
+        # Words also spelled like the brand (SINNO for xinnuo) go first, alone; a common key retrieves no others.
+        close = [w for w in words if spelled_alike(brand, w)]
+        if close or len(words) > MAX_WORDS:
+            words = close[:MAX_WORDS]
         # The list word stands in for the brand's words: it weighs what they weigh in retrieval,
         # once per rendering of the query that holds them.
         renderings = sum(1 for toks in variants if all(t in toks for t in brand))

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from tollwatch.core.features import DEFAULT_WEIGHTS
-from tollwatch.core.loan_match import loan_word
+from tollwatch.core.loan_match import loan_word, spelled_alike
 from tollwatch.core.name_tokens import acronym_of, base_weight, display, is_legal, tokens
 from tollwatch.core.names import legal
 from tollwatch.core.names.terms import common_words
@@ -110,7 +110,7 @@ def _align(q: tuple[str, ...], c: tuple[str, ...], weight: Callable[[str], float
             pairs.append((q[i], c[best_j], round(best, 3)))
     # Joined or split tokens ("jinping" vs "jin ping"): compare the concatenations too.
     q_join, c_join = display(q).replace(" ", ""), display(c).replace(" ", "")
-    joined = 1.0 if q_join == c_join else (0.9 if len(q_join) >= 8 and OSA.distance(q_join, c_join, score_cutoff=1) <= 1 else 0.0)
+    joined = 1.0 if q_join == c_join else (0.9 if len(q_join) >= 8 and OSA.distance(q_join, c_join, score_cutoff=1) <= 1 and not _edit_at_word_start(q, c, q_join, c_join) else 0.0)
     sum_q, sum_c = sum(wq), sum(wc)
     cov_q = sum(w * s for w, s in zip(wq, q_sim)) / sum_q if sum_q else 0.0
     cov_c = sum(w * s for w, s in zip(wc, c_sim)) / sum_c if sum_c else 0.0
@@ -132,6 +132,21 @@ def _align_split(a: tuple[str, ...], b: tuple[str, ...], a_sim: list[float], b_s
                 break
 
 
+def _edit_at_word_start(q: tuple[str, ...], c: tuple[str, ...], q_join: str, c_join: str) -> bool:
+    """The one letter two joined names differ in (jangyongwon, jang yong son) is the first of a
+    word on either side: another syllable (won, son), not a typo, which spares first letters."""
+    if len(q_join) != len(c_join):
+        return False
+    at = next(i for i, (x, y) in enumerate(zip(q_join, c_join)) if x != y)
+    starts = set()
+    for words in (q, c):
+        pos = 0
+        for w in words:
+            starts.add(pos)
+            pos += len(display((w,)).replace(" ", ""))
+    return at in starts
+
+
 def _apply_loans(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, weight: Callable[[str], float], loans: Sequence[tuple[tuple[str, ...], str, str]], w: Mapping[str, float]) -> list[dict[str, Any]]:
     """A Han brand written by sound (pu lai mi le) against the one unmatched list word of its
     sound key (PREMERA): credited at the phonetic_loan weight, and only when another word of the
@@ -144,8 +159,9 @@ def _apply_loans(q: tuple[str, ...], c: tuple[str, ...], al: _Alignment, weight:
             continue  # absent, or met as well already (a typo: XINNUO and SINNO, 0.7, is met less well)
         taken = {b for a, b, _ in al.pairs if a not in brand}
         spots = [j for j, t in enumerate(c) if al.c_sim[j] < sim and t not in taken and loan_word(t, key)]
-        # The shorter the key, the more it takes besides: a two-class key (ge li, KALA) needs a distinctive word.
-        least = 0.3 if len(key) >= 3 else 0.5
+        # The shorter the key, the more it takes besides: a two-class key (ge li, KALA) needs a distinctive
+        # word, unless the brand is also spelled like the list word (xinnuo, SINNO: two edits).
+        least = 0.3 if len(key) >= 3 or (len(spots) == 1 and spelled_alike(brand, c[spots[0]])) else 0.5
         agreeing = [t for i, t in enumerate(q) if not at <= i < at + len(brand) and al.q_sim[i] >= 0.9 and base_weight(t) >= least and not is_legal(t)]
         if len(spots) != 1 or not agreeing:
             continue

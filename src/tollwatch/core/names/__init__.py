@@ -288,6 +288,8 @@ def explained_variants(text: str) -> Explained:
         as_person = chinese.person_pinyin(text)
         if as_person:
             out.setdefault(as_person, ("transliteration", ()))
+        for as_hk in chinese.cantonese_person(text):  # a Hong Kong name, as its identity card spells it
+            out.setdefault(as_hk, ("transliteration", ()))
         out.setdefault(chinese.pinyin_name(text), ("transliteration", ()))
         # Korean names in Hanja (高麗航空 is 고려항공): read them in Korean too.
         # Read in the traditional forms Hanja are written in (机 is 機, 기, not the 机 of 궤).

@@ -59,11 +59,20 @@ _ADMIN_SUFFIXES = set("市县省区镇州")
 
 def _pinyin(text: str, **options: Any) -> list[str]:
     """pypinyin's plain readings; imported on first use (its phrase tables take a second to load,
-    and a run with no Han text never needs them)."""
+    and a run with no Han text never needs them), with the brand readings of readings_zh.tsv."""
     from pypinyin import Style, lazy_pinyin
 
+    _brand_readings()
     readings: list[str] = lazy_pinyin(text, style=Style.NORMAL, **options)
     return readings
+
+
+@lru_cache(maxsize=1)
+def _brand_readings() -> None:
+    """Polyphonic characters read as brands read them (长: chang, not zhang), from core/data/readings_zh.tsv."""
+    from pypinyin import load_single_dict
+
+    load_single_dict({ord(han): ",".join(readings) for han, readings in load_terms("readings_zh.tsv").items()})
 
 
 @lru_cache(maxsize=2)
@@ -163,11 +172,12 @@ def translate(text: str) -> str:
 @lru_cache(maxsize=65536)
 def translations(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """Renderings by meaning, each with the (Han, English) words it translated: the trade-record
-    English, the second rendering of each term (海运 → Marine), and brands by meaning
-    (日月星 → Sun Moon Star), and the second renderings with a term's first character glued to the
+    English, the second rendering of each term (海运 → Marine), brands by meaning
+    (日月星 → Sun Moon Star) and by each character's second meaning with the terms' second
+    renderings (宇联 → Global Unity), and the second renderings with a term's first character glued to the
     brand before it (see `segment`).  Distinct renderings only; the first is `translate(text)`."""
     out: dict[str, tuple[tuple[str, str], ...]] = {}
-    for by_meaning, alternative, glue in ((False, 0, False), (False, 1, False), (True, 0, False), (False, 1, True)):
+    for by_meaning, alternative, glue in ((False, 0, False), (False, 1, False), (True, 0, False), (True, 1, False), (False, 1, True)):
         rendered, pairs = _render(text, by_meaning=by_meaning, alternative=alternative, glue=glue)
         out.setdefault(rendered, pairs)
     return tuple(out.items())
@@ -184,7 +194,7 @@ def _render(text: str, *, by_meaning: bool, alternative: int, glue: bool = False
                 eng = options[min(alternative, len(options) - 1)]
                 pairs.append((han, eng))
             elif kind == "brand" and by_meaning:
-                meaning = _brand_meaning(han)
+                meaning = _brand_meaning(han, alternative)
                 if meaning:
                     eng = meaning
                     pairs.append((han, eng))
@@ -196,13 +206,15 @@ def _render(text: str, *, by_meaning: bool, alternative: int, glue: bool = False
     return " ".join(out.split()), tuple(pairs)
 
 
-def _brand_meaning(han: str) -> str | None:
-    """The brand word by word by meaning, longest entries first; None if any character has none."""
+def _brand_meaning(han: str, alternative: int = 0) -> str | None:
+    """The brand word by word by meaning, longest entries first (with `alternative` 1, each
+    entry's second meaning where it has one); None if any character has none."""
     words, i = [], 0
     while i < len(han):
         for n in range(min(_MAX_MEANING, len(han) - i), 0, -1):
             if han[i:i + n] in MEANINGS:
-                words.append(MEANINGS[han[i:i + n]][0])
+                options = MEANINGS[han[i:i + n]]
+                words.append(options[min(alternative, len(options) - 1)])
                 i += n
                 break
         else:
@@ -252,3 +264,20 @@ def person_pinyin(text: str) -> str | None:
 def han_word_pinyin(han: str) -> tuple[str, ...]:
     """Per-character toneless pinyin (for indexing names a writer split syllable by syllable)."""
     return tuple(_pinyin(to_simplified(han)))
+
+
+@lru_cache(maxsize=65536)
+def cantonese_person(text: str) -> tuple[str, ...]:
+    """A Hong Kong person's name as a Hong Kong identity card spells it (cantonese_hk.tsv), surname
+    first, a word a syllable, with the surname's first two spellings: 葉全發 → ('Ip Chuen Faat',
+    'Yip Chuen Faat'). Only a person's name written in traditional characters, as Hong Kong writes
+    them (a name in simplified characters is the mainland's, read in pinyin); () otherwise."""
+    han = text.replace("·", "").replace(" ", "")
+    if not looks_like_person(han) or to_simplified(han) == han:
+        return ()
+    table = load_terms("cantonese_hk.tsv")
+    readings = [table.get(ch) for ch in han]
+    if not all(readings):
+        return ()
+    given = " ".join(r[0].capitalize() for r in readings[1:] if r)
+    return tuple(f"{s.capitalize()} {given}" for s in (readings[0] or ())[:2])
