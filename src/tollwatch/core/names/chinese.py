@@ -16,7 +16,7 @@ from typing import Any
 
 from opencc import OpenCC
 
-from .terms import load_terms
+from .terms import cantonese_readings, load_terms
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -268,14 +268,14 @@ def han_word_pinyin(han: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def cantonese_person(text: str) -> tuple[str, ...]:
-    """A Hong Kong person's name as a Hong Kong identity card spells it (cantonese_hk.tsv), surname
+    """A Hong Kong person's name as a Hong Kong identity card spells it (terms.cantonese_readings), surname
     first, a word a syllable, with the surname's first two spellings: 葉全發 → ('Ip Chuen Faat',
     'Yip Chuen Faat'). Only a person's name written in traditional characters, as Hong Kong writes
     them (a name in simplified characters is the mainland's, read in pinyin); () otherwise."""
     han = text.replace("·", "").replace(" ", "")
     if not looks_like_person(han) or to_simplified(han) == han:
         return ()
-    table = load_terms("cantonese_hk.tsv")
+    table = cantonese_readings()
     readings = [table.get(ch) for ch in han]
     if not all(readings):
         return ()

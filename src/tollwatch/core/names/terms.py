@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["load_terms", "term_sources", "english_forms", "read_lines", "common_words"]
+__all__ = ["load_terms", "term_sources", "english_forms", "read_lines", "common_words", "cantonese_readings"]
 
 
 def read_lines(filename: str) -> list[tuple[int, list[str]]]:
@@ -64,3 +64,26 @@ def common_words() -> frozenset[str]:
     """Words common in company names everywhere (golden, star, sunrise, korea): rare in the
     lists perhaps, but a match resting on them alone says little (core/data/common_words.tsv)."""
     return frozenset(w.strip().casefold() for _, fields in read_lines("common_words.tsv") for w in fields if w.strip())
+
+
+@lru_cache(maxsize=1)
+def cantonese_readings() -> dict[str, tuple[str, ...]]:
+    """Han character → its Hong Kong Government Cantonese spellings (葉 → ip, yip), in the source's order.
+
+    Read from the installed `cantonese-romanisation` package (PyPI, MIT licence; data/charToRoman.json),
+    a declared dependency, rather than a copy of its table in this repository: nothing is downloaded."""
+    import json
+
+    text = (resources.files("cantoroman") / "data" / "charToRoman.json").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for ch, spellings in json.loads(text).items():
+        clean = tuple(dict.fromkeys(s.strip().casefold() for s in spellings if s.strip().isalpha() and s.strip().isascii()))
+        if len(ch) == 1 and _basic_han(ch) and clean:
+            table[ch] = clean
+    return table
+
+
+def _basic_han(ch: str) -> bool:
+    """The unified ideographs, extension A and the compatibility block: the characters names use."""
+    code = ord(ch)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
