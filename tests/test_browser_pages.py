@@ -20,6 +20,7 @@ PUBLIC = {
     "sources": "/sources", "source": "/sources/article-dailynk-kaechon-works-inmates-death",
     "screen": "/screen", "trade": "/trade", "login": "/login",
     "chain-kaechon": "/chain?from=KP-KHS-001", "chain-wigs": "/chain?from=product-wigs",
+    "api-docs": "/docs",  # Swagger UI, served from the installed fastapi-offline package, never a CDN
 }
 ANALYST = {"ingest": "/ingest", "review": "/review", "monitoring": "/monitoring",
            "review-pairs": "/review/pairs?dataset=un_sc_sanctions&dataset=us_ofac_sdn"}

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from tollwatch.app import document_limits as limits_in
 from tollwatch.app.opaque_ids import hide_ids
-from tollwatch.importers.facility_points import KF_DATASET
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
 from tollwatch.core.limits import UploadLimits
@@ -304,7 +303,13 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
             if existing:
                 raise InputError(f"already ingested as {existing}", path=doc.path, field="content")
         # Facility-database points (Korea Future) are evidence beside the gazetteer, not names to resolve to.
-        gazetteer = Gazetteer([e for e in r.list_entities() if e.dataset != KF_DATASET])
+        # The process's cached gazetteer (app.annotation), kept until an entity changes: in process it
+        # is used as it is; a step in its own process gets its entities only (a built matcher pickles
+        # slower than the child builds one).
+        from tollwatch.app.annotation import gazetteer_for
+
+        cached = gazetteer_for(store, r)
+        gazetteer = cached if options.isolate_s is None else Gazetteer(list(cached.entities))
     from tollwatch.app.resolution import profile_map, to_profiles
 
     with store.read(Sensitivity.PUBLIC) as pr:
