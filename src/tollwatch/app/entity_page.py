@@ -85,6 +85,12 @@ def _names_by_script(report: dict, entity: Entity) -> dict[str, list[dict]]:
     return dict(names)
 
 
+def _scheme_label(schemes: dict, scheme: str) -> str:
+    """The schema's label for an identifier scheme, without its input example ("(e.g. ...)")."""
+    label = schemes[scheme].label if scheme in schemes else scheme
+    return label.split(" (e.g.")[0]
+
+
 def _contradictions(report: dict, accepted_ids: set[str]) -> list[dict]:
     """Disagreements among reviewed facts only: a proposal does not contradict a fact on the public page."""
     claim_by_id = {c["id"]: c for c in report["claims"] if c["id"] in accepted_ids}
@@ -110,8 +116,7 @@ def entity_page(reader: Reader, entity: Entity) -> dict:
     report["names_by_script"] = _names_by_script(report, entity)
     report["names_have_lang"] = any(n.get("lang") for n in report["names"])
     schemes = load_schema().identifiers
-    report["identifier_rows"] = [{"label": schemes[i["scheme"]].label if i["scheme"] in schemes else i["scheme"], "value": i["value"]}
-                                 for i in report.get("identifiers") or []]
+    report["identifier_rows"] = [{"label": _scheme_label(schemes, i["scheme"]), "value": i["value"]} for i in report.get("identifiers") or []]
     report["claim_groups"] = group_facts(accepted, entity.id)
     report["proposed_groups"] = group_facts(proposed, entity.id)
     reviewed = {(f["incoming"], *fact_key(f["supports"][0])) for g in report["claim_groups"] for f in g["facts"]}

@@ -23,6 +23,14 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from tollwatch.core.trade import fill_months, month_index, month_label  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "tollwatch"  # stable ids: identical data, identical SVG
+CHART_CAPTIONS = {  # what each chart shows, in words, for the page's caption and the image's alt text
+    "reference": "Hair-product trade between China and the DPRK as the press and NGOs reported it (the bundled reference figures)",
+    "flows": "Inputs shipped to the processor against its outputs, by period, in US$ million",
+    "unit_values": "Unit values in US$ per kg, anomalies marked",
+    "surges": "Monthly values; a red triangle marks a surge over the trailing median",
+    "seasonality": "Share of each year's value by calendar month",
+    "exposure": "Re-export exposure by destination, in US$ million",
+}
 FLOW_WORDS = {"M": "imports", "X": "exports", "RM": "re-imports", "RX": "re-exports"}  # Comtrade's flow codes
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CHART_NAMES = ("reference", "flows", "unit_values", "surges", "seasonality", "exposure")
@@ -37,10 +45,14 @@ FIG_W, FIG_H = 4.8, 3.6
 TEXT, SMALL = 11, 10
 
 
-def _figure(title: str, height: float = FIG_H) -> tuple[Figure, Axes]:
+def _figure(title: str, height: float = FIG_H, over_figure: bool = False) -> tuple[Figure, Axes]:
+    """`over_figure`: the title centred on the figure, not on axes that long tick labels push aside."""
     fig = Figure(figsize=(FIG_W, height), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
-    ax.set_title(textwrap.fill(title, 46), fontsize=TEXT + 1)
+    if over_figure:
+        fig.suptitle(textwrap.fill(title, 46), fontsize=TEXT + 1)
+    else:
+        ax.set_title(textwrap.fill(title, 46), fontsize=TEXT + 1)
     ax.tick_params(labelsize=SMALL)
     ax.grid(True, alpha=0.3)
     return fig, ax
@@ -229,7 +241,7 @@ def _chart_reference(rep: dict) -> Figure:
         _empty(ax, "no bundled reference figures")
         return fig
     rows = sorted(rows, key=lambda f: (f["period"], f["flow"]))
-    fig, ax = _figure("Hair-product trade China-DPRK as reported (US$ million)", height=1.9 + 0.27 * len(rows))
+    fig, ax = _figure("Hair-product trade China-DPRK as reported (US$ million)", height=2.4 + 0.27 * len(rows), over_figure=True)
     labels = [f"{f['period']} · {f['source_publisher'][:22]}" for f in rows]
     colors = ["#b5562a" if f["flow"].startswith("NK->CN") else "#2a6fb5" for f in rows]
     ax.barh(range(len(rows)), [float(f["value_usd"]) / 1e6 for f in rows], color=colors)
@@ -238,7 +250,7 @@ def _chart_reference(rep: dict) -> Figure:
     ax.invert_yaxis()
     ax.legend(handles=[Patch(color="#b5562a", label="DPRK exports to China (HS 6704)"),
                        Patch(color="#2a6fb5", label="China exports to DPRK (inputs)")],
-              fontsize=SMALL, loc="lower right")
+              fontsize=SMALL, loc="upper center", bbox_to_anchor=(0.3, -0.08), frameon=False)
     return fig
 
 
