@@ -10,10 +10,12 @@ own side through the schema's inverse label ("Produced by" Kaechon prison camp N
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from tollwatch.app.evidence import entity_report
 from tollwatch.app.visibility import Reader
 from tollwatch.core.model import Entity, Romanization, Script
+from tollwatch.core.schema import IdentifierScheme
 from tollwatch.core.schema import load as load_schema
 from tollwatch.core.schema import predicate_label
 
@@ -85,7 +87,7 @@ def _names_by_script(report: dict, entity: Entity) -> dict[str, list[dict]]:
     return dict(names)
 
 
-def _scheme_label(schemes: dict, scheme: str) -> str:
+def _scheme_label(schemes: Mapping[str, IdentifierScheme], scheme: str) -> str:
     """The schema's label for an identifier scheme, without its input example ("(e.g. ...)")."""
     label = schemes[scheme].label if scheme in schemes else scheme
     return label.split(" (e.g.")[0]
