@@ -97,6 +97,12 @@ def gazetteer_for(store: Store, reader: Reader) -> Gazetteer:
     return cached[1]
 
 
+def fresh_gazetteer(store: Store, reader: Reader) -> Gazetteer | None:
+    """The cached gazetteer for this reader when it is built and current; None (nothing built) otherwise."""
+    cached = _GAZETTEERS.get((id(store), reader.max_sensitivity.value))
+    return cached[1] if cached is not None and cached[0] == entities_fingerprint(reader) else None
+
+
 def warm_gazetteers(store: Store, clearances: list[Sensitivity] | None = None) -> list[Sensitivity]:
     """Build the gazetteers now (server start, in the background), not on the first suggestion:
     for every clearance an analyst or admin account has, and confidential (what ingest reads)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tollwatch.app import document_limits as limits_in
 from tollwatch.app.opaque_ids import hide_ids
+from tollwatch.importers.facility_points import KF_DATASET
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
 from tollwatch.core.limits import UploadLimits
@@ -304,12 +305,16 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
                 raise InputError(f"already ingested as {existing}", path=doc.path, field="content")
         # Facility-database points (Korea Future) are evidence beside the gazetteer, not names to resolve to.
         # The process's cached gazetteer (app.annotation), kept until an entity changes: in process it
-        # is used as it is; a step in its own process gets its entities only (a built matcher pickles
-        # slower than the child builds one).
-        from tollwatch.app.annotation import gazetteer_for
+        # is used (built if need be); a step in its own process gets the entities only, from the
+        # cache when it is current (a built matcher pickles slower than the child builds one, and
+        # building one here that the child does not use would only hold up the server).
+        from tollwatch.app.annotation import fresh_gazetteer, gazetteer_for
 
-        cached = gazetteer_for(store, r)
-        gazetteer = cached if options.isolate_s is None else Gazetteer(list(cached.entities))
+        if options.isolate_s is None:
+            gazetteer = gazetteer_for(store, r)
+        else:
+            cached = fresh_gazetteer(store, r)
+            gazetteer = Gazetteer(list(cached.entities) if cached else [e for e in r.list_entities() if e.dataset != KF_DATASET])
     from tollwatch.app.resolution import profile_map, to_profiles
 
     with store.read(Sensitivity.PUBLIC) as pr:
