@@ -106,7 +106,8 @@ def test_trade_import_in_the_browser(tab, chromium, live, shots):  # noqa: F811
     page.wait_for_selector("p.notice")
     assert "40 new records" in page.inner_text("p.notice")
     assert page.locator("figure.chart img").count() == 5 > before
-    assert "surges chart" in [page.locator("figure.chart img").nth(i).get_attribute("alt") for i in range(5)]
+    alts = [page.locator("figure.chart img").nth(i).get_attribute("alt") for i in range(5)]
+    assert any(a.startswith("Chart: Monthly values") and "surge" in a for a in alts)  # each chart's alt says what it shows
     assert "9 of 12 months" in page.inner_text("main") and "re-export exposure" in page.inner_text("section.chart-gaps")
     problems = _page_checks(chromium, live, "/trade", "trade-imported", shots, page.context.storage_state())
     assert not problems, "\n".join(problems)

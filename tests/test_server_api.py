@@ -120,6 +120,15 @@ def test_health_and_docs(client):
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert '<html lang="en">' in docs.text and '"deepLinking": false' in docs.text  # axe: page language, no links in buttons
+
+
+def test_docs_without_swagger_package_never_use_a_cdn(client, monkeypatch):
+    from tollwatch.server.routes import meta
+
+    monkeypatch.setattr(meta, "swagger_ui_dir", lambda: None)
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "http" not in docs.text.replace('href="/openapi.json"', "") and "/openapi.json" in docs.text
 
 
 def test_map_uses_online_tiles_only_when_configured(env):

@@ -12,6 +12,7 @@ always the source's exact characters, never what a browser sent.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -70,6 +71,7 @@ def _visible_source(reader: Reader, source_id: str) -> Source:
 # the entities or their names change; which proposed entities a reader may see depends on
 # claims, so that is decided per request (`mentions`), never baked into the cache.
 _GAZETTEERS: dict[tuple[int, str], tuple[tuple, Gazetteer]] = {}
+_BUILDING = threading.Lock()
 
 
 def entities_fingerprint(reader: Reader) -> tuple:
@@ -86,10 +88,35 @@ def gazetteer_for(store: Store, reader: Reader) -> Gazetteer:
     fingerprint = entities_fingerprint(reader)
     cached = _GAZETTEERS.get(key)
     if cached is None or cached[0] != fingerprint:
-        gazetteer = Gazetteer([e for e in reader.list_entities() if e.dataset != KF_DATASET])
-        gazetteer.matcher  # noqa: B018  (build the token patterns now, once)
-        cached = _GAZETTEERS[key] = (fingerprint, gazetteer)
+        with _BUILDING:  # a request arriving while the start-up warm builds waits for it, not builds twice
+            cached = _GAZETTEERS.get(key)
+            if cached is None or cached[0] != fingerprint:
+                gazetteer = Gazetteer([e for e in reader.list_entities() if e.dataset != KF_DATASET])
+                gazetteer.matcher  # noqa: B018  (build the token patterns now, once)
+                cached = _GAZETTEERS[key] = (fingerprint, gazetteer)
     return cached[1]
+
+
+def fresh_gazetteer(store: Store, reader: Reader) -> Gazetteer | None:
+    """The cached gazetteer for this reader when it is built and current; None (nothing built) otherwise."""
+    cached = _GAZETTEERS.get((id(store), reader.max_sensitivity.value))
+    return cached[1] if cached is not None and cached[0] == entities_fingerprint(reader) else None
+
+
+def warm_gazetteers(store: Store, clearances: list[Sensitivity] | None = None) -> list[Sensitivity]:
+    """Build the gazetteers now (server start, in the background), not on the first suggestion:
+    for every clearance an analyst or admin account has, and confidential (what ingest reads)."""
+    from tollwatch.store import users_repo
+
+    if clearances is None:
+        with store.read(max_sensitivity=Sensitivity.CONFIDENTIAL) as r:
+            users = users_repo.list_users(r)
+        clearances = sorted({Sensitivity.CONFIDENTIAL, *(u.clearance for u in users if u.can_write)},
+                            key=lambda s: s.rank)
+    for clearance in clearances:
+        with store.read(max_sensitivity=clearance) as r:
+            gazetteer_for(store, r)
+    return clearances
 
 
 def _entity_row(entity: Entity, why: str, span: tuple[int, int] | None = None) -> dict:

@@ -6,6 +6,8 @@ from tollwatch.app.visibility import Reader, get_visible_entity, visible_entitie
 from tollwatch.core.chain import Chain, build_chain
 from tollwatch.core.errors import NotFound
 
+CLAIM_ON_PAGE = "/entities/{subject}#claim-{claim}"
+
 
 def entity_chain(reader: Reader, entity_id: str, *, include_proposed: bool = True) -> Chain:
     """Built from the claims this reader may see, over the entities this reader may see."""
@@ -29,4 +31,6 @@ def chain_view(reader: Reader, entity_id: str, *, include_proposed: bool = True)
     from tollwatch.writers.chain_svg import chain_svg
 
     chain = entity_chain(reader, entity_id, include_proposed=include_proposed)
-    return {"svg": chain_svg(chain), "chain": chain_to_dict(chain), "captions": {n.id: n.caption for n in chain.nodes}}
+    # Edges link to the claim on its subject's page (cited there, with its passage), not to raw JSON.
+    svg = chain_svg(chain, claim_href=CLAIM_ON_PAGE)
+    return {"svg": svg, "chain": chain_to_dict(chain), "captions": {n.id: n.caption for n in chain.nodes}}

@@ -10,13 +10,19 @@ own side through the schema's inverse label ("Produced by" Kaechon prison camp N
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from tollwatch.app.evidence import entity_report
 from tollwatch.app.visibility import Reader
-from tollwatch.core.model import Entity, Script
+from tollwatch.core.model import Entity, Romanization, Script
+from tollwatch.core.schema import IdentifierScheme
+from tollwatch.core.schema import load as load_schema
 from tollwatch.core.schema import predicate_label
 
 SCRIPT_LABELS = {Script.HANGUL: "Hangul", Script.HAN: "Han (Chinese characters)", Script.LATIN: "Latin", Script.OTHER: "Other"}
+SYSTEM_LABELS = {Romanization.RR: "Revised Romanization", Romanization.MR: "McCune–Reischauer",
+                 Romanization.DPRK: "DPRK official", Romanization.PINYIN: "Pinyin", Romanization.UNKNOWN: ""}
+LANG_LABELS = {"en": "English", "ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian"}
 
 
 def fact_key(c: dict) -> tuple:
@@ -73,10 +79,18 @@ def group_facts(claims: list[dict], entity_id: str) -> list[dict]:
 def _names_by_script(report: dict, entity: Entity) -> dict[str, list[dict]]:
     names: dict[str, list[dict]] = defaultdict(list)
     for n in report["names"]:
+        n["lang_label"] = LANG_LABELS.get(n.get("lang") or "", n.get("lang") or "")
+        n["system_label"] = SYSTEM_LABELS.get(n["system"], n["system"]) if n.get("system") else ""
         names[SCRIPT_LABELS.get(Script(n["script"]), n["script"])].append(n)
     if not any(entity.caption == n["value"] for n in report["names"]):
         names.setdefault("Latin", []).insert(0, {"value": entity.caption, "script": "latin", "system": None, "lang": None})
     return dict(names)
+
+
+def _scheme_label(schemes: Mapping[str, IdentifierScheme], scheme: str) -> str:
+    """The schema's label for an identifier scheme, without its input example ("(e.g. ...)")."""
+    label = schemes[scheme].label if scheme in schemes else scheme
+    return label.split(" (e.g.")[0]
 
 
 def _contradictions(report: dict, accepted_ids: set[str]) -> list[dict]:
@@ -102,6 +116,9 @@ def entity_page(reader: Reader, entity: Entity) -> dict:
     for c in accepted:
         c["note"] = None  # a reviewed fact never carries the extractor's working note
     report["names_by_script"] = _names_by_script(report, entity)
+    report["names_have_lang"] = any(n.get("lang") for n in report["names"])
+    schemes = load_schema().identifiers
+    report["identifier_rows"] = [{"label": _scheme_label(schemes, i["scheme"]), "value": i["value"]} for i in report.get("identifiers") or []]
     report["claim_groups"] = group_facts(accepted, entity.id)
     report["proposed_groups"] = group_facts(proposed, entity.id)
     reviewed = {(f["incoming"], *fact_key(f["supports"][0])) for g in report["claim_groups"] for f in g["facts"]}

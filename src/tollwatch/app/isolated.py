@@ -17,7 +17,9 @@ from typing import Any
 from tollwatch.core.errors import InputError
 from tollwatch.core.model import ModelError
 
-PRELOAD = ["tollwatch.app.ingest", "tollwatch.app.screen", "tollwatch.core.extraction"]
+# The Korean model too (engines.korean_loaded): loaded once in the fork server, every step
+# forked from it shares it, instead of each upload loading it again.
+PRELOAD = ["tollwatch.app.ingest", "tollwatch.app.screen", "tollwatch.core.extraction", "tollwatch.engines.korean_loaded"]
 _context_lock = threading.Lock()
 _context: Any = None
 
@@ -30,6 +32,14 @@ def _ctx():
             ctx.set_forkserver_preload(PRELOAD)
             _context = ctx
     return _context
+
+
+def warm() -> None:
+    """Start the fork server now (it imports PRELOAD, the Korean model included), not on the first upload."""
+    from multiprocessing import forkserver
+
+    _ctx()
+    forkserver.ensure_running()
 
 
 def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:

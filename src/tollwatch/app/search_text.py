@@ -22,6 +22,7 @@ HS_LIKE = re.compile(r"\d{2}(?:\d{2}){0,4}")
 SNIPPET_BEFORE, SNIPPET_AFTER = 70, 130
 MAX_WORDS = 8
 SPACES = re.compile(r"\s+")
+LINE_BREAKS = re.compile(r"\s*\n\s*")  # a compiled record's lines: kept apart in one-line snippets
 # A paraphrase is never shown as the publisher's words: the snippet says whose words it is.
 SNIPPET_LABELS = {"verbatim": "in the text", "paraphrase": "in our paraphrase", "compiled": "in the compiled record"}
 
@@ -134,7 +135,7 @@ def _snippet(text: str, patterns: list[re.Pattern], shown: str) -> list[dict]:
     start, end = max(0, first - SNIPPET_BEFORE), min(len(text), first + SNIPPET_AFTER)
     if start > 0 and " " in text[start:first]:
         start = text.index(" ", start) + 1  # begin at a word, where the script has words
-    pieces = [{"text": SPACES.sub(" ", p["text"]), "mark": p["mark"]} for p in _highlight(text[start:end], patterns, shown[start:end])]
+    pieces = [{"text": SPACES.sub(" ", LINE_BREAKS.sub(" · ", p["text"])), "mark": p["mark"]} for p in _highlight(text[start:end], patterns, shown[start:end])]
     if start > 0:
         pieces.insert(0, {"text": "… ", "mark": False})
     if end < len(text):

@@ -111,3 +111,32 @@ __all__ = [
     "source_to_dict",
     "withdraw_source",
 ]
+
+
+SOURCE_KIND_LABELS = {
+    "news": "News", "testimony": "Testimony", "ngo_report": "NGO report", "government": "Government",
+    "satellite_imagery": "Satellite imagery", "trade_data": "Trade data", "sanctions_list": "Sanctions list",
+    "reference": "Compiled reference",
+}
+SOURCE_SORTS = ("title", "date", "publisher", "claims")
+
+
+def source_rows(reader, kind: str = "", sort: str = "title") -> dict:
+    """The sources list page: each visible source with its kind's label and how many visible claims cite it,
+    filtered to one kind and sorted (title, newest date first, publisher, most claims first)."""
+    from collections import Counter
+
+    counts = Counter(c.evidence.source_id for c in reader.list_claims())
+    sources = reader.list_sources()
+    kinds = Counter(s.kind.value for s in sources)
+    rows = [{"source": s, "kind_label": SOURCE_KIND_LABELS.get(s.kind.value, s.kind.value), "claims": counts.get(s.id, 0)}
+            for s in sources if not kind or s.kind.value == kind]
+    sort = sort if sort in SOURCE_SORTS else "title"
+    if sort == "date":
+        rows.sort(key=lambda r: r["source"].date or "", reverse=True)
+    elif sort == "claims":
+        rows.sort(key=lambda r: -r["claims"])
+    else:
+        rows.sort(key=lambda r: (getattr(r["source"], sort) or "").casefold())
+    return {"rows": rows, "total": len(sources), "kind": kind if kind in kinds else "", "sort": sort,
+            "kinds": [{"value": k, "label": SOURCE_KIND_LABELS.get(k, k), "count": n} for k, n in sorted(kinds.items())]}

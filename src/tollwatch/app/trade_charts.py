@@ -9,6 +9,7 @@ Time axes read as months ("2023-07"), money axes in US$ million with no offset n
 from __future__ import annotations
 
 import io
+import textwrap
 from collections import defaultdict
 
 import matplotlib
@@ -16,11 +17,21 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from tollwatch.core.trade import fill_months, month_index, month_label  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "tollwatch"  # stable ids: identical data, identical SVG
+CHART_CAPTIONS = {  # what each chart shows, in words, for the page's caption and the image's alt text
+    "reference": "Hair-product trade between China and the DPRK as the press and NGOs reported it (the bundled reference figures)",
+    "flows": "Inputs shipped to the processor against its outputs, by period, in US$ million",
+    "unit_values": "Unit values in US$ per kg, anomalies marked",
+    "surges": "Monthly values; a red triangle marks a surge over the trailing median",
+    "seasonality": "Share of each year's value by calendar month",
+    "exposure": "Re-export exposure by destination, in US$ million",
+}
+FLOW_WORDS = {"M": "imports", "X": "exports", "RM": "re-imports", "RX": "re-exports"}  # Comtrade's flow codes
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CHART_NAMES = ("reference", "flows", "unit_values", "surges", "seasonality", "exposure")
 
@@ -28,10 +39,21 @@ CHART_NAMES = ("reference", "flows", "unit_values", "surges", "seasonality", "ex
 # --- charts -----------------------------------------------------------------------------------
 
 
-def _figure(title: str) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(8, 4.2), dpi=100)
+# Drawn small (480 px) with large type, so that shown 340 px wide on a phone the smallest
+# text is still about 9 px, and on a wide screen (two charts a row) about 13 px.
+FIG_W, FIG_H = 4.8, 3.6
+TEXT, SMALL = 11, 10
+
+
+def _figure(title: str, height: float = FIG_H, over_figure: bool = False) -> tuple[Figure, Axes]:
+    """`over_figure`: the title centred on the figure, not on axes that long tick labels push aside."""
+    fig = Figure(figsize=(FIG_W, height), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
-    ax.set_title(title, fontsize=11)
+    if over_figure:
+        fig.suptitle(textwrap.fill(title, 46), fontsize=TEXT + 1)
+    else:
+        ax.set_title(textwrap.fill(title, 46), fontsize=TEXT + 1)
+    ax.tick_params(labelsize=SMALL)
     ax.grid(True, alpha=0.3)
     return fig, ax
 
@@ -45,7 +67,7 @@ def _render(fig: Figure, fmt: str) -> bytes:
 
 
 def _empty(ax, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#666")
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=TEXT, color="#666")
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -67,9 +89,9 @@ def _period_text(x: float, gran: str) -> str:
 
 def _set_period_ticks(ax, positions: list[int], gran: str) -> None:
     """Ticks on whole periods only, each read as a date: never a month index such as 24272.5."""
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=9, integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _period_text(x, gran)))
-    ax.tick_params(axis="x", labelsize=8, labelrotation=30)
+    ax.tick_params(axis="x", labelsize=SMALL, labelrotation=35)
     if positions and min(positions) == max(positions):
         ax.set_xlim(min(positions) - 1, max(positions) + 1)
 
@@ -99,11 +121,11 @@ def _chart_flows(rep: dict) -> Figure:
     lag = rep.get("lag") or {}
     if lag.get("best_lag_months") is not None:
         ax.text(0.01, 0.97, f"best lag {lag['best_lag_months']} month(s), r={lag['correlation']}",
-                transform=ax.transAxes, va="top", fontsize=8)
+                transform=ax.transAxes, va="top", fontsize=SMALL)
     _set_period_ticks(ax, xs, gran)
     _usd_millions(ax.yaxis)
-    ax.set_ylabel("US$ M", fontsize=9)
-    ax.legend(fontsize=8)
+    ax.set_ylabel("US$ M", fontsize=TEXT)
+    ax.legend(fontsize=SMALL)
     return fig
 
 
@@ -122,14 +144,14 @@ def _chart_unit_values(rep: dict) -> Figure:
     for (flow, hs), pts in sorted(series.items())[:8]:
         xs = _axis_positions([p["period"] for p in pts], gran)
         all_x += xs
-        ax.plot(xs, [p["usd_per_kg"] for p in pts], marker="o", ms=3, label=f"{flow} {hs}")
+        ax.plot(xs, [p["usd_per_kg"] for p in pts], marker="o", ms=3, label=f"{FLOW_WORDS.get(flow, flow)} {hs}")
         bad = [(x, p["usd_per_kg"]) for x, p in zip(xs, pts) if p["anomaly"]]
         if bad:
             ax.scatter([b[0] for b in bad], [b[1] for b in bad], marker="x", s=60, color="red", zorder=5)
     _set_period_ticks(ax, all_x, gran)
     _plain(ax.yaxis)
-    ax.set_ylabel("US$ per kg", fontsize=9)
-    ax.legend(fontsize=8)
+    ax.set_ylabel("US$ per kg", fontsize=TEXT)
+    ax.legend(fontsize=SMALL)
     return fig
 
 
@@ -152,18 +174,18 @@ def _chart_surges(rep: dict) -> Figure:
         filled = fill_months(values)
         xs = sorted(filled)
         all_x += xs
-        ax.plot(xs, [filled[x] for x in xs], lw=1.2, label=f"{key[0]} {key[1]}")
+        ax.plot(xs, [filled[x] for x in xs], lw=1.2, label=f"{FLOW_WORDS.get(key[0], key[0])} {key[1]}")
     for i, s in enumerate(monthly):
         x = month_index(s["period"])
         all_x.append(x)
         ax.scatter([x], [s["value"]], marker="^", s=70, color="red", zorder=5, label="surge" if i == 0 else "_nolegend_")
         ax.hlines(s["baseline"], x - 1, x + 1, colors="gray", linestyles="dotted", label="trailing baseline (median)" if i == 0 else "_nolegend_")
     if not monthly:
-        ax.text(0.01, 0.97, "no surges under the rule", transform=ax.transAxes, va="top", fontsize=8)
+        ax.text(0.01, 0.97, "no surges under the rule", transform=ax.transAxes, va="top", fontsize=SMALL)
     _set_period_ticks(ax, all_x, "month")
     _usd_millions(ax.yaxis)
-    ax.set_ylabel("US$ M", fontsize=9)
-    ax.legend(fontsize=8)
+    ax.set_ylabel("US$ M", fontsize=TEXT)
+    ax.legend(fontsize=SMALL)
     return fig
 
 
@@ -182,11 +204,11 @@ def _chart_seasonality(rep: dict) -> Figure:
         _empty(ax, "no monthly records")
         return fig
     ax.set_xticks(range(1, 13))
-    ax.set_xticklabels(MONTHS, fontsize=8)
+    ax.set_xticklabels(MONTHS, fontsize=SMALL)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
-    ax.set_ylabel("share of the year's value", fontsize=9)
+    ax.set_ylabel("share of the year's value", fontsize=TEXT)
     ax.axhline(1 / 12, color="gray", lw=0.8, ls="--", label="uniform (1/12)")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=SMALL)
     return fig
 
 
@@ -201,33 +223,34 @@ def _chart_exposure(rep: dict) -> Figure:
         return fig
     top = sorted(totals.items(), key=lambda kv: -kv[1])[:15][::-1]
     ax.barh([t[0] for t in top], [t[1] for t in top], color="#b5562a")
-    ax.tick_params(axis="y", labelsize=8)
+    ax.tick_params(axis="y", labelsize=SMALL)
     _usd_millions(ax.xaxis)
-    ax.set_xlabel("US$ M", fontsize=9)
+    ax.set_xlabel("US$ M", fontsize=TEXT)
     return fig
 
 
 def _chart_reference(rep: dict) -> Figure:
     """The bundled figures as reported, so the picture exists before any statistics are imported."""
-    fig, ax = _figure("Hair-product trade China-DPRK as reported (US$ million)")
     # Hair products only: a row about all goods would dwarf them and mean something else.
     rows = [
         f for f in rep.get("reference_figures", [])
         if f.get("value_usd") and f.get("reporter", "").startswith("China") and not f.get("hs_scope", "").startswith("all goods")
     ]
     if not rows:
+        fig, ax = _figure("Hair-product trade China-DPRK as reported (US$ million)")
         _empty(ax, "no bundled reference figures")
         return fig
     rows = sorted(rows, key=lambda f: (f["period"], f["flow"]))
+    fig, ax = _figure("Hair-product trade China-DPRK as reported (US$ million)", height=2.4 + 0.27 * len(rows), over_figure=True)
     labels = [f"{f['period']} · {f['source_publisher'][:22]}" for f in rows]
     colors = ["#b5562a" if f["flow"].startswith("NK->CN") else "#2a6fb5" for f in rows]
     ax.barh(range(len(rows)), [float(f["value_usd"]) / 1e6 for f in rows], color=colors)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels(labels, fontsize=7)
+    ax.set_yticklabels(labels, fontsize=SMALL)
     ax.invert_yaxis()
-    fig.text(0.99, 0.01, "orange: DPRK exports to China (wigs, eyelashes; HS 6704) · blue: China exports to DPRK "
-             "(processed hair, inputs) · sources: the bundled figures table", ha="right", va="bottom", fontsize=7)
-    fig.subplots_adjust(left=0.3, bottom=0.15)
+    ax.legend(handles=[Patch(color="#b5562a", label="DPRK exports to China (HS 6704)"),
+                       Patch(color="#2a6fb5", label="China exports to DPRK (inputs)")],
+              fontsize=SMALL, loc="upper center", bbox_to_anchor=(0.3, -0.08), frameon=False)
     return fig
 
 

@@ -70,3 +70,12 @@ def korean_analyzer() -> KiwiAnalyzer | None:
         if _shared is None:
             _shared = KiwiAnalyzer()
         return _shared
+
+
+def preload() -> bool:
+    """Load the shared analyzer's model now (True), or do nothing where there is none (False)."""
+    analyzer = korean_analyzer()
+    if analyzer is None:
+        return False
+    analyzer._model()
+    return True

@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from dataclasses import replace
 
 from fastapi import FastAPI, HTTPException, Request
@@ -189,7 +190,20 @@ def _security_headers(request: Request, headers: MutableHeaders) -> None:
 
 
 def _warm(state: ServerState) -> None:
-    try:
-        state.prepared.get()
-    except Exception as exc:  # noqa: BLE001 - the first request will retry and report
-        log.warning("screening index not prepared at start-up: %s", type(exc).__name__)
+    """In the background at start-up: the screening index, then (the lists now loaded) the
+    annotation gazetteers, then the fork server with the Korean model, so that no first request
+    pays for them. Each failure is logged; the first request that needs the thing retries."""
+    from tollwatch.app import annotation, isolated
+
+    # The gazetteers first (an analyst's first suggestion), and again after the index in case
+    # loading the lists changed the entities (two small queries when nothing changed).
+    gazetteers = ("annotation gazetteers", lambda: annotation.warm_gazetteers(state.store))
+    steps = (gazetteers, ("screening index", state.prepared.get), gazetteers, ("fork server", isolated.warm))
+    for what, step in steps:
+        started = time.perf_counter()
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - the first request will retry and report
+            log.warning("%s not prepared at start-up: %s", what, type(exc).__name__)
+        else:
+            log.info("%s ready in %.1f s", what, time.perf_counter() - started)

@@ -24,7 +24,15 @@ def make_templates() -> Environment:
     )
     env.globals.update(version=tollwatch.__version__, urlencode=urlencode, quote=quote)
     env.filters["safe_url"] = safe_url
+    env.filters["amount"] = amount
     return env
+
+
+def amount(value) -> str:
+    """A quantity as people write it: 30, not 30.0; 2.5 stays 2.5."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}" if isinstance(value, (int, float)) else str(value)
 
 
 def render(request: Request, template: str, context: dict, status: int = 200) -> HTMLResponse:

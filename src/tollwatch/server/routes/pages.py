@@ -114,10 +114,12 @@ def map_page(request: Request, state: State, p: CurrentPrincipal, type: str = ""
 
 
 @router.get("/sources")
-def sources_page(request: Request, state: State, p: CurrentPrincipal):
+def sources_page(request: Request, state: State, p: CurrentPrincipal, kind: str = "", sort: str = "title"):
+    from tollwatch.app.sources import source_rows
+
     with state.read(p) as r:
-        sources = r.list_sources()
-    return render(request, "sources.html", {"sources": sources})
+        view = source_rows(r, kind[:40], sort[:20])
+    return render(request, "sources.html", view)
 
 
 @router.get("/sources/{source_id}")

@@ -9,6 +9,7 @@ import shutil
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 
 from tollwatch.app import trade
+from tollwatch.app.trade_charts import CHART_CAPTIONS, FLOW_WORDS
 from tollwatch.core.errors import InputError
 from tollwatch.server import auth
 from tollwatch.server.deps import State
@@ -28,7 +29,8 @@ def trade_context(state: ServerState, reporter: str, partner: str) -> dict:
     rep, images, cached = state.trade_pages.get(reporter, partner)
     coverage = trade.year_coverage(rep)
     return {"rep": rep, "charts": images, "gaps": trade.chart_gaps(rep), "coverage": coverage,
-            "covers": lambda period: trade.coverage_text(coverage, period), "layouts": LAYOUTS, "cached": cached}
+            "covers": lambda period: trade.coverage_text(coverage, period), "layouts": LAYOUTS, "cached": cached,
+            "flow_words": FLOW_WORDS, "chart_captions": CHART_CAPTIONS}
 
 
 def pair(reporter: str, partner: str) -> tuple[str, str]:
