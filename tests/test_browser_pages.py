@@ -69,6 +69,9 @@ def _check(chromium, live, url: str, name: str, width: int, folder: Path, state=
     page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
     page.goto(url)
     page.wait_for_load_state("networkidle")
+    if page.locator("#pairs-computing").count():  # the pair queue page reloads itself until it is computed
+        page.wait_for_selector("#pairs-computing", state="detached", timeout=900_000)
+        page.wait_for_load_state("networkidle")
     if page.locator("#map").count():
         page.wait_for_selector("#map[data-ready='1']")
         page.wait_for_timeout(500)  # let Leaflet's fade and zoom animations end before axe reads colours

@@ -66,3 +66,32 @@ def test_analyst_judges_a_pair_from_the_queue(env):
         [j] = list_judgements(r)
         assert (j.judgement.value, j.actor, j.note) == ("different", "analyst", "other DOB")
         assert resolve_id(r, "us_ofac_sdn-99") == "us_ofac_sdn-99"
+
+
+def test_the_pair_queue_is_computed_once_per_store_version_in_the_background(tmp_path):
+    """Computing the queue takes minutes on the bundled lists, so the page asks a cache: the
+    first answer comes back at once saying it is being computed; later answers for the same
+    store version are the same queue, not a new computation; a judgement (a write) starts a new
+    one, and the pair judged is never shown again, whether the new queue is ready or not."""
+    from tollwatch.app.evidence import open_store
+    from tollwatch.app.pairs_queue import PairsQueue
+    from tollwatch.app.resolution import judge_pair
+
+    store = open_store(f"sqlite:///{tmp_path / 'tw.db'}")
+    _list_records(store)
+    queue = PairsQueue(store, limit=50)
+    first = queue.answer(Sensitivity.PUBLIC, None, wait_s=0)
+    assert first.result is None and first.computing_since is not None
+    ready = queue.answer(Sensitivity.PUBLIC, None, wait_s=120)
+    assert ready.result is not None and not ready.provisional
+    pair = {(c["left_id"], c["right_id"]) for c in ready.result["candidates"]}
+    assert ("un_sc_sanctions-KPi.022", "us_ofac_sdn-99") in pair or ("us_ofac_sdn-99", "un_sc_sanctions-KPi.022") in pair
+    assert queue.answer(Sensitivity.PUBLIC, None, wait_s=0).result is ready.result  # cached, not recomputed
+    judge_pair(store, "analyst", "us_ofac_sdn-99", "un_sc_sanctions-KPi.022", "different")
+    queue.judged("us_ofac_sdn-99", "un_sc_sanctions-KPi.022")
+    after = queue.answer(Sensitivity.PUBLIC, None, wait_s=0)
+    assert after.result is not ready.result
+    assert not any({c["left_id"], c["right_id"]} == {"us_ofac_sdn-99", "un_sc_sanctions-KPi.022"} for c in after.result["candidates"])
+    settled = queue.answer(Sensitivity.PUBLIC, None, wait_s=120)
+    assert not settled.provisional and settled.result["pending"] == ready.result["pending"] - 1
+    store.close()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment
 
+from tollwatch.app.pairs_queue import PairsQueue
 from tollwatch.app.screen import PreparedCache
 from tollwatch.app.trade_cache import TradePageCache
 from tollwatch.app.visibility import Store
@@ -19,6 +20,8 @@ from tollwatch.server.auth import Principal, Sessions
 from tollwatch.server.jobs import JobManager
 from tollwatch.server.staged import StagedUploads
 from tollwatch.server.throttle import SignInThrottle
+
+PAIRS_PAGE_SIZE = 50  # pairs the review page shows at once
 
 
 @dataclass
@@ -37,10 +40,12 @@ class ServerState:
     staged: StagedUploads = field(default_factory=StagedUploads)  # uploads waiting for their column choice
     prepared: PreparedCache = field(init=False)
     trade_pages: TradePageCache = field(init=False)
+    pairs_queue: PairsQueue = field(init=False)  # the pair review queue, computed in the background
 
     def __post_init__(self) -> None:
         self.prepared = PreparedCache(self.store)
         self.trade_pages = TradePageCache(self.store)
+        self.pairs_queue = PairsQueue(self.store, limit=PAIRS_PAGE_SIZE)
 
     @contextmanager
     def read(self, principal: Principal):

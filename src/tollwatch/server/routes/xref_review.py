@@ -6,17 +6,19 @@ Analysts and admins only; every decision is a judgement with its audit entry.
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Form, Request
 
 from tollwatch.app.resolution import judge_pair
-from tollwatch.app.xref import review_queue
 from tollwatch.core.model import ModelError
 from tollwatch.server import auth
 from tollwatch.server.deps import CurrentPrincipal, State
 from tollwatch.server.templating import no_store, redirect, render
 
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 50
+WAIT_S = 8.0  # how long a page waits for a queue being computed before saying so
+RELOAD_S = 5  # how often the "being computed" page reloads itself
 VERDICTS = ("same", "different", "unsure")
 
 
@@ -26,9 +28,15 @@ def pairs_page(request: Request, state: State, p: CurrentPrincipal, dataset: lis
         return redirect("/login?next=/review/pairs")
     auth.require_writer(request)
     datasets = [d[:80] for d in (dataset or [])][:4] or None
-    result = review_queue(state.store, p.ceiling, datasets, limit=PAGE_SIZE)
+    answer = state.pairs_queue.answer(p.ceiling, datasets, wait_s=WAIT_S)
+    result = answer.result or {"candidates": [], "pending": 0}
+    computing_s = None if answer.computing_since is None else int(time.monotonic() - answer.computing_since)
     shown_done = done if done in VERDICTS else ""
-    return no_store(render(request, "review_pairs.html", {"pairs": result["candidates"], "total": result["pending"], "done": shown_done}))
+    return no_store(render(request, "review_pairs.html", {
+        "pairs": result["candidates"], "total": result["pending"], "done": shown_done,
+        "ready": answer.result is not None, "provisional": answer.provisional,
+        "computing_s": computing_s, "reload_s": RELOAD_S,
+    }))
 
 
 @router.post("/review/pairs/judge")
@@ -46,4 +54,5 @@ def pairs_judge(
     if judgement not in VERDICTS:
         raise ModelError("judgement", "same, different or unsure")
     judge_pair(state.store, p.actor, left_id, right_id, judgement, note.strip()[:500] or None)
+    state.pairs_queue.judged(left_id, right_id)
     return redirect(f"/review/pairs?done={judgement}")
