@@ -140,6 +140,6 @@ class BlobsBuilder:
         return len(self.offs) - 2
 
     def done(self) -> Blobs:
-        blob = np.frombuffer(bytes(self.buf), dtype=np.uint8) if self.buf else np.zeros(0, dtype=np.uint8)
+        blob = np.frombuffer(self.buf, dtype=np.uint8) if self.buf else np.zeros(0, dtype=np.uint8)  # no copy
         self.buf = bytearray()
         return Blobs(blob, np.asarray(self.offs, dtype=np.int64))

@@ -260,6 +260,10 @@ class MatchIndex:
     def clear_caches(self) -> None:
         self._cache.clear()
         self._results.clear()
+        self._recs.clear()
+        self._tkeys.clear()
+        for memo in (self.tok_id, self.key_id, self.trigram_vocab.find, self.acronyms.find):
+            memo.memo.clear()
 
     def retrieve(self, variants: list[tuple[str, ...]], datasets: frozenset[str] | None) -> dict[int, float]:
         """Record index -> retrieval weight, from token keys, fuzzy tokens and acronyms."""

@@ -1,0 +1,240 @@
+"""The screening index at list sizes up to OpenSanctions' default collection (about 4M names).
+
+    nice -n 10 python benchmarks/index_scale.py --sizes real,600000,4000000 --queries 500
+
+For each size, in a fresh process: the build of the compact index (core.match_index) in one
+streaming pass and its save to disk (app.index_cache), with the peak RSS the process reached
+and the folder's size; then, in another fresh process that memory-maps the saved index, cold
+queries/s (every query new to the process: no cached expansion or result) over the distinct
+names of benchmarks/data/screen_3000.csv. "real" is the bundled OFAC, UN and UK lists as they
+are (about 36k names); larger lists are generated from them: each generated record copies a
+real record's shape (schema, number of names, words per name, info) and replaces each word,
+with probability 0.6, by a word drawn from all the lists' words as they occur, so token
+frequencies stay those of real lists. Then two worker processes map the largest index and
+answer the same queries; their RSS, PSS and private memory (/proc/PID/smaps_rollup) show what
+they share. `--peer` times the dict-based index this replaced (tests/reference_index.py) on
+the real lists: build, peak RSS and pickled size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import pickle
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+REPLACE = 0.6
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak() -> None:
+    """Starts VmHWM (the peak RSS) again from the current RSS (Linux: clear_refs 5)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _rss_mb() -> float:
+    return _status_mb("VmHWM")
+
+
+def _rollup(pid: int) -> dict[str, float]:
+    out = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        k, v = line.split(":", 1)
+        if k in ("Rss", "Pss", "Shared_Clean", "Private_Clean", "Private_Dirty"):
+            out[k] = int(v.split()[0]) / 1024
+    return out
+
+
+def real_records(tmp: Path) -> Path:
+    """The bundled lists' records, pickled once for the child processes."""
+    from tollwatch.app.evidence import open_store
+    from tollwatch.app.screening import build_prepared, ensure_default_lists
+
+    path = tmp / "real.pkl"
+    if not path.exists():
+        store = open_store(f"sqlite:///{tmp / 'store.db'}")
+        ensure_default_lists(store)
+        recs = [r for r in build_prepared(store).index.records if r.dataset != "tollwatch"]
+        store.close()
+        path.write_bytes(pickle.dumps(recs))
+    return path
+
+
+def generated(real: list, n_names: int, seed: int = 19):
+    """Records until `n_names` names (labels) are made; yields (record, seconds spent generating)."""
+    from tollwatch.core.match_types import Record
+
+    if n_names <= 0:
+        for r in real:
+            yield r, 0.0
+        return
+    rng = random.Random(seed)
+    pool = [w for r in real for label in r.names for w in label.split()]
+    made, i = 0, 0
+    while made < n_names:
+        t0 = time.perf_counter()
+        tpl = real[rng.randrange(len(real))]
+        names = tuple(dict.fromkeys(" ".join(rng.choice(pool) if rng.random() < REPLACE else w for w in label.split()) for label in tpl.names))
+        rec = Record(f"gen-{i}", "generated", f"G{i}", names[0], tpl.schema, names, tpl.info)
+        made += len(names)
+        i += 1
+        yield rec, time.perf_counter() - t0
+
+
+def child_build(real_path: Path, size: int, out: Path) -> dict:
+    from tollwatch.app import index_cache
+    from tollwatch.core.matching import MatchIndex
+
+    real = pickle.loads(real_path.read_bytes())
+    _reset_peak()
+    base = _status_mb("VmRSS")
+    gen = [0.0, 0]
+
+    def stream():
+        for rec, s in generated(real, size):
+            gen[0] += s
+            gen[1] += len(rec.names)
+            yield rec
+
+    t0 = time.perf_counter()
+    index = MatchIndex(stream())
+    built = time.perf_counter() - t0 - gen[0]
+    t1 = time.perf_counter()
+    index_cache.save(types.SimpleNamespace(index=index), out)
+    saved = time.perf_counter() - t1
+    disk = sum(f.stat().st_size for f in out.iterdir())
+    return {"labels": gen[1], "index_names": len(index.name_tokens), "records": len(index.records), "tokens": len(index.vocab),
+            "keys": len(index.key), "build_s": round(built, 1), "generate_s": round(gen[0], 1), "save_s": round(saved, 1),
+            "peak_rss_mb": round(_rss_mb(), 0), "rss_before_mb": round(base, 0), "disk_mb": round(disk / 2**20, 1)}
+
+
+def _queries(n: int) -> list[str]:
+    with open(ROOT / "benchmarks" / "data" / "screen_3000.csv", encoding="utf-8") as fh:
+        names = list(dict.fromkeys(r["shipper"] for r in csv.DictReader(fh)))
+    return names[:n]
+
+
+def child_query(path: Path, n: int, hold: bool) -> dict:
+    from tollwatch.app import index_cache
+    from tollwatch.core.matching import Matcher
+
+    t0 = time.perf_counter()
+    prepared = index_cache.load(path, lambda index: types.SimpleNamespace(index=index))
+    load_s = time.perf_counter() - t0
+    matcher = Matcher(prepared.index)
+    out = {"load_s": round(load_s, 3), **_timed(matcher, _queries(n)), **_rollup(os.getpid())}
+    if hold:  # a worker: stay alive (mapped) until the parent has read both workers' memory
+        print(json.dumps(out), flush=True)
+        sys.stdin.read()
+    return out
+
+
+def child_peer(real_path: Path, n: int) -> dict:
+    from reference_index import DictIndex
+
+    from tollwatch.core.matching import Matcher
+
+    real = pickle.loads(real_path.read_bytes())
+    _reset_peak()
+    base = _status_mb("VmRSS")
+    t0 = time.perf_counter()
+    index = DictIndex(real)
+    took = time.perf_counter() - t0
+    peak = _rss_mb()
+    size = len(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    return {"index_names": len(index.name_tokens), "build_s": round(took, 1), "peak_rss_mb": round(peak, 0), "rss_before_mb": round(base, 0),
+            "pickle_mb": round(size / 2**20, 1), **_timed(Matcher(index), _queries(n))}
+
+
+def _timed(matcher, queries: list[str]) -> dict:
+    """Queries/s on first sight (nothing of these names seen by the process), then cold as
+    benchmarks/screening.py measures it: the same names again after the index's caches are
+    cleared (the name code's own memo of these names stays warm)."""
+    t0 = time.perf_counter()
+    hits = sum(1 for q in queries if matcher.match(q))
+    first = time.perf_counter() - t0
+    matcher.index.clear_caches()
+    t0 = time.perf_counter()
+    for q in queries:
+        matcher.match(q)
+    cold = time.perf_counter() - t0
+    return {"queries": len(queries), "with_candidates": hits, "first_sight_qps": round(len(queries) / first, 1), "cold_qps": round(len(queries) / cold, 1)}
+
+
+def _run(*args: str) -> dict:
+    res = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def workers(path: Path, n: int) -> list[dict]:
+    procs = [subprocess.Popen([sys.executable, __file__, "--child", "query", "--dir", str(path), "--queries", str(n), "--hold"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    own = [json.loads(p.stdout.readline()) for p in procs]  # type: ignore[union-attr]
+    both = [{**o, "both_alive": _rollup(p.pid)} for o, p in zip(own, procs)]
+    for p in procs:
+        p.communicate("")
+    return both
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="real,600000,4000000")
+    ap.add_argument("--queries", type=int, default=500)
+    ap.add_argument("--peer", action="store_true")
+    ap.add_argument("--tmp", default=None)
+    ap.add_argument("--child", default=None)
+    ap.add_argument("--size", type=int, default=0)
+    ap.add_argument("--dir", default=None)
+    ap.add_argument("--real", default=None)
+    ap.add_argument("--hold", action="store_true")
+    a = ap.parse_args()
+    if a.child == "build":
+        print(json.dumps(child_build(Path(a.real), a.size, Path(a.dir))))
+        return
+    if a.child == "query":
+        print(json.dumps(child_query(Path(a.dir), a.queries, a.hold)))
+        return
+    if a.child == "peer":
+        print(json.dumps(child_peer(Path(a.real), a.queries)))
+        return
+    tmp = Path(a.tmp or tempfile.mkdtemp(prefix="tw-index-scale-"))
+    os.environ["TOLLWATCH_CACHE"] = str(tmp / "cache")
+    real = real_records(tmp)
+    report: dict = {"load_average_start": os.getloadavg(), "sizes": {}}
+    if a.peer:
+        report["peer_dict_index_real"] = _run("--child", "peer", "--real", str(real), "--queries", str(a.queries))
+        print(json.dumps(report["peer_dict_index_real"]), flush=True)
+    last = None
+    for label in a.sizes.split(","):
+        size = 0 if label == "real" else int(label)
+        out = tmp / f"index-{label}"
+        built = _run("--child", "build", "--real", str(real), "--size", str(size), "--dir", str(out))
+        queried = _run("--child", "query", "--dir", str(out), "--queries", str(a.queries))
+        report["sizes"][label] = {**built, **queried, "load_average": os.getloadavg()}
+        print(label, json.dumps(report["sizes"][label]), flush=True)
+        last = out
+    if last is not None:
+        report["two_workers"] = workers(last, a.queries)
+        print(json.dumps(report["two_workers"]), flush=True)
+    report["load_average_end"] = os.getloadavg()
+    (tmp / "report.json").write_text(json.dumps(report, indent=1))
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
