@@ -37,7 +37,11 @@ REPLACE = 0.6
 
 
 def _status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+    return _pid_status_mb("self", field)
+
+
+def _pid_status_mb(pid: int | str, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -97,7 +101,9 @@ def generated(real: list, n_names: int, seed: int = 19):
         yield rec, time.perf_counter() - t0
 
 
-def child_build(real_path: Path, size: int, out: Path) -> dict:
+def child_build(real_path: Path, size: int, out: Path, workers: int) -> dict:
+    import multiprocessing
+
     from tollwatch.app import index_cache
     from tollwatch.core.matching import MatchIndex
 
@@ -113,7 +119,13 @@ def child_build(real_path: Path, size: int, out: Path) -> dict:
             yield rec
 
     t0 = time.perf_counter()
-    index = MatchIndex(stream())
+    worker_peak = 0.0
+    if workers > 1:  # the names' text work in a pool; ids, tables and arrays in this process
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            index = MatchIndex(stream(), mapper=lambda f, it: pool.imap(f, it, chunksize=256))
+            worker_peak = sum(_pid_status_mb(p.pid, "VmHWM") for p in pool._pool)  # type: ignore[attr-defined]
+    else:
+        index = MatchIndex(stream())
     built = time.perf_counter() - t0 - gen[0]
     t1 = time.perf_counter()
     index_cache.save(types.SimpleNamespace(index=index), out)
@@ -121,7 +133,7 @@ def child_build(real_path: Path, size: int, out: Path) -> dict:
     disk = sum(f.stat().st_size for f in out.iterdir())
     return {"labels": gen[1], "index_names": len(index.name_tokens), "records": len(index.records), "tokens": len(index.vocab),
             "keys": len(index.key), "build_s": round(built, 1), "generate_s": round(gen[0], 1), "save_s": round(saved, 1),
-            "peak_rss_mb": round(_rss_mb(), 0), "rss_before_mb": round(base, 0), "disk_mb": round(disk / 2**20, 1)}
+            "peak_rss_mb": round(_rss_mb(), 0), "rss_before_mb": round(base, 0), "workers": workers, "workers_peak_rss_mb": round(worker_peak, 0), "disk_mb": round(disk / 2**20, 1)}
 
 
 def _queries(n: int) -> list[str]:
@@ -191,6 +203,37 @@ def workers(path: Path, n: int) -> list[dict]:
     return both
 
 
+def server_workers(store_dir: Path, port: int, src: Path, n: int) -> dict:
+    """`uvicorn --workers 2` on a warm store (`store.db` and `cache/` in `store_dir`): after `n`
+    one-query /match requests on fresh connections, each worker's memory (smaps_rollup)."""
+    import http.client
+
+    env = {**os.environ, "PYTHONPATH": str(src), "TOLLWATCH_CACHE": str(store_dir / "cache"), "TOLLWATCH_DB": f"sqlite:///{store_dir / 'store.db'}"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "tollwatch.server.app:create_app", "--port", str(port), "--workers", "2", "--log-level", "warning"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    names = _queries(n)
+    try:
+        status, deadline = 0, time.time() + 600
+        for i in range(n):
+            while True:
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                    payload = json.dumps({"queries": {"q": {"schema": "LegalEntity", "properties": {"name": [names[i]]}}}})
+                    conn.request("POST", "/match/default", payload, {"Content-Type": "application/json"})
+                    status = conn.getresponse().status
+                    conn.close()
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.5)
+        kids = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+        return {"status": status, "requests": n, "workers": {str(k): _rollup(k) for k in kids}}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="real,600000,4000000")
@@ -202,9 +245,16 @@ def main() -> None:
     ap.add_argument("--dir", default=None)
     ap.add_argument("--real", default=None)
     ap.add_argument("--hold", action="store_true")
+    ap.add_argument("--workers", type=int, default=1, help="processes doing the names' text work in the build")
+    ap.add_argument("--server-store", default=None, help="a warm store folder: measure uvicorn --workers 2 on it and stop")
+    ap.add_argument("--src", default=str(ROOT / "src"))
+    ap.add_argument("--port", type=int, default=8712)
     a = ap.parse_args()
+    if a.server_store:
+        print(json.dumps(server_workers(Path(a.server_store), a.port, Path(a.src), a.queries), indent=1))
+        return
     if a.child == "build":
-        print(json.dumps(child_build(Path(a.real), a.size, Path(a.dir))))
+        print(json.dumps(child_build(Path(a.real), a.size, Path(a.dir), a.workers)))
         return
     if a.child == "query":
         print(json.dumps(child_query(Path(a.dir), a.queries, a.hold)))
@@ -223,7 +273,7 @@ def main() -> None:
     for label in a.sizes.split(","):
         size = 0 if label == "real" else int(label)
         out = tmp / f"index-{label}"
-        built = _run("--child", "build", "--real", str(real), "--size", str(size), "--dir", str(out))
+        built = _run("--child", "build", "--real", str(real), "--size", str(size), "--dir", str(out), "--workers", str(a.workers))
         queried = _run("--child", "query", "--dir", str(out), "--queries", str(a.queries))
         report["sizes"][label] = {**built, **queried, "load_average": os.getloadavg()}
         print(label, json.dumps(report["sizes"][label]), flush=True)

@@ -66,3 +66,16 @@ def test_lookups_of_absent_strings_are_absent(records):
     assert index.acronyms.get("zzqqxx", ()) == ()
     tok = next(iter(index.vocab))
     assert tok in index.vocab and index.vocab[tok] and index.idf(tok) > 0
+
+
+def test_a_pool_doing_the_text_work_builds_the_same_arrays(records):
+    import multiprocessing
+
+    import numpy as np
+
+    part = records[:2000]
+    serial = MatchIndex(part)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pooled = MatchIndex(part, mapper=lambda f, it: pool.imap(f, it, chunksize=64))
+    assert sorted(serial.arrays) == sorted(pooled.arrays)
+    assert all(np.array_equal(serial.arrays[k], pooled.arrays[k]) for k in serial.arrays)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import pickle
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -24,8 +24,9 @@ from tollwatch.core.match_types import Record
 from tollwatch.core.name_tokens import acronym_of, base_weight, token_keys, tokens, trigrams, variants
 
 FORMAT = 1  # bump when the arrays change meaning
+Mapper = Callable[[Callable[[Record], "Analysed"], Iterable[Record]], Iterator["Analysed"]]
 
-__all__ = ["FORMAT", "build_arrays", "encode_record", "decode_record"]
+__all__ = ["FORMAT", "Mapper", "analyse", "build_arrays", "encode_record", "decode_record"]
 
 
 def encode_record(rec: Record) -> bytes:
@@ -34,6 +35,26 @@ def encode_record(rec: Record) -> bytes:
 
 def decode_record(data: memoryview) -> Record:
     return Record(*pickle.loads(data))
+
+
+Analysed = tuple[bytes, str, list[tuple[str, list[tuple[str, ...]], list[str]]]]
+
+
+def analyse(rec: Record) -> Analysed:
+    """The text work of one record, apart from the integers: its encoding, and per label the
+    token tuples of its distinct variants and its name-level keys. A pool's worker can do it."""
+    seen: set[tuple[str, ...]] = set()
+    labels = []
+    for label in rec.names:
+        extra = list(set(name_intel.token_keys(label)))
+        names = []
+        for variant in variants(label):
+            toks = tokens(variant)
+            if toks and toks not in seen:
+                seen.add(toks)
+                names.append(toks)
+        labels.append((label, names, extra))
+    return encode_record(rec), rec.dataset, labels
 
 
 class _Ids:
@@ -72,20 +93,16 @@ class _Pass:
             self.tok_kids.append(tuple(self.keys.id(k) for k in token_keys(t)))
         return tid
 
-    def add(self, rec: Record) -> None:
-        ri = self.recs.add(encode_record(rec))
-        self.rec_ds.append(self.datasets.id(rec.dataset))
-        seen: set[tuple[str, ...]] = set()
-        for label in rec.names:
-            extra = [self.keys.id(k) for k in set(name_intel.token_keys(label))]
-            label_id = -1
-            for variant in variants(label):
-                toks = tokens(variant)
-                if not toks or toks in seen:
-                    continue
-                seen.add(toks)
-                if label_id < 0:
-                    label_id = self.labels.add(label.encode("utf-8", "surrogatepass"))
+    def add(self, done: Analysed) -> None:
+        data, dataset, labels = done
+        ri = self.recs.add(data)
+        self.rec_ds.append(self.datasets.id(dataset))
+        for label, names, extra_keys in labels:
+            extra = [self.keys.id(k) for k in extra_keys]
+            if not names:
+                continue
+            label_id = self.labels.add(label.encode("utf-8", "surrogatepass"))
+            for toks in names:
                 self._name(ri, label_id, toks, extra)
                 extra = []
 
@@ -112,11 +129,12 @@ class _Pass:
             self.acr_name.append(ni)
 
 
-def build_arrays(records: Iterable[Record]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """The compact index of `records` (read once, in order): named arrays and small metadata."""
+def build_arrays(records: Iterable[Record], mapper: Mapper | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The compact index of `records` (read once, in order): named arrays and small metadata.
+    `mapper(analyse, records)`: where the text work runs (a process pool's ordered imap), in order."""
     p = _Pass()
-    for rec in records:
-        p.add(rec)
+    for done in (mapper or map)(analyse, records):
+        p.add(done)
     out: dict[str, np.ndarray] = {}
     tok_table, tok_new = build_strings(p.toks.items)
     key_table, key_new = build_strings(p.keys.items)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tollwatch.core.index_build import FORMAT, build_arrays, decode_record
+from tollwatch.core.index_build import FORMAT, Mapper, build_arrays, decode_record
 from tollwatch.core.index_tables import Blobs, Csr, StrTable
 from tollwatch.core.match_types import Match, Record
 from tollwatch.core.name_tokens import acronym_of, base_weight, token_keys, trigrams
@@ -117,9 +117,11 @@ class _Seq:
 class MatchIndex:
     """Inverted index over the names of many records; build once, query many times."""
 
-    def __init__(self, records: Any = None, *, arrays: dict[str, np.ndarray] | None = None, meta: dict[str, Any] | None = None):
+    def __init__(self, records: Any = None, *, arrays: dict[str, np.ndarray] | None = None, meta: dict[str, Any] | None = None, mapper: Mapper | None = None):
+        """From `records` (any iterable, read once), or from saved `arrays` and `meta`;
+        `mapper`: where the names' text work runs (core.index_build.build_arrays)."""
         if arrays is None:
-            arrays, meta = build_arrays(records or [])
+            arrays, meta = build_arrays(records or [], mapper)
         if not meta or meta.get("format") != FORMAT:
             raise ValueError("index arrays of another format")
         self._open(arrays, meta)
