@@ -157,16 +157,17 @@ def child_query(path: Path, n: int, hold: bool) -> dict:
     return out
 
 
-def child_peer(real_path: Path, n: int) -> dict:
+def child_peer(real_path: Path, n: int, size: int = 0) -> dict:
     from reference_index import DictIndex
 
     from tollwatch.core.matching import Matcher
 
     real = pickle.loads(real_path.read_bytes())
+    recs = [r for r, _ in generated(real, size)]
     _reset_peak()
     base = _status_mb("VmRSS")
     t0 = time.perf_counter()
-    index = DictIndex(real)
+    index = DictIndex(recs)
     took = time.perf_counter() - t0
     peak = _rss_mb()
     size = len(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
@@ -187,6 +188,35 @@ def _timed(matcher, queries: list[str]) -> dict:
         matcher.match(q)
     cold = time.perf_counter() - t0
     return {"queries": len(queries), "with_candidates": hits, "first_sight_qps": round(len(queries) / first, 1), "cold_qps": round(len(queries) / cold, 1)}
+
+
+def child_paired(dirs: list[str], n: int, rounds: int, peer_real: str | None) -> dict:
+    """Cold queries/s of several saved indexes measured in turn in one process, `rounds`
+    times, so a shared machine's changing load falls on all of them alike: medians."""
+    import statistics
+
+    from tollwatch.app import index_cache
+    from tollwatch.core.matching import Matcher
+
+    matchers = {d: Matcher(index_cache.load(Path(d), lambda index: types.SimpleNamespace(index=index)).index) for d in dirs}
+    if peer_real:
+        from reference_index import DictIndex
+
+        matchers["dict index (before), real lists"] = Matcher(DictIndex(pickle.loads(Path(peer_real).read_bytes())))  # type: ignore[arg-type]
+    queries = _queries(n)
+    for m in matchers.values():  # the name code's memo of these names warms once, as in benchmarks/screening.py
+        for q in queries:
+            m.match(q)
+    runs: dict[str, list[float]] = {d: [] for d in matchers}
+    for _ in range(rounds):
+        for d, m in matchers.items():
+            m.index.clear_caches()
+            t0 = time.perf_counter()
+            for q in queries:
+                m.match(q)
+            runs[d].append(len(queries) / (time.perf_counter() - t0))
+    return {"queries": len(queries), "rounds": rounds, "load_average": os.getloadavg(),
+            "cold_qps_median": {d: round(statistics.median(v), 1) for d, v in runs.items()}, "cold_qps_runs": {d: [round(x, 1) for x in v] for d, v in runs.items()}}
 
 
 def _run(*args: str) -> dict:
@@ -248,6 +278,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="processes doing the names' text work in the build")
     ap.add_argument("--server-store", default=None, help="a warm store folder: measure uvicorn --workers 2 on it and stop")
     ap.add_argument("--src", default=str(ROOT / "src"))
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--port", type=int, default=8712)
     a = ap.parse_args()
     if a.server_store:
@@ -259,8 +290,11 @@ def main() -> None:
     if a.child == "query":
         print(json.dumps(child_query(Path(a.dir), a.queries, a.hold)))
         return
+    if a.child == "paired":
+        print(json.dumps(child_paired(a.dir.split(","), a.queries, a.rounds, a.real), indent=1))
+        return
     if a.child == "peer":
-        print(json.dumps(child_peer(Path(a.real), a.queries)))
+        print(json.dumps(child_peer(Path(a.real), a.queries, a.size)))
         return
     tmp = Path(a.tmp or tempfile.mkdtemp(prefix="tw-index-scale-"))
     os.environ["TOLLWATCH_CACHE"] = str(tmp / "cache")
