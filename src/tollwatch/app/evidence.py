@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tollwatch.app.citations import add_citations, url_is_mirror
@@ -37,8 +38,42 @@ def open_store(url: str | None = None, *, load_reference: bool = True) -> Store:
         from tollwatch.importers.reference import ensure_reference
 
         ensure_reference(store)
-    ensure_name_index(store)
+    ensure_name_index(store, _name_keys_fingerprint())
     return store
+
+
+def _name_keys_fingerprint() -> str:
+    """store.reindex's fingerprint, remembered per version of the name code and its libraries
+    (the probes load the pinyin dictionaries: 0.6 s at every start of the command otherwise)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from tollwatch.app.screening import cache_dir
+    from tollwatch.store.reindex import fingerprint
+
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent.parent / "core"
+    for p in sorted([*(here / "names").glob("*.py"), *(here / "data").glob("*.tsv")]):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    for pkg in ("pypinyin", "opencc-python-reimplemented"):
+        try:
+            h.update(f"{pkg}={version(pkg)}".encode())
+        except PackageNotFoundError:
+            h.update(pkg.encode())
+    memo = cache_dir() / "name-keys" / f"{h.hexdigest()[:24]}.txt"
+    try:
+        return memo.read_text(encoding="ascii").strip() or fingerprint()
+    except OSError:
+        pass
+    current = fingerprint()
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(current, encoding="ascii")
+        os.replace(tmp, memo)
+    except OSError:  # a read-only cache: computed each time, as before
+        pass
+    return current
 
 
 def new_source_id(title: str, sha: str) -> str:

@@ -3,24 +3,24 @@
 Lists live in the store beside the evidence graph (dataset = list name). The bundled
 OFAC and UN snapshots are imported on first use of screening, not at `init`. The
 prepared index (names + risk facts) is built from the store and cached on disk keyed
-by a fingerprint of everything it depends on, so the second run starts in a second.
+by a fingerprint of everything it depends on, as memory-mapped arrays (app.index_cache),
+so the second run starts in a second and processes on one host share one copy.
 """
 
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import itertools
 import json
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tollwatch.app import index_cache
 from tollwatch.app.list_freshness import needs_bundle, older_snapshot_error
 from tollwatch.app.resolution import profile_map
 from tollwatch.core.errors import InputError
@@ -235,7 +235,7 @@ def _http_date(value: str | None) -> str | None:
 
 @dataclass
 class Prepared:
-    """Everything a screening worker needs, picklable: broadcast it to Spark as is."""
+    """Everything a screening worker needs, picklable: broadcast it to Spark as is (the index pickles its arrays)."""
 
     index: MatchIndex
     facts: RiskFacts
@@ -288,24 +288,19 @@ def prepare_keyed(store: Store, *, use_cache: bool = True) -> tuple[Prepared, st
     """`prepare`, with the fingerprint taken before the build (a write during it is seen next time)."""
     ensure_default_lists(store)
     key = _fingerprint(store)
-    path = cache_dir() / "screening" / f"index-{key}.pkl.gz"
-    if use_cache and path.exists():
+    path = cache_dir() / "screening" / f"index-{key}"
+    if use_cache and path.is_dir():
         try:
-            with gzip.open(path, "rb") as fh:
-                return pickle.load(fh), key
+            return index_cache.load(path, Prepared), key
         except Exception:  # noqa: BLE001 - a broken cache is rebuilt, never trusted
-            path.unlink(missing_ok=True)
+            index_cache.remove(path)
     prepared = build_prepared(store)
     if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Keep a few recent indexes (several stores may share the cache); drop the rest.
-        olds = sorted(path.parent.glob("index-*.pkl.gz"), key=_mtime, reverse=True)
+        olds = sorted(path.parent.glob("index-*"), key=_mtime, reverse=True) if path.parent.is_dir() else []
         for old in olds[3:]:
-            old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-")
-        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as fh:
-            pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+            index_cache.remove(old)
+        index_cache.save(prepared, path)
     return prepared, key
 
 

@@ -97,7 +97,7 @@ def loan_candidates(index: MatchIndex, query: tuple[Loan, ...], variants: list[t
         bonus = sum(index.idf(t) for t in brand) * weight * renderings
         for ni in sorted({ni for word in words for k in index.vocab[word] for ni in _postings(index, k, max_posting)}):
             ri = index.name_record[ni]
-            if ri not in seen and (datasets is None or index.records[ri].dataset in datasets):
+            if ri not in seen and (datasets is None or index.record_dataset(ri) in datasets):
                 by_record[ri].append((scores.get(ni, 0.0) + bonus, ni))
     return sorted(by_record.items(), key=lambda x: (-max(x[1])[0], x[0]))[:LANE]
 

@@ -33,9 +33,10 @@ def fingerprint() -> str:
     return hashlib.sha256(json.dumps(keys, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def ensure_name_index(store) -> bool:
-    """Rebuild name keys if they were made by other matching code; True when rebuilt."""
-    current = fingerprint()
+def ensure_name_index(store, current: str | None = None) -> bool:
+    """Rebuild name keys if they were made by other matching code; True when rebuilt.
+    `current`: the fingerprint, when the caller remembers it for this code (app.evidence)."""
+    current = current or fingerprint()
     if store.get_meta(META_KEY) == current:
         return False
     with store.begin(actor="tollwatch-reindex") as tx:
