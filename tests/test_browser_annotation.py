@@ -187,6 +187,11 @@ def test_on_a_long_source_the_button_stays_beside_the_passage(chromium, live, fo
     box = page.get_by_role("button", name="Make a claim from selection").bounding_box()
     assert box and 0 <= box["y"] and box["y"] + box["height"] <= 900, box  # in view, far down the text
     page.screenshot(path=str(folder / "source-annotate-long-1366.png"))  # the viewport, as a reader sees it
+    # The claims listed under the panel stay in view beside the text too, and the panel never covers them.
+    claims = page.evaluate("""() => { const a = document.querySelector('.annotate').getBoundingClientRect();
+        const b = document.querySelector('.source-layout > aside > h2').getBoundingClientRect();
+        return {top: b.top, covered: b.top < a.bottom - 1 && b.bottom > a.top}; }""")
+    assert claims["top"] >= 0 and not claims["covered"], claims
     page.get_by_role("button", name="Make a claim from selection").click()
     expect(page.locator("#annotate-status")).to_contain_text("selected")
     assert page.input_value("#ann-start") == str(LONG.index(PASSAGE))

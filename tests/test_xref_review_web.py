@@ -95,3 +95,14 @@ def test_the_pair_queue_is_computed_once_per_store_version_in_the_background(tmp
     settled = queue.answer(Sensitivity.PUBLIC, None, wait_s=120)
     assert not settled.provisional and settled.result["pending"] == ready.result["pending"] - 1
     store.close()
+
+
+def test_the_pair_page_keeps_to_the_lists_asked_for(env):
+    """`?dataset=` (repeatable) keeps the pairs between those lists: asking for a list the pair is
+    not on shows none (the parameter was once read as a request body and silently ignored)."""
+    with _client(env) as c:
+        sign_in(c, "analyst")
+        both = c.get("/review/pairs?dataset=us_ofac_sdn&dataset=un_sc_sanctions").text
+        other = c.get("/review/pairs?dataset=gb_hmt_sanctions&dataset=us_ofac_sdn").text
+    assert "No pair waits for review." in other and 'class="claim review-pair"' not in other
+    assert "No pair waits for review." in both or 'class="claim review-pair"' in both

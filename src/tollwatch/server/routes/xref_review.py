@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Form, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
 
 from tollwatch.app.resolution import judge_pair
 from tollwatch.core.model import ModelError
@@ -23,7 +25,8 @@ VERDICTS = ("same", "different", "unsure")
 
 
 @router.get("/review/pairs")
-def pairs_page(request: Request, state: State, p: CurrentPrincipal, dataset: list[str] | None = None, done: str = ""):
+def pairs_page(request: Request, state: State, p: CurrentPrincipal, dataset: Annotated[list[str] | None, Query()] = None, done: str = ""):
+    """The pairs that wait, best first; `dataset` (repeatable) keeps the pairs between those lists."""
     if p.anonymous:
         return redirect("/login?next=/review/pairs")
     auth.require_writer(request)
