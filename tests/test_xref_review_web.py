@@ -106,3 +106,21 @@ def test_the_pair_page_keeps_to_the_lists_asked_for(env):
         other = c.get("/review/pairs?dataset=gb_hmt_sanctions&dataset=us_ofac_sdn").text
     assert "No pair waits for review." in other and 'class="claim review-pair"' not in other
     assert "No pair waits for review." in both or 'class="claim review-pair"' in both
+
+
+def test_the_pair_queue_keeps_few_list_choices_and_reads_them_in_any_order(tmp_path):
+    """Each choice of lists costs a scan, so only MAX_KEYS are kept; the same lists in another
+    order or repeated are the same queue, not another scan."""
+    from tollwatch.app.evidence import open_store
+    from tollwatch.app.pairs_queue import MAX_KEYS, PairsQueue
+
+    store = open_store(f"sqlite:///{tmp_path / 'tw.db'}")
+    _list_records(store)
+    queue = PairsQueue(store, limit=50)
+    first = queue.answer(Sensitivity.PUBLIC, ["us_ofac_sdn", "un_sc_sanctions"], wait_s=120)
+    again = queue.answer(Sensitivity.PUBLIC, ["un_sc_sanctions", "us_ofac_sdn", "un_sc_sanctions"], wait_s=0)
+    assert again.result is first.result
+    for i in range(MAX_KEYS + 3):
+        queue.answer(Sensitivity.PUBLIC, [f"list_{i}"], wait_s=120)
+    assert len(queue._entries) <= MAX_KEYS and len(queue._shown) <= MAX_KEYS
+    store.close()

@@ -91,10 +91,16 @@ def gazetteer_for(store: Store, reader: Reader) -> Gazetteer:
         with _BUILDING:  # a request arriving while the start-up warm builds waits for it, not builds twice
             cached = _GAZETTEERS.get(key)
             if cached is None or cached[0] != fingerprint:
-                gazetteer = Gazetteer([e for e in reader.list_entities() if e.dataset != KF_DATASET])
+                gazetteer = Gazetteer(gazetteer_entities(reader))
                 gazetteer.matcher  # noqa: B018  (build the token patterns now, once)
                 cached = _GAZETTEERS[key] = (fingerprint, gazetteer)
     return cached[1]
+
+
+def gazetteer_entities(reader: Reader) -> list:
+    """What a gazetteer resolves names to: every entity but facility-database points (Korea
+    Future's), which are evidence beside the gazetteer, not names to resolve to."""
+    return [e for e in reader.list_entities() if e.dataset != KF_DATASET]
 
 
 def fresh_gazetteer(store: Store, reader: Reader) -> Gazetteer | None:

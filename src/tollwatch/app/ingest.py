@@ -17,7 +17,6 @@ from pathlib import Path
 
 from tollwatch.app import document_limits as limits_in
 from tollwatch.app.opaque_ids import hide_ids
-from tollwatch.importers.facility_points import KF_DATASET
 from tollwatch.core.errors import InputError
 from tollwatch.core.extraction import ExtractionResult, Gazetteer, extract
 from tollwatch.core.limits import UploadLimits
@@ -303,18 +302,17 @@ def ingest(store: Store, path: Path, actor: str, options: IngestOptions) -> list
             existing = r.find_source_by_hash(source.sha256 or "")
             if existing:
                 raise InputError(f"already ingested as {existing}", path=doc.path, field="content")
-        # Facility-database points (Korea Future) are evidence beside the gazetteer, not names to resolve to.
         # The process's cached gazetteer (app.annotation), kept until an entity changes: in process it
         # is used (built if need be); a step in its own process gets the entities only, from the
         # cache when it is current (a built matcher pickles slower than the child builds one, and
         # building one here that the child does not use would only hold up the server).
-        from tollwatch.app.annotation import fresh_gazetteer, gazetteer_for
+        from tollwatch.app.annotation import fresh_gazetteer, gazetteer_entities, gazetteer_for
 
         if options.isolate_s is None:
             gazetteer = gazetteer_for(store, r)
         else:
             cached = fresh_gazetteer(store, r)
-            gazetteer = Gazetteer(list(cached.entities) if cached else [e for e in r.list_entities() if e.dataset != KF_DATASET])
+            gazetteer = Gazetteer(list(cached.entities) if cached else gazetteer_entities(r))
     from tollwatch.app.resolution import profile_map, to_profiles
 
     with store.read(Sensitivity.PUBLIC) as pr:

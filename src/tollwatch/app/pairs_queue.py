@@ -21,6 +21,8 @@ from tollwatch.store.repository import Store
 
 __all__ = ["PairsQueue", "QueueAnswer"]
 
+MAX_KEYS = 8  # (clearance, lists) queues kept: each one asked for costs a computation, so few are kept
+
 
 @dataclass
 class QueueAnswer:
@@ -47,12 +49,13 @@ class PairsQueue:
         self.store = store
         self.limit = limit
         self._lock = threading.Lock()
+        self._one_at_a_time = threading.Lock()
         self._entries: dict[tuple, _Entry] = {}
         self._shown: dict[tuple, tuple[dict[str, Any], float]] = {}  # the last finished queue per key and when it started
         self._judged: list[tuple[float, frozenset[str]]] = []  # (when, pair) of judgements made here
 
     def answer(self, clearance: Sensitivity, datasets: list[str] | None, *, wait_s: float) -> QueueAnswer:
-        key = (clearance, tuple(datasets) if datasets else None)
+        key = (clearance, tuple(sorted(set(datasets))) if datasets else None)
         version = self.store.version()
         entry = self._entry(key, version)
         if entry.done.wait(wait_s) and entry.error is not None:
@@ -79,19 +82,35 @@ class PairsQueue:
             entry = self._entries.get(key)
             if entry is not None and (entry.version == version or not entry.done.is_set()):
                 return entry  # current, or a computation still running (its result is then provisional)
+            if key not in self._entries:
+                self._forget_oldest()
             entry = self._entries[key] = _Entry(version, time.monotonic())
         threading.Thread(target=self._compute, args=(key, entry), name="tollwatch-pairs", daemon=True).start()
         return entry
 
+    def _forget_oldest(self) -> None:
+        """Keeps at most MAX_KEYS queues (finished ones go first), and the judgements newer than the oldest shown."""
+        # The caller holds self._lock.
+        while len(self._entries) >= MAX_KEYS:
+            done = [k for k, e in self._entries.items() if e.done.is_set()] or list(self._entries)
+            oldest = min(done, key=lambda k: self._entries[k].started)
+            del self._entries[oldest]
+            self._shown.pop(oldest, None)
+        starts = [started for _, started in self._shown.values()] + [e.started for e in self._entries.values()]
+        since = min(starts, default=time.monotonic())  # a queue computed since then cannot hold an older judgement's pair
+        self._judged = [(when, pair) for when, pair in self._judged if when >= since]
+
     def _compute(self, key: tuple, entry: _Entry) -> None:
         clearance, datasets = key
         try:
-            entry.result = review_queue(self.store, clearance, list(datasets) if datasets else None, limit=self.limit)
+            with self._one_at_a_time:  # two scans at once would each take twice as long
+                entry.result = review_queue(self.store, clearance, list(datasets) if datasets else None, limit=self.limit)
         except BaseException as exc:  # noqa: BLE001 - handed to the page that asked, which reports it
             entry.error = exc
         else:
             with self._lock:
-                self._shown[key] = (entry.result, entry.started)
+                if self._entries.get(key) is entry:  # not forgotten meanwhile
+                    self._shown[key] = (entry.result, entry.started)
         finally:
             entry.done.set()
 
